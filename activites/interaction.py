@@ -1,0 +1,95 @@
+"""The activities of an interaction's lifecycle: every I/O the workflow needs lives here."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import structlog
+from temporalio import activity
+
+from activites.errors import to_application_error
+from activites.models import InteractionRecord, MessageRequest, ModerationRequest
+from activites.runtime import Runtime
+from connecteurs.errors import ConnecteurError
+from connecteurs.models import ActionResult, Classification, Interaction
+from plugins.notifiers.base import Notification
+
+log = structlog.get_logger("passerelle.activities")
+
+
+async def _connector_call(call: Callable[[], Awaitable[ActionResult]]) -> ActionResult:
+    try:
+        return await call()
+    except ConnecteurError as err:
+        raise to_application_error(err) from err
+
+
+class InteractionActivities:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    @activity.defn(name="classify")
+    async def classify(self, interaction: Interaction) -> Classification:
+        # Classifiers are CPU-only and fast (lexicons); the first configured one decides.
+        classifier = self.runtime.classifiers[0]
+        return classifier.classify(interaction)
+
+    @activity.defn(name="reply")
+    async def reply(self, request: MessageRequest) -> ActionResult:
+        connector = self.runtime.connector(request.interaction.platform, request.interaction.account)
+        return await _connector_call(
+            lambda: connector.reply(
+                request.interaction, request.text, idempotency_key=request.idempotency_key
+            )
+        )
+
+    @activity.defn(name="send_direct_message")
+    async def send_direct_message(self, request: MessageRequest) -> ActionResult:
+        connector = self.runtime.connector(request.interaction.platform, request.interaction.account)
+        return await _connector_call(
+            lambda: connector.send_direct_message(
+                request.interaction, request.text, idempotency_key=request.idempotency_key
+            )
+        )
+
+    @activity.defn(name="moderate")
+    async def moderate(self, request: ModerationRequest) -> ActionResult:
+        connector = self.runtime.connector(request.interaction.platform, request.interaction.account)
+        return await _connector_call(
+            lambda: connector.moderate(
+                request.interaction, request.action, idempotency_key=request.idempotency_key
+            )
+        )
+
+    @activity.defn(name="notify")
+    async def notify(self, notification: Notification) -> ActionResult:
+        try:
+            notifier = self.runtime.notifier(notification.target)
+        except ConnecteurError as err:
+            raise to_application_error(err) from err
+        return await notifier.notify(notification)
+
+    @activity.defn(name="record")
+    async def record(self, record: InteractionRecord) -> None:
+        log.info("interaction recorded", interaction_id=record.interaction_id, **record.summary)
+        if self.runtime.record_path is not None:
+            await asyncio.to_thread(_append_json, self.runtime.record_path, record)
+
+    def all(self) -> list[Callable[..., Awaitable[object]]]:
+        return [
+            self.classify,
+            self.reply,
+            self.send_direct_message,
+            self.moderate,
+            self.notify,
+            self.record,
+        ]
+
+
+def _append_json(path: Path, record: InteractionRecord) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")

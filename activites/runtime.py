@@ -1,0 +1,39 @@
+"""What the activities need at run time, assembled once per worker by ``passerelle``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connecteurs.base import Connecteur
+from connecteurs.errors import InvalidRequest
+from connecteurs.models import Platform
+from plugins.classifiers.base import Classifier
+from plugins.notifiers.base import Notifier
+
+
+@dataclass
+class Runtime:
+    connectors: Mapping[tuple[Platform, str], Connecteur]
+    classifiers: Sequence[Classifier]
+    notifiers: Mapping[str, Notifier]
+    record_path: Path | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def connector(self, platform: Platform, account: str) -> Connecteur:
+        try:
+            return self.connectors[(platform, account)]
+        except KeyError:
+            known = ", ".join(f"{p.value}/{a}" for p, a in self.connectors) or "none"
+            raise InvalidRequest(
+                f"no connector configured for account {platform.value}/{account} "
+                f"(configured: {known})"
+            ) from None
+
+    def notifier(self, target: str) -> Notifier:
+        try:
+            return self.notifiers[target]
+        except KeyError:
+            known = ", ".join(sorted(self.notifiers)) or "none"
+            raise InvalidRequest(f"unknown escalation target {target!r} (known: {known})") from None

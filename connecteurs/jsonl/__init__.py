@@ -1,0 +1,5 @@
+"""JSON Lines connector: files in, files out; the connector of the demo and the tests."""
+
+from connecteurs.jsonl.connecteur import JsonlConnecteur, JsonlOptions, parse_lines, read_outbox
+
+__all__ = ["JsonlConnecteur", "JsonlOptions", "parse_lines", "read_outbox"]

@@ -1,0 +1,193 @@
+"""A connector for JSON Lines files: interactions in, replies and moderation out.
+
+It needs no network, so the demo and the tests run anywhere. It behaves like a platform
+where it matters: each outgoing action gets a platform reference, and a retried action is
+found by its idempotency key in the outbox instead of being written twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import Field, ValidationError
+
+from connecteurs.base import AccountContext, Capability, Connecteur, ConnecteurOptions, Manifest
+from connecteurs.errors import InvalidRequest
+from connecteurs.models import (
+    ActionResult,
+    Author,
+    Interaction,
+    InteractionKind,
+    ModerationAction,
+    Platform,
+    body_sha256,
+)
+
+_outbox_locks: dict[Path, asyncio.Lock] = {}
+
+
+class JsonlOptions(ConnecteurOptions):
+    outbox: Path = Field(
+        default=Path(".passerelle/outbox.jsonl"),
+        description="File the connector appends replies, DMs and moderation actions to.",
+    )
+
+
+class JsonlEvent(ConnecteurOptions):
+    """One line of an inbox file."""
+
+    external_id: str = Field(min_length=1)
+    text: str
+    author: Author
+    kind: InteractionKind = InteractionKind.COMMENT
+    account: str | None = None
+    thread_id: str | None = None
+    parent_id: str | None = None
+    post_id: str | None = None
+    url: str | None = None
+    language: str | None = None
+    created_at: datetime | None = None
+
+
+def parse_lines(
+    body: bytes, account: str, *, received_at: datetime | None = None
+) -> list[Interaction]:
+    """Parse a JSONL body; a bad line raises :class:`InvalidRequest` naming its number."""
+    now = received_at or datetime.now(UTC)
+    interactions: list[Interaction] = []
+    for number, line in enumerate(body.decode("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            event = JsonlEvent.model_validate_json(line)
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "line"
+            raise InvalidRequest(f"line {number}: {where}: {first['msg']}") from err
+        acct = event.account or account
+        created = event.created_at or now
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        interactions.append(
+            Interaction(
+                id=Interaction.make_id(Platform.JSONL, acct, event.external_id),
+                platform=Platform.JSONL,
+                account=acct,
+                external_id=event.external_id,
+                kind=event.kind,
+                author=event.author,
+                text=event.text,
+                language=event.language,
+                thread_id=event.thread_id,
+                parent_id=event.parent_id,
+                post_id=event.post_id,
+                url=event.url,
+                created_at=created,
+                received_at=now,
+                raw_sha256=body_sha256(line.encode("utf-8")),
+            )
+        )
+    return interactions
+
+
+class JsonlConnecteur(Connecteur):
+    manifest: ClassVar[Manifest] = Manifest(
+        name="jsonl",
+        platform=Platform.JSONL,
+        version="0.1.0",
+        capabilities=frozenset(
+            {
+                Capability.WEBHOOK,
+                Capability.REPLY,
+                Capability.DIRECT_MESSAGE,
+                Capability.HIDE,
+                Capability.UNHIDE,
+                Capability.DELETE,
+                Capability.BLOCK,
+            }
+        ),
+        options_model=JsonlOptions,
+    )
+
+    def __init__(self, context: AccountContext) -> None:
+        super().__init__(context)
+        options = context.options
+        self.outbox = (
+            options.outbox if isinstance(options, JsonlOptions) else JsonlOptions().outbox
+        )
+
+    async def parse(self, body: bytes, headers: Mapping[str, str]) -> list[Interaction]:
+        return parse_lines(body, self.context.account)
+
+    async def reply(
+        self, interaction: Interaction, text: str, *, idempotency_key: str
+    ) -> ActionResult:
+        return await self._emit("reply", interaction, idempotency_key, text=text)
+
+    async def send_direct_message(
+        self, interaction: Interaction, text: str, *, idempotency_key: str
+    ) -> ActionResult:
+        return await self._emit("direct_message", interaction, idempotency_key, text=text)
+
+    async def moderate(
+        self, interaction: Interaction, action: ModerationAction, *, idempotency_key: str
+    ) -> ActionResult:
+        if not self.supports(Capability(action.value)):
+            raise self._unsupported(Capability(action.value))
+        return await self._emit(action.value, interaction, idempotency_key)
+
+    async def _emit(
+        self, action: str, interaction: Interaction, idempotency_key: str, **fields: Any
+    ) -> ActionResult:
+        lock = _outbox_locks.setdefault(self.outbox.resolve(), asyncio.Lock())
+        async with lock:
+            return await asyncio.to_thread(
+                self._emit_locked, action, interaction, idempotency_key, fields
+            )
+
+    def _emit_locked(
+        self, action: str, interaction: Interaction, key: str, fields: dict[str, Any]
+    ) -> ActionResult:
+        existing = self._find(key)
+        if existing is not None:
+            return ActionResult(action=action, ok=True, platform_ref=existing)
+        ref = "out-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+        line = {
+            "ref": ref,
+            "action": action,
+            "idempotency_key": key,
+            "account": interaction.account,
+            "in_reply_to": interaction.external_id,
+            "author": interaction.author.handle,
+            "at": datetime.now(UTC).isoformat(),
+            **fields,
+        }
+        self.outbox.parent.mkdir(parents=True, exist_ok=True)
+        with self.outbox.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            out.flush()
+        return ActionResult(action=action, ok=True, platform_ref=ref)
+
+    def _find(self, key: str) -> str | None:
+        """The platform lookup a retry does first, so a crash after the write posts once."""
+        if not self.outbox.exists():
+            return None
+        with self.outbox.open(encoding="utf-8") as lines:
+            for line in lines:
+                if key in line:
+                    entry = json.loads(line)
+                    if entry.get("idempotency_key") == key:
+                        return str(entry["ref"])
+        return None
+
+
+def read_outbox(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]

@@ -1,0 +1,3 @@
+"""Passerelle: the application shell (CLI, settings, worker wiring, dev server)."""
+
+__version__ = "0.1.0"

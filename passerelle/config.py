@@ -1,0 +1,221 @@
+"""The one config file (``passerelle.toml``, DESIGN §4), validated before anything starts.
+
+Errors name the file, the line and the key, so a reviewer can fix a config without reading
+a stack trace. Secrets are references (``env:NAME`` or ``file:PATH``), never literals.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from connecteurs.models import Platform
+from workflows.policy import Policy
+
+CONFIG_ENV = "PASSERELLE_CONFIG"
+DEFAULT_CONFIG = Path("passerelle.toml")
+SECRET_REFERENCE = re.compile(r"^(env|file):.+$")
+
+
+class Account(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    connector: str = Field(min_length=1, description="Entry-point name of the connector.")
+    platform: Platform
+    account: str = Field(min_length=1)
+    secrets: dict[str, str] = {}
+    base_url: str | None = None
+    options: dict[str, Any] = {}
+
+    @field_validator("secrets")
+    @classmethod
+    def _references_only(cls, secrets: dict[str, str]) -> dict[str, str]:
+        literal = [k for k, v in secrets.items() if not SECRET_REFERENCE.match(v)]
+        if literal:
+            raise ValueError(
+                f"secret(s) {', '.join(literal)} must be a reference 'env:NAME' or "
+                "'file:PATH', never the secret itself"
+            )
+        return secrets
+
+
+class Target(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    notifier: str = Field(min_length=1, description="Entry-point name of the notifier.")
+    options: dict[str, Any] = {}
+
+
+def _default_targets() -> dict[str, Target]:
+    return {name: Target(notifier="log") for name in ("on-call", "team-lead", "manager")}
+
+
+class Config(Policy):
+    """The policy plus what only the worker needs: accounts, targets, plugins."""
+
+    task_queue: str = "passerelle"
+    classifiers: list[str] = Field(default_factory=lambda: ["mots-cles"], min_length=1)
+    accounts: list[Account] = []
+    targets: dict[str, Target] = Field(default_factory=_default_targets)
+    records: Path | None = Field(
+        default=None, description="JSON Lines file each closed interaction is summarised to."
+    )
+
+    @model_validator(mode="after")
+    def _targets_exist(self) -> Config:
+        referenced = {level.target for level in self.escalation}
+        referenced |= {r.then.target for r in self.routing if r.then.target}
+        referenced.add(self.crisis.target)
+        unknown = sorted(referenced - set(self.targets))
+        if unknown:
+            raise ValueError(
+                f"unknown target(s) {', '.join(unknown)}: define them under [targets.NAME] "
+                f"(defined: {', '.join(sorted(self.targets)) or 'none'})"
+            )
+        keys = [(a.platform, a.account) for a in self.accounts]
+        twice = sorted({f"{p.value}/{a}" for p, a in keys if keys.count((p, a)) > 1})
+        if twice:
+            raise ValueError(f"account(s) configured twice: {', '.join(twice)}")
+        return self
+
+    def policy(self) -> Policy:
+        return Policy.model_validate(self.model_dump(include=set(Policy.model_fields)))
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    file: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def load(path: Path | None = None) -> Config:
+    """Load and validate the config; with no file anywhere, the built-in defaults."""
+    path = path or _default_path()
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError([ConfigProblem(str(path), None, "", f"cannot read: {err}")]) from err
+    return parse(text, str(path))
+
+
+def parse(text: str, name: str = "<config>") -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        line = _toml_error_line(str(err))
+        raise ConfigError([ConfigProblem(name, line, "", f"not valid TOML: {err}")]) from err
+    try:
+        return Config.model_validate(data)
+    except ValidationError as err:
+        problems = [
+            ConfigProblem(
+                name,
+                locate(text, error["loc"]),
+                ".".join(str(p) for p in error["loc"]),
+                _message(error),
+            )
+            for error in err.errors()
+        ]
+        raise ConfigError(problems) from err
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _default_path() -> Path | None:
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"']+)\s*=")
+
+
+def locate(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """Best-effort line of the TOML value at a pydantic error location.
+
+    Walks the table headers (``[a.b]``, ``[[a]]`` counted per index) and the keys inside
+    them; falls back to the nearest enclosing table when the exact key is missing (a
+    missing required key is reported on its table's header).
+    """
+    lines = text.splitlines()
+    path = [str(p) for p in loc]
+    best: int | None = None
+    table: list[str] = []
+    array_counts: dict[str, int] = {}
+    for number, raw in enumerate(lines, start=1):
+        header = _HEADER.match(raw)
+        if header:
+            table = [part.strip().strip('"') for part in header.group(2).split(".")]
+            if header.group(1) == "[[":
+                dotted = ".".join(table)
+                index = array_counts.get(dotted, -1) + 1
+                array_counts[dotted] = index
+                table = [*table, str(index)]
+            if _is_prefix(table, path):
+                best = number
+            continue
+        key = _KEY.match(raw)
+        if key:
+            full = [*table, key.group(1).strip("\"'")]
+            if _is_prefix(full, path):
+                best = number
+                if full == path[: len(full)] and len(full) >= len(path) - 1:
+                    # inline tables and arrays: the line holding the key is the right one
+                    return number
+    return best
+
+
+def _is_prefix(candidate: list[str], path: list[str]) -> bool:
+    return len(candidate) <= len(path) and path[: len(candidate)] == candidate
+
+
+def resolve_secret(reference: str, *, base: Path | None = None) -> str:
+    """The value behind ``env:NAME`` or ``file:PATH``; raises ``KeyError`` naming what is missing."""
+    scheme, _, where = reference.partition(":")
+    if scheme == "env":
+        try:
+            return os.environ[where]
+        except KeyError:
+            raise KeyError(f"environment variable {where} is not set") from None
+    if scheme == "file":
+        path = Path(where)
+        if base is not None and not path.is_absolute():
+            path = base / path
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except OSError as err:
+            raise KeyError(f"secret file {path}: {err.strerror}") from None
+    raise KeyError(f"{scheme!r} is not a secret reference (env:NAME or file:PATH)")

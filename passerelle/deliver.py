@@ -1,0 +1,91 @@
+"""Hand one incoming interaction to Temporal: start its workflow, or signal its thread.
+
+This is the only way anything enters the system (gateway, ``ingest``, demo), so the
+dedupe rules live here once: a root interaction's workflow id is derived from its platform
+id, a redelivery finds the same workflow (USE_EXISTING while it runs, REJECT_DUPLICATE after
+it completed), and a follow-up is a signal to its thread's workflow while that one lives.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+from temporalio.client import Client
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from connecteurs.models import Interaction, workflow_id_for
+from workflows import search_attributes as sa
+from workflows.interaction import InteractionWorkflow
+from workflows.models import InteractionStart, State
+from workflows.policy import Policy
+
+
+class Outcome(StrEnum):
+    STARTED = "started"  # a workflow runs for it (new, or the one a redelivery found)
+    ALREADY_DONE = "already_done"  # a redelivery of an interaction whose workflow completed
+    FOLLOW_UP = "follow_up"  # signalled to the open workflow of its thread
+
+
+class Delivery(BaseModel):
+    interaction_id: str
+    workflow_id: str
+    run_id: str | None
+    outcome: Outcome
+
+
+async def deliver(
+    client: Client, interaction: Interaction, policy: Policy, task_queue: str
+) -> Delivery:
+    if interaction.is_follow_up:
+        root_id = workflow_id_for(
+            interaction.platform, interaction.account, interaction.root_external_id
+        )
+        try:
+            handle = client.get_workflow_handle(root_id)
+            await handle.signal(InteractionWorkflow.follow_up, interaction)
+            return Delivery(
+                interaction_id=interaction.id,
+                workflow_id=root_id,
+                run_id=None,
+                outcome=Outcome.FOLLOW_UP,
+            )
+        except RPCError as err:
+            if err.status is not RPCStatusCode.NOT_FOUND:
+                raise
+            # The thread's workflow is gone (or never existed): this message starts its own.
+    try:
+        handle = await client.start_workflow(
+            InteractionWorkflow.run,
+            InteractionStart(interaction=interaction, policy=policy),
+            id=interaction.workflow_id,
+            task_queue=task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(sa.STATE, State.RECEIVED.value),
+                    SearchAttributePair(sa.PLATFORM, interaction.platform.value),
+                ]
+            ),
+        )
+    except WorkflowAlreadyStartedError as err:
+        return Delivery(
+            interaction_id=interaction.id,
+            workflow_id=interaction.workflow_id,
+            run_id=err.run_id,
+            outcome=Outcome.ALREADY_DONE,
+        )
+    return Delivery(
+        interaction_id=interaction.id,
+        workflow_id=handle.id,
+        run_id=handle.result_run_id,
+        outcome=Outcome.STARTED,
+    )

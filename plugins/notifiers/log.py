@@ -1,0 +1,48 @@
+"""The ``log`` notifier: writes each notification to the structured log and, when ``path``
+is set, appends it to a JSON Lines file (what the demo and the tests read)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from connecteurs.models import ActionResult
+from plugins.notifiers.base import Notification
+
+log = structlog.get_logger("passerelle.notify")
+
+
+class LogNotifier:
+    name = "log"
+
+    def __init__(self, target: str, options: Mapping[str, Any]) -> None:
+        self.target = target
+        raw = options.get("path")
+        self.path = Path(str(raw)) if raw else None
+
+    async def notify(self, notification: Notification) -> ActionResult:
+        log.warning(
+            "escalation",
+            target=notification.target,
+            reason=notification.reason,
+            interaction_id=notification.interaction_id,
+            priority=notification.priority.value,
+            level=notification.level,
+        )
+        if self.path is not None:
+            await asyncio.to_thread(_append, self.path, notification)
+        return ActionResult(action="notify", ok=True, platform_ref=notification.idempotency_key)
+
+
+
+def _append(path: Path, notification: Notification) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = notification.model_dump(mode="json") | {"sent_at": datetime.now(UTC).isoformat()}
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")

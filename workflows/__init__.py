@@ -1,0 +1,1 @@
+"""Deterministic workflows: no I/O, no clock, no randomness. Import submodules directly."""

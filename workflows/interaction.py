@@ -1,0 +1,539 @@
+"""InteractionWorkflow: one interaction's life, from received to closed (DESIGN §1).
+
+The workflow reads like the lifecycle: take the next message of the thread, classify it,
+decide with the pure policy, act (moderate, answer, escalate), then wait for a human, a
+follow-up or the SLA deadline, whichever comes first. Humans act through Updates, which
+take the same lock as the main loop so the two never interleave half-way through a step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activites import InteractionActivities, InteractionRecord, MessageRequest
+    from activites import ModerationRequest
+    from connecteurs.models import (
+        ActionResult,
+        Category,
+        Classification,
+        Decision,
+        Interaction,
+        InteractionKind,
+        ModerationAction,
+        Priority,
+        Route,
+    )
+    from plugins.notifiers.base import Notification
+    from workflows import search_attributes as sa
+    from workflows.models import (
+        AnswerRequest,
+        AssignRequest,
+        CloseRequest,
+        EscalateRequest,
+        InteractionStart,
+        InteractionStatus,
+        State,
+        Timeline,
+        TimelineEntry,
+    )
+    from workflows.policy import CrisisChannel, CrisisMode, decide, escalation_level, is_crisis
+
+SYSTEM = "passerelle"
+CLASSIFY_TIMEOUT = timedelta(seconds=30)
+ACTION_TIMEOUT = timedelta(seconds=60)
+ACTION_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=5),
+    maximum_attempts=8,
+)
+EXCERPT = 140
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+
+
+@workflow.defn(name="InteractionWorkflow")
+class InteractionWorkflow:
+    @workflow.init
+    def __init__(self, start: InteractionStart) -> None:
+        self._root = start.interaction
+        self._policy = start.policy
+        self._latest = start.interaction
+        self._inbox: list[Interaction] = [start.interaction]
+        self._seen: set[str] = {start.interaction.id}
+        self._state = State.RECEIVED
+        self._timeline: list[TimelineEntry] = []
+        self._actions: list[ActionResult] = []
+        self._parked: list[str] = []
+        self._classification: Classification | None = None
+        self._decision: Decision | None = None
+        self._priority: Priority | None = None
+        self._categories: set[Category] = set()
+        self._crisis = False
+        self._deadline: datetime | None = None
+        self._escalations = 0
+        self._breached = False
+        self._assignee: str | None = None
+        self._resolution: str | None = None
+        self._answered_at: datetime | None = None
+        self._steps = 0
+        self._changes = 0
+        self._busy = False
+        self._lock = asyncio.Lock()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @workflow.run
+    async def run(self, start: InteractionStart) -> InteractionStatus:
+        sa_updates = [
+            sa.PLATFORM.value_set(self._root.platform.value),
+            sa.STATE.value_set(self._state.value),
+        ]
+        workflow.upsert_search_attributes(sa_updates)
+        while True:
+            if self._inbox:
+                async with self._lock:
+                    await self._handle(self._inbox.pop(0))
+                continue
+            if self._state is State.CLOSED:
+                if not await self._wait_for_news(self._policy.reopen_window):
+                    break  # the reopen window ended: this interaction is over
+                continue
+            timeout, on_timeout = self._next_timer()
+            if not await self._wait_for_news(timeout) and on_timeout is not None:
+                async with self._lock:
+                    await on_timeout()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await workflow.execute_activity_method(
+            InteractionActivities.record,
+            InteractionRecord(
+                interaction_id=self._root.id,
+                workflow_id=workflow.info().workflow_id,
+                summary=self._status().model_dump(mode="json", exclude={"actions", "parked"}),
+            ),
+            start_to_close_timeout=ACTION_TIMEOUT,
+        )
+        return self._status()
+
+    async def _handle(self, message: Interaction) -> None:
+        """Classify, decide and act on one message of the thread."""
+        self._busy = True
+        is_root = message.id == self._root.id
+        self._latest = message
+        self._log(
+            "received" if is_root else "follow_up",
+            f"{message.kind.value} from @{message.author.handle}: {_excerpt(message.text)}",
+            actor=f"{message.platform.value}:{message.author.handle}",
+            interaction_id=message.id,
+            kind=message.kind.value,
+            author=message.author.handle,
+            excerpt=_excerpt(message.text),
+        )
+        classification = await workflow.execute_activity_method(
+            InteractionActivities.classify,
+            message,
+            start_to_close_timeout=CLASSIFY_TIMEOUT,
+            retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30)),
+        )
+        self._classification = classification
+        self._categories |= set(classification.categories)
+        self._crisis = self._crisis or is_crisis(classification)
+        if is_root:
+            self._set_state(State.CLASSIFIED)
+        self._log(
+            "classified",
+            f"{', '.join(sorted(c.value for c in classification.categories))}; "
+            f"risk {classification.risk.value}; language {classification.language}",
+            actor=classification.classifier,
+            categories=sorted(c.value for c in classification.categories),
+            risk=classification.risk.value,
+            sentiment=classification.sentiment.label.value,
+            language=classification.language,
+            confidence=classification.confidence,
+            reasons=list(classification.reasons),
+        )
+        decision = decide(message, classification, self._policy, workflow.now())
+        self._decision = decision
+        if self._priority is None or decision.priority.rank < self._priority.rank:
+            self._priority = decision.priority
+        self._log(
+            "decided",
+            f"rule {decision.rule_id}: {decision.route.value}, {decision.priority.value}",
+            actor=f"policy:{decision.rule_id}",
+            rule_id=decision.rule_id,
+            route=decision.route.value,
+            priority=decision.priority.value,
+            target=decision.target,
+            template=decision.template_id,
+            first_response_deadline=_iso(decision.first_response_deadline),
+            reasons=list(decision.reasons),
+        )
+        self._upsert_classification()
+        for action in decision.moderation:
+            await self._moderate(message, action)
+        await self._route(message, decision, is_root)
+        self._busy = False
+        self._changes += 1
+
+    async def _route(self, message: Interaction, decision: Decision, is_root: bool) -> None:
+        route = decision.route
+        if route in (Route.MODERATE, Route.IGNORE):
+            # A moderated or ignored message never reopens a thread, and it does not close
+            # one that still waits for an answer to an earlier message.
+            if is_root:
+                resolution = "moderated" if route is Route.MODERATE else "ignored"
+                await self._close(resolution, actor=f"policy:{decision.rule_id}")
+            return
+        if self._state is State.CLOSED:
+            self._reopen(message)
+        self._start_sla(decision)
+        if route is Route.AUTO_ANSWER:
+            text = self._policy.template_text(decision.template_id, self._language())
+            if text is not None:
+                result = await self._send(message, text, direct=self._is_dm(message))
+                if result.ok:
+                    self._answered(f"policy:{decision.rule_id}", decision.template_id)
+                    return
+            self._set_state(State.AWAITING_RESPONSE)
+        elif route is Route.HUMAN:
+            if self._state is not State.ESCALATED:
+                self._set_state(State.AWAITING_RESPONSE)
+        elif route is Route.ESCALATE:
+            target = decision.target or self._policy.crisis.target
+            reason = "crisis protocol" if self._crisis else f"rule {decision.rule_id}"
+            await self._notify(target, reason, level=None)
+            self._set_state(State.ESCALATED)
+            if self._crisis:
+                await self._send_crisis_support(message)
+
+    async def _send_crisis_support(self, message: Interaction) -> None:
+        crisis = self._policy.crisis
+        if crisis.mode is CrisisMode.NONE:
+            return
+        language = self._language()
+        locale, text = crisis.message_for(message.author.locale, language)
+        direct = crisis.channel is CrisisChannel.DIRECT_MESSAGE or self._is_dm(message)
+        self._log(
+            "crisis_support",
+            f"pre-approved support message ({locale}) by "
+            f"{'direct message' if direct else 'reply'}",
+            actor="policy:crisis-protocol",
+            locale=locale,
+        )
+        result = await self._send(message, text, direct=direct)
+        if not result.ok and direct:
+            # The platform may refuse DMs (no window, not followed): a reply still reaches them.
+            await self._send(message, text, direct=False)
+
+    async def _breach(self) -> None:
+        """The SLA deadline passed with no response: flag it and page the next level."""
+        self._breached = True
+        level = escalation_level(self._policy, self._escalations)
+        self._log(
+            "sla_breached",
+            f"first response deadline {_iso(self._deadline)} passed",
+            actor=SYSTEM,
+            deadline=_iso(self._deadline),
+            next_level=self._escalations + 1 if level else None,
+        )
+        workflow.upsert_search_attributes([sa.BREACHED.value_set(True)])
+        if level is None:
+            self._set_deadline(None)
+            self._changes += 1
+            return
+        self._escalations += 1
+        await self._notify(level.target, "sla_breach", level=self._escalations)
+        self._set_state(State.ESCALATED)
+        self._set_deadline(workflow.now() + level.after)
+
+    async def _auto_close(self) -> None:
+        await self._close("answered", actor=SYSTEM)
+
+    # ------------------------------------------------------------------ human actions
+
+    @workflow.update
+    async def answer(self, request: AnswerRequest) -> ActionResult:
+        async with self._lock:
+            self._log("answer_requested", _excerpt(request.text), actor=request.actor)
+            direct = request.direct_message or self._is_dm(self._latest)
+            result = await self._send(self._latest, request.text, direct=direct)
+            if result.ok:
+                self._answered(request.actor, None)
+            return result
+
+    @answer.validator
+    def _validate_answer(self, request: AnswerRequest) -> None:
+        if self._state is State.CLOSED:
+            raise ApplicationError("the interaction is closed; a follow-up reopens it")
+        if not request.text.strip():
+            raise ApplicationError("an answer needs text")
+
+    @workflow.update
+    async def escalate(self, request: EscalateRequest) -> ActionResult:
+        async with self._lock:
+            if self._state is State.CLOSED:
+                self._reopen(self._latest)
+            result = await self._notify(
+                request.target, request.reason or "escalated by a human", level=None,
+                actor=request.actor,
+            )
+            self._set_state(State.ESCALATED)
+            return result
+
+    @workflow.update
+    async def assign(self, request: AssignRequest) -> InteractionStatus:
+        self._assignee = request.assignee
+        workflow.upsert_search_attributes([sa.ASSIGNEE.value_set(request.assignee)])
+        self._log("assigned", f"assigned to {request.assignee}", actor=request.actor,
+                  assignee=request.assignee)
+        self._changes += 1
+        return self._status()
+
+    @workflow.update
+    async def close(self, request: CloseRequest) -> InteractionStatus:
+        async with self._lock:
+            await self._close(request.resolution, actor=request.actor)
+            return self._status()
+
+    @close.validator
+    def _validate_close(self, request: CloseRequest) -> None:
+        if self._state is State.CLOSED:
+            raise ApplicationError("the interaction is already closed")
+
+    @workflow.signal
+    def follow_up(self, message: Interaction) -> None:
+        """A new message in the thread (or a redelivery of one, which is ignored)."""
+        if message.id in self._seen:
+            return
+        self._seen.add(message.id)
+        self._inbox.append(message)
+
+    @workflow.query
+    def state(self) -> InteractionStatus:
+        return self._status()
+
+    @workflow.query
+    def timeline(self) -> Timeline:
+        return Timeline(workflow_id=workflow.info().workflow_id, entries=list(self._timeline))
+
+    # ------------------------------------------------------------------ steps
+
+    async def _send(self, message: Interaction, text: str, *, direct: bool) -> ActionResult:
+        request = MessageRequest(interaction=message, text=text, idempotency_key=self._key())
+        method = (
+            InteractionActivities.send_direct_message if direct else InteractionActivities.reply
+        )
+        return await self._act(
+            "direct_message" if direct else "reply",
+            lambda: workflow.execute_activity_method(
+                method, request, start_to_close_timeout=ACTION_TIMEOUT, retry_policy=ACTION_RETRY
+            ),
+            text=_excerpt(text),
+        )
+
+    async def _moderate(self, message: Interaction, action: ModerationAction) -> ActionResult:
+        request = ModerationRequest(interaction=message, action=action, idempotency_key=self._key())
+        return await self._act(
+            action.value,
+            lambda: workflow.execute_activity_method(
+                InteractionActivities.moderate,
+                request,
+                start_to_close_timeout=ACTION_TIMEOUT,
+                retry_policy=ACTION_RETRY,
+            ),
+            target_id=message.external_id,
+        )
+
+    async def _notify(
+        self, target: str, reason: str, *, level: int | None, actor: str = SYSTEM
+    ) -> ActionResult:
+        notification = Notification(
+            target=target,
+            reason=reason,
+            interaction_id=self._root.id,
+            workflow_id=workflow.info().workflow_id,
+            priority=self._priority or Priority.P3,
+            categories=frozenset(self._categories),
+            excerpt=_excerpt(self._latest.text),
+            level=level,
+            deadline=self._deadline,
+            idempotency_key=self._key(),
+        )
+        return await self._act(
+            "notify",
+            lambda: workflow.execute_activity_method(
+                InteractionActivities.notify,
+                notification,
+                start_to_close_timeout=ACTION_TIMEOUT,
+                retry_policy=ACTION_RETRY,
+            ),
+            actor=actor,
+            target=target,
+            reason=reason,
+            level=level,
+        )
+
+    async def _act(
+        self,
+        action: str,
+        call: Callable[[], Coroutine[Any, Any, ActionResult]],
+        actor: str = SYSTEM,
+        **data: Any,
+    ) -> ActionResult:
+        """Run one connector or notifier action; past its retries it is parked, not dropped."""
+        try:
+            result = await call()
+        except ActivityError as err:
+            cause = err.cause
+            kind = cause.type if isinstance(cause, ApplicationError) and cause.type else "error"
+            message = cause.message if cause is not None else str(err)
+            result = ActionResult(action=action, ok=False, error=f"{kind}: {message}")
+            self._parked.append(f"{action}: {kind}: {message}")
+        result = result.model_copy(update={"at": workflow.now()})
+        self._actions.append(result)
+        outcome = f"ok ({result.platform_ref})" if result.ok else f"parked ({result.error})"
+        self._log(action if result.ok else "parked", f"{action} {outcome}", actor=actor,
+                  ok=result.ok, platform_ref=result.platform_ref, error=result.error, **data)
+        return result
+
+    async def _close(self, resolution: str, *, actor: str) -> None:
+        if self._crisis and actor.startswith(("policy:", SYSTEM)):
+            # Never auto-close a person in crisis: only a human closes it.
+            self._log("close_refused", "crisis interactions are closed by a human", actor=actor)
+            return
+        self._resolution = resolution
+        self._set_deadline(None)
+        self._set_state(State.CLOSED)
+        self._log("closed", resolution, actor=actor, resolution=resolution)
+
+    # ------------------------------------------------------------------ state helpers
+
+    def _answered(self, actor: str, template: str | None) -> None:
+        self._answered_at = workflow.now()
+        self._set_deadline(None)
+        if not self._crisis:
+            self._set_state(State.ANSWERED)
+        self._log("answered", f"first response by {actor}", actor=actor, template=template)
+
+    def _reopen(self, message: Interaction) -> None:
+        self._resolution = None
+        self._set_state(State.RECEIVED)
+        self._log("reopened", f"reopened by {message.id}", actor=SYSTEM, interaction_id=message.id)
+
+    def _start_sla(self, decision: Decision) -> None:
+        deadline = decision.first_response_deadline
+        if deadline is None:
+            return
+        if self._answered_at is not None and not self._crisis:
+            next_response = self._policy.sla[decision.priority].next_response
+            if next_response is not None:
+                deadline = workflow.now() + next_response
+        if self._deadline is None or deadline < self._deadline:
+            self._set_deadline(deadline)
+
+    def _next_timer(
+        self,
+    ) -> tuple[timedelta | None, Callable[[], Coroutine[Any, Any, None]] | None]:
+        now = workflow.now()
+        if self._deadline is not None:
+            return max(self._deadline - now, timedelta(0)), self._breach
+        close_after = self._policy.close_answered_after
+        if self._state is State.ANSWERED and close_after is not None and self._answered_at:
+            return max(self._answered_at + close_after - now, timedelta(0)), self._auto_close
+        return None, None
+
+    async def _wait_for_news(self, timeout: timedelta | None) -> bool:
+        """Wait for a message or a state change; False when ``timeout`` passed first."""
+        seen = self._changes
+
+        def news() -> bool:
+            return bool(self._inbox) or self._changes != seen
+
+        if timeout is not None and timeout <= timedelta(0):
+            return news()
+        try:
+            await workflow.wait_condition(news, timeout=timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def _set_state(self, state: State) -> None:
+        if state is self._state:
+            return
+        self._state = state
+        self._changes += 1
+        workflow.upsert_search_attributes([sa.STATE.value_set(state.value)])
+
+    def _set_deadline(self, deadline: datetime | None) -> None:
+        self._deadline = deadline
+        self._changes += 1
+        workflow.upsert_search_attributes(
+            [sa.SLA_DEADLINE.value_set(deadline) if deadline else sa.SLA_DEADLINE.value_unset()]
+        )
+
+    def _upsert_classification(self) -> None:
+        updates = [sa.CATEGORIES.value_set(sorted(c.value for c in self._categories))]
+        if self._priority is not None:
+            updates.append(sa.PRIORITY.value_set(self._priority.value))
+        workflow.upsert_search_attributes(updates)
+
+    def _language(self) -> str:
+        if self._classification is not None:
+            return self._classification.language
+        return self._latest.language or "en"
+
+    @staticmethod
+    def _is_dm(message: Interaction) -> bool:
+        return message.kind is InteractionKind.DIRECT_MESSAGE
+
+    def _key(self) -> str:
+        self._steps += 1
+        return f"{workflow.info().workflow_id}/step-{self._steps}"
+
+    def _log(self, event: str, summary: str, *, actor: str, **data: Any) -> None:
+        self._timeline.append(
+            TimelineEntry(
+                at=workflow.now(),
+                event=event,
+                actor=actor,
+                summary=summary,
+                data={k: v for k, v in data.items() if v is not None},
+            )
+        )
+
+    def _status(self) -> InteractionStatus:
+        return InteractionStatus(
+            id=self._root.id,
+            workflow_id=workflow.info().workflow_id,
+            platform=self._root.platform,
+            account=self._root.account,
+            state=self._state,
+            priority=self._priority,
+            categories=sorted(self._categories),
+            route=self._decision.route if self._decision else None,
+            rule_id=self._decision.rule_id if self._decision else None,
+            classifier=self._classification.classifier if self._classification else None,
+            assignee=self._assignee,
+            breached=self._breached,
+            sla_deadline=self._deadline,
+            escalation_level=self._escalations,
+            resolution=self._resolution,
+            messages=len(self._seen),
+            actions=list(self._actions),
+            parked=list(self._parked),
+            busy=self._busy or bool(self._inbox),
+        )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
