@@ -21,6 +21,7 @@ from workflows.policy import Policy
 
 CONFIG_ENV = "PASSERELLE_CONFIG"
 DEFAULT_CONFIG = Path("passerelle.toml")
+BUILTIN_CONFIG = Path(__file__).with_name("default.toml")
 SECRET_REFERENCE = re.compile(r"^(env|file):.+$")
 
 
@@ -108,10 +109,10 @@ class ConfigError(Exception):
 
 
 def load(path: Path | None = None) -> Config:
-    """Load and validate the config; with no file anywhere, the built-in defaults."""
+    """Load and validate the config; with no file anywhere, ``default.toml`` beside this module."""
     path = path or _default_path()
     if path is None:
-        return Config()
+        return parse(BUILTIN_CONFIG.read_text(encoding="utf-8"), "<built-in default.toml>")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:

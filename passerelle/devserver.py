@@ -6,9 +6,13 @@ than twice as fast as the default journal on these machines (DESIGN §8).
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import sys
 import sysconfig
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -50,12 +54,33 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
+@contextmanager
+def _stdout_to(log_file: Path | None) -> Iterator[None]:
+    """The server inherits our stdout at spawn time; its banner must not mix with
+    ``--json`` output, so it gets a log file (or nothing) instead."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        target = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    else:
+        target = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(target, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(target)
+
+
 async def start(
     database: Path | None,
     *,
     port: int | None = DEFAULT_PORT,
     ui: bool = False,
     log_level: str = "error",
+    log_file: Path | None = None,
 ) -> WorkflowEnvironment:
     """Start the dev server; ``port`` None or taken means any free port."""
     extra: list[str] = []
@@ -64,13 +89,14 @@ async def start(
     if database is not None:
         database.parent.mkdir(parents=True, exist_ok=True)
     chosen = port if port is not None and port_is_free(port) else None
-    return await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        port=chosen,
-        ui=ui,
-        search_attributes=search_attributes.ALL,
-        dev_server_existing_path=str(temporal_binary()),
-        dev_server_database_filename=str(database) if database else None,
-        dev_server_log_level=log_level,
-        dev_server_extra_args=extra,
-    )
+    with _stdout_to(log_file):
+        return await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter,
+            port=chosen,
+            ui=ui,
+            search_attributes=search_attributes.ALL,
+            dev_server_existing_path=str(temporal_binary()),
+            dev_server_database_filename=str(database) if database else None,
+            dev_server_log_level=log_level,
+            dev_server_extra_args=extra,
+        )

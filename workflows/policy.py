@@ -11,7 +11,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from connecteurs.models import (
     Category,
@@ -242,11 +249,18 @@ class Policy(_Model):
         description="How long a closed interaction still listens for follow-ups.",
     )
 
+    @field_validator("sla", mode="before")
+    @classmethod
+    def _sla_overrides_defaults(cls, value: object) -> object:
+        # [sla.P1] alone must not leave P2-P4 without a deadline: unset priorities keep theirs.
+        if isinstance(value, dict):
+            return {str(p): target for p, target in _default_sla().items()} | {
+                str(k): v for k, v in value.items()
+            }
+        return value
+
     @model_validator(mode="after")
-    def _every_priority_has_an_sla(self) -> Policy:
-        missing = [p.value for p in Priority if p not in self.sla]
-        if missing:
-            raise ValueError(f"sla: no first-response target for {', '.join(missing)}")
+    def _rule_ids_are_unique(self) -> Policy:
         ids = [r.id for r in self.routing]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:

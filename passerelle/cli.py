@@ -1,0 +1,480 @@
+"""The ``passerelle`` command (DESIGN §5)."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import os
+import signal
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from connecteurs.models import Platform
+from passerelle import __version__, operations
+from passerelle import config as config_module
+from passerelle import logging as passerelle_logging
+from passerelle.config import Config, ConfigError
+from passerelle.temporal import DEV_FILE, STATE_DIR, DevStack, NoTemporal, connect
+from passerelle.views import print_show, status_table
+from workflows.models import State
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="passerelle",
+    help=(
+        "Passerelle answers, escalates and moderates what your audience writes, durably, "
+        "on Temporal.\n\nStart with `passerelle demo`. Run `passerelle dev` for a local "
+        "stack, then `passerelle ingest`, `list`, `show`, `answer`, `close` against it."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+plugins_app = typer.Typer(help="Installed connectors, classifiers and notifiers.")
+config_app = typer.Typer(help="Check a configuration file before deploying it.")
+app.add_typer(plugins_app, name="plugins")
+app.add_typer(config_app, name="config")
+
+out = Console()
+err = Console(stderr=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document for scripts.")]
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--as", help="Who acts, as the audit trail shows it. Default: cli:$USER."),
+]
+
+
+class _State:
+    config_path: Path | None = None
+
+
+state = _State()
+
+
+@app.callback()
+def main(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Config file (overrides PASSERELLE_CONFIG; default ./passerelle.toml or the "
+            "built-in one).",
+            envvar=config_module.CONFIG_ENV,
+        ),
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "WARNING",
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    if version:
+        out.print(f"passerelle {__version__}")
+        raise typer.Exit()
+    passerelle_logging.configure(level=log_level.upper())
+    state.config_path = config
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(coroutine)
+    except NoTemporal as problem:
+        err.print(f"[red]error:[/red] {problem}")
+        raise typer.Exit(2) from None
+    except ConfigError as problem:
+        err.print(f"[red]config error:[/red]\n{problem}")
+        raise typer.Exit(2) from None
+    except WorkflowUpdateFailedError as problem:
+        cause = problem.cause
+        err.print(f"[red]refused:[/red] {getattr(cause, 'message', None) or problem}")
+        raise typer.Exit(1) from None
+    except RPCError as problem:
+        err.print(f"[red]Temporal said:[/red] {problem.message} ({problem.status.name})")
+        raise typer.Exit(1) from None
+    except ValueError as problem:
+        err.print(f"[red]error:[/red] {problem}")
+        raise typer.Exit(2) from None
+
+
+def _config() -> Config:
+    try:
+        return config_module.load(state.config_path)
+    except ConfigError as problem:
+        err.print(f"[red]config error:[/red]\n{problem}")
+        raise typer.Exit(2) from None
+
+
+def _actor(value: str | None) -> str:
+    return value or os.environ.get("PASSERELLE_ACTOR") or f"cli:{getpass.getuser()}"
+
+
+def _print_json(value: Any) -> None:
+    out.print_json(json.dumps(value, ensure_ascii=False, default=str))
+
+
+# --------------------------------------------------------------------------- running
+
+
+@app.command()
+def demo(as_json: JsonOption = False) -> None:
+    """Run ~12 bundled FR/EN interactions end to end and show what happened to each.
+
+    Starts the embedded Temporal dev server (or uses TEMPORAL_ADDRESS), a worker and the
+    JSON Lines connector; a human answers one interaction, one breaches a short SLA, a crisis
+    message is escalated at once. Exits 1 if any interaction ends in an unexpected state.
+    """
+    from passerelle.demo.runner import run_demo
+
+    result = _run(run_demo(err))
+    if as_json:
+        _print_json(result)
+    else:
+        rows = result["interactions"]
+        out.print(_demo_table(rows))
+        summary = result["summary"]
+        out.print(
+            f"{summary['as_expected']}/{summary['interactions']} interactions as expected from "
+            f"{summary['deliveries']} deliveries; {summary['breached']} SLA breach; "
+            f"{summary['outbox_actions']} platform actions and {summary['notifications']} "
+            f"notifications in {summary['run_dir']}; {summary['seconds']} s."
+        )
+        out.print("Look closer: `passerelle show ID` works while `passerelle dev` runs; "
+                  "here the server stopped with the demo.")
+    if result["summary"]["as_expected"] != result["summary"]["interactions"]:
+        raise typer.Exit(1)
+
+
+def _demo_table(rows: list[dict[str, Any]]) -> Any:
+    from rich.table import Table
+
+    table = Table(title="Passerelle demo")
+    for column in ("id", "state", "categories", "route", "actions", "breached", "note"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        mark = "" if row["as_expected"] else f" [red](expected {row['expected_state']})[/red]"
+        table.add_row(
+            row["id"],
+            row["state"] + mark,
+            ", ".join(row["categories"]),
+            row["route"] or "",
+            ", ".join(row["actions"]),
+            "yes" if row["breached"] else "no",
+            row["note"],
+        )
+    return table
+
+
+@app.command()
+def dev(
+    port: Annotated[int, typer.Option(help="Temporal port; a free one if it is taken.")] = 7233,
+    ui: Annotated[bool, typer.Option(help="Also serve the Temporal web UI.")] = False,
+) -> None:
+    """Run the local stack: Temporal dev server (SQLite in .passerelle/), and a worker.
+
+    Writes .passerelle/dev.json so other commands in this directory find it. Ctrl-C stops
+    everything; open interactions survive a restart.
+    """
+    _run(_dev(_config(), port, ui))
+
+
+async def _dev(config: Config, port: int, ui: bool) -> None:
+    from passerelle import devserver
+    from passerelle.worker import build_runtime, create_worker
+
+    STATE_DIR.mkdir(exist_ok=True)
+    runtime = build_runtime(config)
+    err.print("Starting Temporal dev server…")
+    env = await devserver.start(
+        STATE_DIR / "temporal.db", port=port, ui=ui, log_file=STATE_DIR / "temporal.log"
+    )
+    address = env.client.service_client.config.target_host
+    stack = DevStack(
+        temporal_address=address,
+        namespace=env.client.namespace,
+        ui_url=f"http://{address.rsplit(':', 1)[0]}:{int(address.rsplit(':', 1)[1]) + 1000}"
+        if ui
+        else None,
+        pid=os.getpid(),
+    )
+    DEV_FILE.write_text(stack.model_dump_json(indent=2), encoding="utf-8")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with create_worker(env.client, config, runtime):
+            out.print(f"Temporal   {address} (namespace {stack.namespace})")
+            if stack.ui_url:
+                out.print(f"Web UI     {stack.ui_url}")
+            out.print(f"Task queue {config.task_queue}")
+            out.print(f"State      {DEV_FILE}  (Ctrl-C to stop)")
+            await stop.wait()
+            err.print("Stopping…")
+    finally:
+        DEV_FILE.unlink(missing_ok=True)
+        await env.shutdown()
+
+
+@app.command()
+def worker() -> None:
+    """Run one worker on the configured task queue (a cluster deployment's worker role)."""
+    _run(_worker(_config()))
+
+
+async def _worker(config: Config) -> None:
+    from passerelle.worker import build_runtime, create_worker
+
+    runtime = build_runtime(config)
+    client = await connect()
+    worker = create_worker(client, config, runtime)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(worker.shutdown()))
+    err.print(f"Worker on task queue {config.task_queue!r} at {client.service_client.config.target_host}")
+    await worker.run()
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="JSON Lines file, one event a line.", exists=True)],
+    account: Annotated[str, typer.Option(help="Account the events belong to.")] = "local",
+    as_json: JsonOption = False,
+) -> None:
+    """Start interactions from a JSON Lines file (the `jsonl` connector's event format)."""
+    config = _config()
+    deliveries = _run(_ingest(config, file, account))
+    if as_json:
+        _print_json([d.model_dump(mode="json") for d in deliveries])
+    else:
+        for d in deliveries:
+            out.print(f"{d.interaction_id:<40} {d.outcome.value:<13} {d.workflow_id}")
+
+
+async def _ingest(config: Config, file: Path, account: str) -> list[Any]:
+    from connecteurs.jsonl import parse_lines
+    from passerelle.deliver import deliver
+
+    interactions = parse_lines(file.read_bytes(), account)
+    configured = {(a.platform, a.account) for a in config.accounts}
+    if (Platform.JSONL, account) not in configured:
+        raise ValueError(f"account jsonl/{account} is not in the config's [[accounts]]")
+    client = await connect()
+    policy = config.policy()
+    deliveries = []
+    for interaction in interactions:
+        deliveries.append(await deliver(client, interaction, policy, config.task_queue))
+    return deliveries
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@app.command("list")
+def list_(
+    state_: Annotated[
+        State | None, typer.Option("--state", help="Only interactions in this state.")
+    ] = None,
+    breached: Annotated[
+        bool, typer.Option("--breached", help="Only those whose SLA was breached.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 100,
+    as_json: JsonOption = False,
+) -> None:
+    """List interactions from Temporal visibility (newest first)."""
+
+    async def go() -> list[operations.Listed]:
+        client = await connect()
+        return await operations.list_interactions(
+            client, state=state_, breached=True if breached else None, limit=limit
+        )
+
+    rows = _run(go())
+    if as_json:
+        _print_json([r.model_dump(exclude={"running"}) for r in rows])
+        return
+    from rich.table import Table
+
+    table = Table()
+    for column in ("id", "state", "platform", "priority", "breached"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r.id, r.state or "", r.platform or "", r.priority or "",
+                      "yes" if r.breached else "no")
+    out.print(table)
+    err.print(f"{len(rows)} interaction(s)")
+
+
+@app.command()
+def show(
+    reference: Annotated[str, typer.Argument(metavar="ID", help="Interaction or workflow id.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show an interaction's state and its timeline (who decided what, when, why)."""
+
+    async def go() -> tuple[Any, Any]:
+        client = await connect()
+        return (
+            await operations.status(client, reference),
+            await operations.timeline(client, reference),
+        )
+
+    status, timeline = _run(go())
+    if as_json:
+        _print_json(
+            {"status": status.model_dump(mode="json"), "timeline": timeline.model_dump(mode="json")}
+        )
+        return
+    print_show(out, status, timeline.entries, _config().timezone)
+
+
+# --------------------------------------------------------------------------- acting
+
+
+async def _client() -> Client:
+    return await connect()
+
+
+@app.command()
+def answer(
+    reference: Annotated[str, typer.Argument(metavar="ID", help="Interaction or workflow id.")],
+    text: Annotated[str, typer.Argument(help="The answer, posted on the platform.")],
+    actor: ActorOption = None,
+    dm: Annotated[bool, typer.Option("--dm", help="Answer by direct message.")] = False,
+) -> None:
+    """Answer an interaction as a human (posts the reply, stops the SLA clock)."""
+
+    async def go() -> Any:
+        return await operations.answer(await _client(), reference, text, _actor(actor), direct=dm)
+
+    result = _run(go())
+    if not result.ok:
+        err.print(f"[red]the platform refused the reply:[/red] {result.error} (parked)")
+        raise typer.Exit(1)
+    out.print(f"answered ({result.platform_ref})")
+
+
+@app.command()
+def escalate(
+    reference: Annotated[str, typer.Argument(metavar="ID")],
+    to: Annotated[str, typer.Option("--to", help="Target name from the config's [targets].")],
+    reason: Annotated[str, typer.Option(help="Why, for the target and the audit.")] = "",
+    actor: ActorOption = None,
+) -> None:
+    """Escalate an interaction to a target now."""
+
+    async def go() -> Any:
+        return await operations.escalate(await _client(), reference, to, reason, _actor(actor))
+
+    result = _run(go())
+    if not result.ok:
+        err.print(f"[red]notification failed:[/red] {result.error}")
+        raise typer.Exit(1)
+    out.print(f"escalated to {to}")
+
+
+@app.command()
+def assign(
+    reference: Annotated[str, typer.Argument(metavar="ID")],
+    who: Annotated[str, typer.Argument(help="Person or team.")],
+    actor: ActorOption = None,
+) -> None:
+    """Assign an interaction to a person or team."""
+
+    async def go() -> Any:
+        return await operations.assign(await _client(), reference, who, _actor(actor))
+
+    _run(go())
+    out.print(f"assigned to {who}")
+
+
+@app.command()
+def close(
+    reference: Annotated[str, typer.Argument(metavar="ID")],
+    resolution: Annotated[str, typer.Option(help="Why it is closed.")] = "resolved",
+    actor: ActorOption = None,
+) -> None:
+    """Close an interaction (a later follow-up reopens it)."""
+
+    async def go() -> Any:
+        return await operations.close(await _client(), reference, resolution, _actor(actor))
+
+    status = _run(go())
+    out.print(f"{status.id}: {status.state.value}")
+
+
+# --------------------------------------------------------------------------- plugins, config
+
+
+@plugins_app.command("list")
+def plugins_list(as_json: JsonOption = False) -> None:
+    """List installed plugins by entry-point group, and any that failed to load."""
+    from plugins.discovery import CLASSIFIERS, CONNECTORS, NOTIFIERS, discover
+
+    connectors = discover(CONNECTORS)
+    classifiers = discover(CLASSIFIERS)
+    notifiers = discover(NOTIFIERS)
+    document = {
+        "connectors": [
+            {
+                "name": name,
+                "platform": cls.manifest.platform.value,
+                "version": cls.manifest.version,
+                "capabilities": sorted(c.value for c in cls.manifest.capabilities),
+            }
+            for name, cls in sorted(connectors.plugins.items())
+        ],
+        "classifiers": [
+            {"name": name, "version": getattr(cls, "version", "?")}
+            for name, cls in sorted(classifiers.plugins.items())
+        ],
+        "notifiers": [{"name": name} for name in sorted(notifiers.plugins)],
+        "broken": [
+            {"group": b.group, "name": b.name, "error": b.error}
+            for found in (connectors, classifiers, notifiers)
+            for b in found.broken
+        ],
+    }
+    if as_json:
+        _print_json(document)
+        return
+    for group in ("connectors", "classifiers", "notifiers"):
+        out.print(f"[bold]{group}[/bold]")
+        for item in document[group]:
+            details = ", ".join(item.get("capabilities", [])) or item.get("version", "")
+            out.print(f"  {item['name']:<12} {details}")
+    for broken in document["broken"]:
+        out.print(f"[red]broken[/red] {broken['group']}:{broken['name']}: {broken['error']}")
+
+
+@config_app.command("check")
+def config_check(
+    file: Annotated[Path, typer.Argument(help="The config file to validate.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Validate a config file; every problem is reported with its line and key."""
+    try:
+        loaded = config_module.load(file)
+    except ConfigError as problem:
+        if as_json:
+            _print_json({"ok": False, "problems": [p.__dict__ for p in problem.problems]})
+        else:
+            for p in problem.problems:
+                err.print(f"[red]✗[/red] {p}")
+        raise typer.Exit(1) from None
+    if as_json:
+        _print_json({"ok": True, "problems": [], "accounts": len(loaded.accounts)})
+    else:
+        out.print(
+            f"[green]✓[/green] {file}: {len(loaded.accounts)} account(s), "
+            f"{len(loaded.routing)} routing rule(s), {len(loaded.targets)} target(s)"
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,1 @@
+"""The bundled demo: sample interactions and the policy that handles them."""

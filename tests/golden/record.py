@@ -1,0 +1,107 @@
+"""Record the golden histories replayed by ``tests/test_replay.py``.
+
+Run after a deliberate change of workflow behaviour (guarded by ``workflow.patched``), and
+commit the new files next to the old ones: old histories must keep replaying.
+
+    python -m tests.golden.record
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from temporalio.client import Client
+
+from passerelle import devserver, operations
+from passerelle.worker import build_runtime, create_worker
+from tests.helpers import Setup, make_setup, wait_status
+from workflows.models import State
+
+HERE = Path(__file__).parent
+FAST = 'close_answered_after = "1s"\nreopen_window = "1s"\n'
+ESCALATION = '[[escalation]]\ntarget = "team-lead"\nafter = "1s"\n\n' \
+             '[[escalation]]\ntarget = "manager"\nafter = "1h"\n'
+
+Scenario = Callable[[Client, Setup], Awaitable[str]]
+
+
+async def auto_answer(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(client, setup.interaction("praise", "Merci, super vidéo ! 🙏"))
+    return d.workflow_id
+
+
+async def human_answer(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(
+        client, setup.interaction("question", "Where can I find the replay of the live?")
+    )
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.AWAITING_RESPONSE)
+    await operations.assign(client, d.workflow_id, "camille", "agent:lead")
+    await operations.answer(client, d.workflow_id, "Here: https://example.org/replay", "agent:camille")
+    return d.workflow_id
+
+
+async def breach(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(
+        client, setup.interaction("complaint", "Still waiting for my refund, unacceptable.")
+    )
+    await wait_status(client, d.workflow_id, lambda s: s.escalation_level == 1, timeout=30)
+    await operations.answer(client, d.workflow_id, "Sorry Dana, refund sent today.", "agent:lead")
+    return d.workflow_id
+
+
+async def crisis(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(
+        client,
+        setup.interaction("crisis", "J'ai envie d'en finir, je n'en peux plus.", locale="fr-CA"),
+    )
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.ESCALATED)
+    await operations.close(client, d.workflow_id, "referred to crisis line", "agent:on-call")
+    return d.workflow_id
+
+
+async def follow_up(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(client, setup.interaction("thread", "Merci beaucoup !"))
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.CLOSED)
+    await setup.deliver(
+        client, setup.interaction("thread-2", "Et la suite, c'est quand ?", thread_id="thread")
+    )
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.AWAITING_RESPONSE)
+    await operations.close(client, d.workflow_id, "answered elsewhere", "agent:camille")
+    return d.workflow_id
+
+
+SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
+    "auto_answer": (auto_answer, FAST, {}),
+    "human_answer": (human_answer, FAST, {}),
+    "breach": (breach, FAST + ESCALATION, {"P2": "2s"}),
+    "crisis": (crisis, FAST, {}),
+    "follow_up": (follow_up, 'close_answered_after = "1s"\nreopen_window = "5s"\n', {}),
+}
+
+
+async def record(out_dir: Path = HERE) -> list[Path]:
+    env = await devserver.start(None, port=None)
+    written: list[Path] = []
+    try:
+        for name, (scenario, extra, sla) in SCENARIOS.items():
+            with tempfile.TemporaryDirectory() as tmp:
+                setup = make_setup(Path(tmp), extra, sla)
+                async with create_worker(env.client, setup.config, build_runtime(setup.config)):
+                    workflow_id = await scenario(env.client, setup)
+                    handle = env.client.get_workflow_handle(workflow_id)
+                    await handle.result()
+                    history = await handle.fetch_history()
+            path = out_dir / f"{name}.json"
+            path.write_text(history.to_json(), encoding="utf-8")
+            written.append(path)
+            print(f"recorded {path} ({len(history.events)} events)")
+    finally:
+        await env.shutdown()
+    return written
+
+
+if __name__ == "__main__":
+    asyncio.run(record())
