@@ -43,7 +43,8 @@ config_app = typer.Typer(help="Check a configuration file before deploying it.")
 app.add_typer(plugins_app, name="plugins")
 app.add_typer(config_app, name="config")
 
-out = Console()
+# Piped output is read by people too (CI logs): give tables room instead of 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document for scripts.")]
@@ -122,7 +123,17 @@ def _print_json(value: Any) -> None:
 
 
 @app.command()
-def demo(as_json: JsonOption = False) -> None:
+def demo(
+    as_json: JsonOption = False,
+    stay: Annotated[
+        bool,
+        typer.Option(
+            "--stay",
+            help="Keep the demo's server and worker running afterwards, so that "
+            "`passerelle show ID` and `passerelle list` can explore it (Ctrl-C stops).",
+        ),
+    ] = False,
+) -> None:
     """Run ~12 bundled FR/EN interactions end to end and show what happened to each.
 
     Starts the embedded Temporal dev server (or uses TEMPORAL_ADDRESS), a worker and the
@@ -131,23 +142,59 @@ def demo(as_json: JsonOption = False) -> None:
     """
     from passerelle.demo.runner import run_demo
 
-    result = _run(run_demo(err))
-    if as_json:
-        _print_json(result)
-    else:
-        rows = result["interactions"]
-        out.print(_demo_table(rows))
-        summary = result["summary"]
-        out.print(
-            f"{summary['as_expected']}/{summary['interactions']} interactions as expected from "
-            f"{summary['deliveries']} deliveries; {summary['breached']} SLA breach; "
-            f"{summary['outbox_actions']} platform actions and {summary['notifications']} "
-            f"notifications in {summary['run_dir']}; {summary['seconds']} s."
-        )
-        out.print("Look closer: `passerelle show ID` works while `passerelle dev` runs; "
-                  "here the server stopped with the demo.")
+
+    async def after(client: Client, server: str, result: dict[str, Any]) -> None:
+        if as_json:
+            _print_json(result)
+        else:
+            _print_demo(result)
+            crisis = next(r["id"] for r in result["interactions"] if r["id"].endswith(":crisis"))
+            status = await operations.status(client, crisis)
+            timeline = await operations.timeline(client, crisis)
+            out.print()
+            print_show(out, status, timeline.entries, "America/Montreal")
+        if stay:
+            await _serve_until_stopped(client, server)
+        elif not as_json:
+            out.print("\nExplore it yourself: `passerelle demo --stay`, then in another terminal "
+                      "`passerelle list` and `passerelle show ID`.")
+
+    result = _run(run_demo(err, after=after))
     if result["summary"]["as_expected"] != result["summary"]["interactions"]:
         raise typer.Exit(1)
+
+
+def _print_demo(result: dict[str, Any]) -> None:
+    out.print(_demo_table(result["interactions"]))
+    summary = result["summary"]
+    out.print(
+        f"{summary['as_expected']}/{summary['interactions']} interactions as expected from "
+        f"{summary['deliveries']} deliveries; {summary['breached']} SLA breach; "
+        f"{summary['outbox_actions']} platform actions and {summary['notifications']} "
+        f"notifications in {summary['run_dir']}; {summary['seconds']} s."
+    )
+
+
+async def _serve_until_stopped(client: Client, server: str) -> None:
+    STATE_DIR.mkdir(exist_ok=True)
+    DEV_FILE.write_text(
+        DevStack(temporal_address=server, namespace=client.namespace, pid=os.getpid())
+        .model_dump_json(indent=2),
+        encoding="utf-8",
+    )
+    err.print(f"\nThe demo stack stays up at {server} (Ctrl-C to stop). Try `passerelle list`.")
+    try:
+        await _until_signal()
+    finally:
+        DEV_FILE.unlink(missing_ok=True)
+
+
+async def _until_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
 
 
 def _demo_table(rows: list[dict[str, Any]]) -> Any:
@@ -159,7 +206,7 @@ def _demo_table(rows: list[dict[str, Any]]) -> Any:
     for row in rows:
         mark = "" if row["as_expected"] else f" [red](expected {row['expected_state']})[/red]"
         table.add_row(
-            row["id"],
+            row["id"].rsplit(":", 1)[-1],
             row["state"] + mark,
             ", ".join(row["categories"]),
             row["route"] or "",
@@ -203,10 +250,6 @@ async def _dev(config: Config, port: int, ui: bool) -> None:
         pid=os.getpid(),
     )
     DEV_FILE.write_text(stack.model_dump_json(indent=2), encoding="utf-8")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     try:
         async with create_worker(env.client, config, runtime):
             out.print(f"Temporal   {address} (namespace {stack.namespace})")
@@ -214,7 +257,7 @@ async def _dev(config: Config, port: int, ui: bool) -> None:
                 out.print(f"Web UI     {stack.ui_url}")
             out.print(f"Task queue {config.task_queue}")
             out.print(f"State      {DEV_FILE}  (Ctrl-C to stop)")
-            await stop.wait()
+            await _until_signal()
             err.print("Stopping…")
     finally:
         DEV_FILE.unlink(missing_ok=True)

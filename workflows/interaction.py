@@ -401,8 +401,9 @@ class InteractionWorkflow:
             self._parked.append(f"{action}: {kind}: {message}")
         result = result.model_copy(update={"at": workflow.now()})
         self._actions.append(result)
+        what = f"{action} {data['target']} ({data['reason']})" if "target" in data else action
         outcome = f"ok ({result.platform_ref})" if result.ok else f"parked ({result.error})"
-        self._log(action if result.ok else "parked", f"{action} {outcome}", actor=actor,
+        self._log(action if result.ok else "parked", f"{what}: {outcome}", actor=actor,
                   ok=result.ok, platform_ref=result.platform_ref, error=result.error, **data)
         return result
 

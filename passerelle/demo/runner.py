@@ -15,6 +15,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from string import Template
 from typing import Any
 
 from rich.console import Console
@@ -60,7 +61,9 @@ def samples() -> bytes:
 
 def demo_config(run_dir: Path, account: str, task_queue: str) -> Config:
     template = files("passerelle.demo").joinpath("demo.toml").read_text(encoding="utf-8")
-    text = template.format(run_dir=run_dir.as_posix(), account=account, task_queue=task_queue)
+    text = Template(template).substitute(
+        run_dir=run_dir.as_posix(), account=account, task_queue=task_queue
+    )
     return parse(text, "demo.toml")
 
 
@@ -174,8 +177,17 @@ class Demo:
         }
 
 
-async def run_demo(progress: Console, *, keep_dir: Path | None = None) -> dict[str, Any]:
-    """Run the demo; the embedded dev server unless ``TEMPORAL_ADDRESS`` is set."""
+AfterDemo = Callable[[Client, str, dict[str, Any]], Awaitable[None]]
+
+
+async def run_demo(
+    progress: Console, *, keep_dir: Path | None = None, after: AfterDemo | None = None
+) -> dict[str, Any]:
+    """Run the demo; the embedded dev server unless ``TEMPORAL_ADDRESS`` is set.
+
+    ``after`` runs while the server and the worker are still up (to show a timeline, or to
+    keep the stack running for ``passerelle show``).
+    """
     started = time.monotonic()
     run = uuid.uuid4().hex[:8]
     run_dir = keep_dir or STATE_DIR / "demo" / run
@@ -200,9 +212,19 @@ async def run_demo(progress: Console, *, keep_dir: Path | None = None) -> dict[s
         worker = create_worker(client, config, build_runtime(config))
         await stack.enter_async_context(worker)
         interactions = await Demo(client, config, account, progress).run()
+        summary = _summary(interactions, run_dir, account, server, started)
+        result = {"interactions": interactions, "summary": summary}
+        if after is not None:
+            await after(client, server, result)
+    return result
+
+
+def _summary(
+    interactions: list[dict[str, Any]], run_dir: Path, account: str, server: str, started: float
+) -> dict[str, Any]:
     outbox = read_outbox(run_dir / "outbox.jsonl")
     notifications = read_outbox(run_dir / "notifications.jsonl")
-    summary = {
+    return {
         "interactions": len(interactions),
         "deliveries": len(parse_lines(samples(), account)),
         "as_expected": sum(1 for i in interactions if i["as_expected"]),
@@ -213,4 +235,3 @@ async def run_demo(progress: Console, *, keep_dir: Path | None = None) -> dict[s
         "run_dir": run_dir.as_posix(),
         "seconds": round(time.monotonic() - started, 1),
     }
-    return {"interactions": interactions, "summary": summary}

@@ -27,8 +27,8 @@ class LogNotifier:
         self.path = Path(str(raw)) if raw else None
 
     async def notify(self, notification: Notification) -> ActionResult:
-        log.warning(
-            "escalation",
+        log.info(
+            "notification sent",
             target=notification.target,
             reason=notification.reason,
             interaction_id=notification.interaction_id,
