@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import json
+import logging
 import os
 import signal
 import sys
@@ -519,5 +520,25 @@ def config_check(
         )
 
 
+def run() -> None:
+    """Console-script entry point.
+
+    Temporal's Rust core keeps threads that can abort CPython's finalization ("Fatal Python
+    error: PyGILState_Release", temporalio/sdk-python issue 300), turning a successful
+    command into exit -6 now and then. Once the command has finished and its output is
+    flushed there is nothing left to clean up, so the process leaves without finalizing.
+    """
+    code: int = 0
+    try:
+        app()
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    finally:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    run()

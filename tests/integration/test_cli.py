@@ -1,0 +1,103 @@
+"""The `passerelle` command as a user runs it, in a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import Client
+
+from passerelle.worker import build_runtime, create_worker
+from tests.helpers import eventually, make_setup, wait_status
+from workflows.models import State
+
+PASSERELLE = str(Path(sys.executable).parent / "passerelle")
+
+
+async def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        PASSERELLE,
+        *args,
+        cwd=cwd,
+        env={**os.environ, "PASSERELLE_ACTOR": "cli:test", **(env or {})},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 180)
+    return process.returncode or 0, stdout.decode(), stderr.decode()
+
+
+async def test_demo_runs_end_to_end_and_prints_json(tmp_path: Path) -> None:
+    env = {k: "" for k in ("TEMPORAL_ADDRESS",)}
+    code, stdout, stderr = await run_cli("demo", "--json", cwd=tmp_path, env=env)
+    assert code == 0, stderr
+    document = json.loads(stdout)  # nothing but the JSON document on stdout
+    rows: dict[str, dict[str, Any]] = {r["id"].rsplit(":", 1)[1]: r for r in document["interactions"]}
+    for row in rows.values():
+        assert {"id", "state", "categories", "route", "actions", "breached"} <= row.keys()
+        assert row["as_expected"], row
+    assert len(rows) == 10 and document["summary"]["deliveries"] == 12
+    assert rows["crisis"]["state"] == "escalated"
+    assert rows["crisis"]["actions"] == ["notify", "direct_message"]
+    assert "hide" not in rows["crisis"]["actions"]
+    assert [k for k, r in rows.items() if r["breached"]] == ["complaint-en"]
+    assert rows["spam"]["actions"] == ["hide"] and rows["insult"]["actions"] == ["hide"]
+    assert rows["praise-fr"]["messages"] == 2  # the follow-up reopened the thread
+    assert rows["q-en"]["messages"] == 1  # the redelivery started nothing
+    outbox = tmp_path / document["summary"]["run_dir"] / "outbox.jsonl"
+    assert len(outbox.read_text().splitlines()) == document["summary"]["outbox_actions"] == 6
+
+
+async def test_list_show_answer_close_from_the_command_line(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(tmp_path)
+    env = {"TEMPORAL_ADDRESS": client.service_client.config.target_host}
+    ref = setup.ref("cli1")
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("cli1", "Where can I find the replay?"))
+        await wait_status(client, ref, lambda s: s.state is State.AWAITING_RESPONSE)
+
+        async def listed() -> bool:
+            code, stdout, _ = await run_cli(
+                "list", "--state", "awaiting_response", "--json", cwd=tmp_path, env=env
+            )
+            return code == 0 and any(r["id"] == ref for r in json.loads(stdout))
+
+        await eventually(listed, what="`passerelle list` to show the interaction")
+        code, stdout, stderr = await run_cli("answer", ref, "Here: https://example.org",
+                                             cwd=tmp_path, env=env)
+        assert code == 0, stderr
+        code, stdout, stderr = await run_cli("show", ref, "--json", cwd=tmp_path, env=env)
+        assert code == 0, stderr
+        shown = json.loads(stdout)
+        code, human, _ = await run_cli("show", ref, cwd=tmp_path, env=env)
+        assert code == 0 and "timeline" in human and "answered" in human
+        code, _, stderr = await run_cli("close", ref, cwd=tmp_path, env=env)
+        assert code == 0, stderr
+        code, _, stderr = await run_cli("close", ref, cwd=tmp_path, env=env)
+    assert code == 1 and "already closed" in stderr
+    assert shown["status"]["state"] == "answered"
+    answered = [e for e in shown["timeline"]["entries"] if e["event"] == "answered"]
+    assert answered[0]["actor"] == "cli:test"
+
+
+async def test_config_check_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('timezone = "America/Montreal"\n\n[sla.P1]\nfirst_reponse = "15m"\n')
+    code, stdout, stderr = await run_cli("config", "check", str(bad), "--json", cwd=tmp_path)
+    assert code == 1
+    problems = json.loads(stdout)["problems"]
+    assert {"file": str(bad), "line": 4, "key": "sla.P1.first_reponse",
+            "message": "unknown key"} in problems
+
+
+async def test_help_teaches(tmp_path: Path) -> None:
+    code, stdout, _ = await run_cli("--help", cwd=tmp_path)
+    assert code == 0
+    for command in ("demo", "dev", "worker", "ingest", "list", "show", "answer", "close"):
+        assert command in stdout

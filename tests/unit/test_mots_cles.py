@@ -1,0 +1,288 @@
+"""Unit tests of the ``mots-cles`` keyword classifier."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from connecteurs.models import (
+    Author,
+    Category,
+    Classification,
+    Interaction,
+    InteractionKind,
+    Platform,
+    Risk,
+    SentimentLabel,
+)
+from plugins.classifiers import Classifier, MotsClesClassifier
+
+C = Category
+NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+CLASSIFIER = MotsClesClassifier()
+
+
+def interaction(
+    text: str, *, language: str | None = None, locale: str | None = None
+) -> Interaction:
+    return Interaction(
+        id=Interaction.make_id(Platform.JSONL, "t", "1"),
+        platform=Platform.JSONL,
+        account="t",
+        external_id="1",
+        kind=InteractionKind.COMMENT,
+        author=Author(id="a", handle="a", locale=locale),
+        text=text,
+        language=language,
+        created_at=NOW,
+        received_at=NOW,
+    )
+
+
+def classify(
+    text: str, *, language: str | None = None, locale: str | None = None
+) -> Classification:
+    return CLASSIFIER.classify(interaction(text, language=language, locale=locale))
+
+
+# text, expected language, categories that must be present, categories that must be absent
+TABLE: list[tuple[str, str, set[Category], set[Category]]] = [
+    # questions
+    ("Comment je peux m'inscrire?", "fr", {C.QUESTION}, {C.COMPLAINT, C.CRISIS}),
+    ("Quand est-ce que la clinique ouvre?", "fr", {C.QUESTION}, set()),
+    ("Où est-ce qu'on peut se faire vacciner", "fr", {C.QUESTION}, set()),
+    ("Y a-t-il des places disponibles", "fr", {C.QUESTION}, set()),
+    ("Ça marche-tu sur Android", "fr", {C.QUESTION}, set()),
+    ("Est ce que le programme est offert à Québec", "fr", {C.QUESTION}, set()),
+    ("When does registration open", "en", {C.QUESTION}, set()),
+    ("Can I bring my kid to the session?", "en", {C.QUESTION}, set()),
+    ("How long is the waiting list", "en", {C.QUESTION}, set()),
+    ("Pour en finir avec le tabac, inscrivez-vous!", "fr", set(), {C.QUESTION, C.CRISIS}),
+    # complaints
+    ("Toujours pas reçu mon remboursement, c'est inacceptable", "fr", {C.COMPLAINT}, {C.PRAISE}),
+    ("Je suis super déçu du service", "fr", {C.COMPLAINT}, {C.PRAISE}),
+    ("Cest nul, jatend depuis 3 semaine pi toujours rien", "fr", {C.COMPLAINT}, set()),
+    ("J'suis pas content pantoute", "fr", {C.COMPLAINT}, {C.PRAISE}),
+    ("Ça marche pas votre affaire, c'est poche", "fr", {C.COMPLAINT}, set()),
+    ("Merci pour rien", "fr", {C.COMPLAINT}, {C.PRAISE}),
+    ("Not impressed, still waiting for my refund", "en", {C.COMPLAINT}, {C.PRAISE}),
+    ("Worst customer service ever, the app is not working", "en", {C.COMPLAINT}, set()),
+    ("Pourquoi personne ne répond???", "fr", {C.COMPLAINT, C.QUESTION}, set()),
+    ("Je ne suis pas déçu du tout, merci!", "fr", {C.PRAISE}, {C.COMPLAINT}),
+    # praise
+    ("Bravo à toute l'équipe, super initiative!", "fr", {C.PRAISE}, {C.COMPLAINT}),
+    ("Lâchez pas, c'est une belle job", "fr", {C.PRAISE}, set()),
+    ("Merci so much pour l'info, super helpful!", "fr", {C.PRAISE}, set()),
+    ("C TROP BIEN MERCI!!!!", "fr", {C.PRAISE}, set()),
+    ("Thanks so much, this was really helpful", "en", {C.PRAISE}, set()),
+    ("I love this! ❤️", "en", {C.PRAISE}, set()),
+    ("What a great initiative!", "en", {C.PRAISE}, {C.QUESTION}),
+    ("Merci infiniment, vous m'avez sauvé la vie", "fr", {C.PRAISE}, {C.CRISIS}),
+    ("ce nest pas genial", "fr", set(), {C.PRAISE}),
+    ("🙏🙏🙏", "und", {C.PRAISE}, set()),
+    # spam
+    ("Make money fast! Click here https://x.xyz", "en", {C.SPAM}, set()),
+    ("Free followers 👉 bit.ly/abc123", "und", {C.SPAM}, set()),
+    ("Great post! Earn $500 a day from home, DM me for details", "en", {C.SPAM}, {C.PRAISE}),
+    ("Gagnez 1000€ par jour avec le bitcoin 🤑 https://profit.io", "fr", {C.SPAM}, set()),
+    ("Le lien pour s'inscrire est sur https://sante.gouv.fr", "fr", set(), {C.SPAM}),
+    # abuse and harassment, including Quebec
+    ("Ferme ta gueule", "fr", {C.ABUSE}, set()),
+    ("T'es vraiment un idiot", "fr", {C.ABUSE}, set()),
+    ("Vous êtes des débiles", "fr", {C.ABUSE}, set()),
+    ("t'es un esti de cave", "fr", {C.ABUSE}, set()),
+    ("Crisse de menteur", "fr", {C.ABUSE}, set()),
+    ("Tabarnak que c'est long!", "fr", {C.COMPLAINT}, {C.ABUSE}),
+    ("You're such a moron", "en", {C.ABUSE}, set()),
+    ("f*ck you and your charity", "en", {C.ABUSE}, set()),
+    ("Sorry if this is a stupid question, but how do I sign up?", "en", {C.QUESTION}, {C.ABUSE}),
+    ("C'est débile ce règlement", "fr", set(), {C.ABUSE}),
+    ("I'll find you and hurt you", "en", {C.HARASSMENT}, {C.CRISIS}),
+    # crisis that must not fire
+    ("Merci pour cette belle campagne de prévention du suicide 🙏", "fr", {C.PRAISE}, {C.CRISIS}),
+    ("Suicide Squad was a terrible movie", "en", set(), {C.CRISIS}),
+    ("Je vais mourir de rire 😂", "fr", set(), {C.CRISIS}),
+    ("Ça me tue cette pub", "fr", set(), {C.CRISIS}),
+    # other languages and nothing at all
+    ("Hola, muchas gracias por todo", "und", set(), {C.CRISIS}),
+    ("ok", "und", {C.OTHER}, set()),
+    # press and medical
+    ("Je suis journaliste, pourrais-je avoir une entrevue?", "fr", {C.PRESS, C.QUESTION}, set()),
+    ("Quels sont les effets secondaires du vaccin?", "fr", {C.MEDICAL, C.QUESTION}, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "present", "absent"), TABLE)
+def test_table(text: str, language: str, present: set[Category], absent: set[Category]) -> None:
+    result = classify(text)
+    assert result.language == language, result.reasons
+    assert present <= result.categories, result.reasons
+    assert not (absent & result.categories), result.reasons
+
+
+CRISIS = [
+    "Je veux mourir",
+    "Jveux mourir sérieux",
+    "je veux mourrir",
+    "je veux me suicidé",
+    "J'ai envie d'en finir",
+    "j'ai pu le goût de vivre",
+    "j ai plus envie de vivre",
+    "chu pu capable, j'veux juste disparaître",
+    "je me fais du mal le soir",
+    "je pense au suicide tous les jours",
+    "La vie n'a plus de sens",
+    "j'ai des idées noires depuis des semaines",
+    "Tout le monde serait mieux sans moi",
+    "Je vais me foutre en l'air",
+    "I want to die",
+    "i wanna kill myself",
+    "I just want to end it all",
+    "There's no reason to live anymore",
+    "I've been self harming again",
+    "i cant do this anymore",
+    "honestly i wish i was dead",
+    "i feel like such a burden to everyone",
+    "i want to die lol",
+    "i want to unalive myself",
+    "Merci pour la campagne de prévention, moi je pense au suicide",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_crisis_is_critical(text: str) -> None:
+    result = classify(text)
+    assert Category.CRISIS in result.categories, result.reasons
+    assert result.risk is Risk.CRITICAL
+    assert result.sentiment.label is SentimentLabel.NEGATIVE
+    assert any(reason.startswith("crisis: matched") for reason in result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("positive", "negated"),
+    [
+        ("c'est bon", "c'est pas bon"),
+        ("je suis content", "je ne suis pas content"),
+        ("this is good", "this is not good"),
+        ("I like it", "I don't like it"),
+        ("j'aime ça", "j'aime pas ça"),
+    ],
+)
+def test_negation_flips_sentiment(positive: str, negated: str) -> None:
+    assert classify(positive).sentiment.label is SentimentLabel.POSITIVE
+    assert classify(negated).sentiment.label is SentimentLabel.NEGATIVE
+
+
+@pytest.mark.parametrize("text", ["pas mal du tout", "not bad at all"])
+def test_negated_negative_is_positive(text: str) -> None:
+    assert classify(text).sentiment.label is SentimentLabel.POSITIVE
+
+
+def test_comparative_is_not_a_negation() -> None:
+    assert classify("Je n'ai jamais été aussi déçue").sentiment.label is SentimentLabel.NEGATIVE
+    assert classify("Never been this happy!").sentiment.label is SentimentLabel.POSITIVE
+
+
+def test_elongation() -> None:
+    result = classify("c'est nuuuuul")
+    assert result.sentiment.label is SentimentLabel.NEGATIVE
+    assert Category.COMPLAINT in result.categories
+    assert classify("sooooo goooood").sentiment.label is SentimentLabel.POSITIVE
+    assert Category.PRAISE in classify("merciiiii").categories
+
+
+def test_intensifiers_and_exclamations_strengthen() -> None:
+    plain = classify("c'est bien").sentiment.score
+    assert classify("c'est vraiment bien").sentiment.score > plain
+    assert classify("c'est bien!!!").sentiment.score > plain
+
+
+def test_emoji_carry_sentiment() -> None:
+    assert classify("😍👍").sentiment.label is SentimentLabel.POSITIVE
+    assert classify("😡👎").sentiment.label is SentimentLabel.NEGATIVE
+    assert classify("😢😭").sentiment.label is SentimentLabel.NEGATIVE
+
+
+def test_spam_with_several_links() -> None:
+    result = classify("Voir https://example.com et https://autre.org")
+    assert Category.SPAM in result.categories
+    assert result.risk is Risk.NONE
+
+
+def test_spam_link_hidden_with_zero_width_space() -> None:
+    assert Category.SPAM in classify("b\u200bitcoin x10 https://x.io").categories
+
+
+def test_risk_levels() -> None:
+    assert classify("Ferme ta gueule").risk is Risk.HIGH
+    assert classify("kill yourself").risk is Risk.HIGH
+    assert classify("Sale immigré, retourne dans ton pays").risk is Risk.HIGH
+    assert classify("Toujours pas de réponse").risk is Risk.LOW
+    assert classify("Merci!").risk is Risk.NONE
+
+
+def test_language_is_trusted_when_given() -> None:
+    result = classify("Thank you so much", language="fr-CA")
+    assert result.language == "fr"
+    assert result.reasons[0] == "lang: fr (given)"
+
+
+def test_language_falls_back_to_author_locale() -> None:
+    assert classify("👍", locale="fr_CA").language == "fr"
+    assert classify("Bravo", locale="en-US").language == "en"
+    assert classify("Bravo").language == "und"
+
+
+def test_language_reason_counts_stopwords() -> None:
+    reason = classify("Je ne suis pas content du tout").reasons[0]
+    assert reason.startswith("lang: fr (stopwords ")
+
+
+def test_result_shape() -> None:
+    result = classify("Je veux mourir")
+    assert isinstance(result, Classification)
+    assert isinstance(result.categories, frozenset)
+    assert result.classifier == "mots-cles@0.1.0"
+    assert "crisis: matched 'veux mourir'" in result.reasons
+    assert result.reasons[-1] == "risk: critical"
+    assert 0.0 <= result.confidence <= 1.0
+
+
+def test_other_when_nothing_matches() -> None:
+    result = classify("Le rendez-vous est à 14 h.")
+    assert result.categories == frozenset({Category.OTHER})
+    assert result.risk is Risk.NONE
+    assert "other: no rule matched" in result.reasons
+
+
+def test_is_a_classifier() -> None:
+    assert isinstance(CLASSIFIER, Classifier)
+    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.1.0")
+
+
+def test_deterministic() -> None:
+    text = "Merci! Mais toujours pas de réponse... c'est-tu normal? 😢 https://x.com"
+    assert classify(text) == classify(text)
+
+
+# Pieces that exercise the rules (elisions, curly apostrophes, links, emoji, zero-width).
+_PIECES = st.sampled_from(
+    [
+        *"abcdeéèàçiouyz'\u2019-?!.,:; \n\t0123456789$€*@#/",
+        *("je veux", "mourir", "pas", "not", "http://", "www.", ".com", "😢", "❤️", "\u200b"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.one_of(st.text(max_size=300), st.lists(_PIECES, max_size=60).map("".join)))
+def test_classify_never_raises(text: str) -> None:
+    result = classify(text)
+    assert result.categories
+    assert result.classifier == "mots-cles@0.1.0"
+    assert -1.0 <= result.sentiment.score <= 1.0
+    assert 0.0 <= result.confidence <= 1.0
+    assert result.reasons
