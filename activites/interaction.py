@@ -39,7 +39,9 @@ class InteractionActivities:
 
     @activity.defn(name="reply")
     async def reply(self, request: MessageRequest) -> ActionResult:
-        connector = self.runtime.connector(request.interaction.platform, request.interaction.account)
+        connector = self.runtime.connector(
+            request.interaction.platform, request.interaction.account
+        )
         return await _connector_call(
             lambda: connector.reply(
                 request.interaction, request.text, idempotency_key=request.idempotency_key
@@ -48,7 +50,9 @@ class InteractionActivities:
 
     @activity.defn(name="send_direct_message")
     async def send_direct_message(self, request: MessageRequest) -> ActionResult:
-        connector = self.runtime.connector(request.interaction.platform, request.interaction.account)
+        connector = self.runtime.connector(
+            request.interaction.platform, request.interaction.account
+        )
         return await _connector_call(
             lambda: connector.send_direct_message(
                 request.interaction, request.text, idempotency_key=request.idempotency_key
@@ -57,7 +61,9 @@ class InteractionActivities:
 
     @activity.defn(name="moderate")
     async def moderate(self, request: ModerationRequest) -> ActionResult:
-        connector = self.runtime.connector(request.interaction.platform, request.interaction.account)
+        connector = self.runtime.connector(
+            request.interaction.platform, request.interaction.account
+        )
         return await _connector_call(
             lambda: connector.moderate(
                 request.interaction, request.action, idempotency_key=request.idempotency_key

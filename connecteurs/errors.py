@@ -1,14 +1,14 @@
 """Typed connector errors (DESIGN §3).
 
-    ConnecteurError
-    ├── RetryableError            the activity is retried with backoff
-    │   ├── RateLimited           the platform said when to come back (retry_after seconds)
-    │   └── TransientError        5xx, timeouts, connection resets
-    └── PermanentError            retrying cannot help: the step is parked visibly
-        ├── AuthError             expired or revoked token, missing permission
-        ├── NotFound              the comment or thread is gone (deleted by its author)
-        ├── InvalidRequest        the platform refused the request as malformed
-        └── UnsupportedAction     the connector does not declare this capability
+ConnecteurError
+├── RetryableError            the activity is retried with backoff
+│   ├── RateLimited           the platform said when to come back (retry_after seconds)
+│   └── TransientError        5xx, timeouts, connection resets
+└── PermanentError            retrying cannot help: the step is parked visibly
+    ├── AuthError             expired or revoked token, missing permission
+    ├── NotFound              the comment or thread is gone (deleted by its author)
+    ├── InvalidRequest        the platform refused the request as malformed
+    └── UnsupportedAction     the connector does not declare this capability
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from passerelle import config as config_module
 from passerelle import logging as passerelle_logging
 from passerelle.config import Config, ConfigError
 from passerelle.temporal import DEV_FILE, STATE_DIR, DevStack, NoTemporal, connect
-from passerelle.views import print_show, status_table
+from passerelle.views import print_show
 from workflows.models import State
 
 T = TypeVar("T")
@@ -143,7 +143,6 @@ def demo(
     """
     from passerelle.demo.runner import run_demo
 
-
     async def after(client: Client, server: str, result: dict[str, Any]) -> None:
         if as_json:
             _print_json(result)
@@ -157,8 +156,10 @@ def demo(
         if stay:
             await _serve_until_stopped(client, server)
         elif not as_json:
-            out.print("\nExplore it yourself: `passerelle demo --stay`, then in another terminal "
-                      "`passerelle list` and `passerelle show ID`.")
+            out.print(
+                "\nExplore it yourself: `passerelle demo --stay`, then in another terminal "
+                "`passerelle list` and `passerelle show ID`."
+            )
 
     result = _run(run_demo(err, after=after))
     if result["summary"]["as_expected"] != result["summary"]["interactions"]:
@@ -179,8 +180,9 @@ def _print_demo(result: dict[str, Any]) -> None:
 async def _serve_until_stopped(client: Client, server: str) -> None:
     STATE_DIR.mkdir(exist_ok=True)
     DEV_FILE.write_text(
-        DevStack(temporal_address=server, namespace=client.namespace, pid=os.getpid())
-        .model_dump_json(indent=2),
+        DevStack(
+            temporal_address=server, namespace=client.namespace, pid=os.getpid()
+        ).model_dump_json(indent=2),
         encoding="utf-8",
     )
     err.print(f"\nThe demo stack stays up at {server} (Ctrl-C to stop). Try `passerelle list`.")
@@ -280,7 +282,9 @@ async def _worker(config: Config) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(worker.shutdown()))
-    err.print(f"Worker on task queue {config.task_queue!r} at {client.service_client.config.target_host}")
+    err.print(
+        f"Worker on task queue {config.task_queue!r} at {client.service_client.config.target_host}"
+    )
     await worker.run()
 
 
@@ -304,7 +308,7 @@ async def _ingest(config: Config, file: Path, account: str) -> list[Any]:
     from connecteurs.jsonl import parse_lines
     from passerelle.deliver import deliver
 
-    interactions = parse_lines(file.read_bytes(), account)
+    interactions = parse_lines(await asyncio.to_thread(file.read_bytes), account)
     configured = {(a.platform, a.account) for a in config.accounts}
     if (Platform.JSONL, account) not in configured:
         raise ValueError(f"account jsonl/{account} is not in the config's [[accounts]]")
@@ -348,8 +352,9 @@ def list_(
     for column in ("id", "state", "platform", "priority", "breached"):
         table.add_column(column)
     for r in rows:
-        table.add_row(r.id, r.state or "", r.platform or "", r.priority or "",
-                      "yes" if r.breached else "no")
+        table.add_row(
+            r.id, r.state or "", r.platform or "", r.priority or "", "yes" if r.breached else "no"
+        )
     out.print(table)
     err.print(f"{len(rows)} interaction(s)")
 

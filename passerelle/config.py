@@ -63,7 +63,7 @@ class Config(Policy):
 
     task_queue: str = "passerelle"
     classifiers: list[str] = Field(default_factory=lambda: ["mots-cles"], min_length=1)
-    accounts: list[Account] = []
+    accounts: list[Account] = Field(default_factory=list)
     targets: dict[str, Target] = Field(default_factory=_default_targets)
     records: Path | None = Field(
         default=None, description="JSON Lines file each closed interaction is summarised to."
@@ -204,7 +204,10 @@ def _is_prefix(candidate: list[str], path: list[str]) -> bool:
 
 
 def resolve_secret(reference: str, *, base: Path | None = None) -> str:
-    """The value behind ``env:NAME`` or ``file:PATH``; raises ``KeyError`` naming what is missing."""
+    """The value behind ``env:NAME`` or ``file:PATH``.
+
+    Raises ``KeyError`` naming what is missing (never the value).
+    """
     scheme, _, where = reference.partition(":")
     if scheme == "env":
         try:

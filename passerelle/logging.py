@@ -10,8 +10,9 @@ from typing import Any
 
 import structlog
 
-SENSITIVE_KEY = re.compile(r"(token|secret|password|passwd|authorization|api_key|apikey|cookie)",
-                           re.IGNORECASE)
+SENSITIVE_KEY = re.compile(
+    r"(token|secret|password|passwd|authorization|api_key|apikey|cookie)", re.IGNORECASE
+)
 SENSITIVE_VALUE = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+|\b(EAA[A-Za-z0-9]{10,})")
 REDACTED = "[redacted]"
 

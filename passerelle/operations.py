@@ -31,7 +31,9 @@ class Listed(BaseModel):
     running: bool
 
 
-def handle(client: Client, reference: str) -> WorkflowHandle[InteractionWorkflow, InteractionStatus]:
+def handle(
+    client: Client, reference: str
+) -> WorkflowHandle[InteractionWorkflow, InteractionStatus]:
     return client.get_workflow_handle_for(
         InteractionWorkflow.run, workflow_id_from_reference(reference)
     )

@@ -70,9 +70,7 @@ def build_runtime(config: Config, *, base_dir: Path | None = None) -> Runtime:
     )
 
 
-def create_worker(
-    client: Client, config: Config, runtime: Runtime, **options: Any
-) -> Worker:
+def create_worker(client: Client, config: Config, runtime: Runtime, **options: Any) -> Worker:
     activities = InteractionActivities(runtime)
     return Worker(
         client,

@@ -35,8 +35,13 @@ def replayer(*workflows: type) -> Replayer:
 
 
 def test_golden_histories_exist() -> None:
-    assert {p.stem for p in GOLDEN} >= {"auto_answer", "human_answer", "breach", "crisis",
-                                        "follow_up"}
+    assert {p.stem for p in GOLDEN} >= {
+        "auto_answer",
+        "human_answer",
+        "breach",
+        "crisis",
+        "follow_up",
+    }
 
 
 @pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])

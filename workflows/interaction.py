@@ -14,12 +14,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activites import InteractionActivities, InteractionRecord, MessageRequest
-    from activites import ModerationRequest
+    from activites import (
+        InteractionActivities,
+        InteractionRecord,
+        MessageRequest,
+        ModerationRequest,
+    )
     from connecteurs.models import (
         ActionResult,
         Category,
@@ -225,8 +229,7 @@ class InteractionWorkflow:
         direct = crisis.channel is CrisisChannel.DIRECT_MESSAGE or self._is_dm(message)
         self._log(
             "crisis_support",
-            f"pre-approved support message ({locale}) by "
-            f"{'direct message' if direct else 'reply'}",
+            f"pre-approved support message ({locale}) by {'direct message' if direct else 'reply'}",
             actor="policy:crisis-protocol",
             locale=locale,
         )
@@ -284,7 +287,9 @@ class InteractionWorkflow:
             if self._state is State.CLOSED:
                 self._reopen(self._latest)
             result = await self._notify(
-                request.target, request.reason or "escalated by a human", level=None,
+                request.target,
+                request.reason or "escalated by a human",
+                level=None,
                 actor=request.actor,
             )
             self._set_state(State.ESCALATED)
@@ -294,8 +299,12 @@ class InteractionWorkflow:
     async def assign(self, request: AssignRequest) -> InteractionStatus:
         self._assignee = request.assignee
         workflow.upsert_search_attributes([sa.ASSIGNEE.value_set(request.assignee)])
-        self._log("assigned", f"assigned to {request.assignee}", actor=request.actor,
-                  assignee=request.assignee)
+        self._log(
+            "assigned",
+            f"assigned to {request.assignee}",
+            actor=request.actor,
+            assignee=request.assignee,
+        )
         self._changes += 1
         return self._status()
 
@@ -396,15 +405,22 @@ class InteractionWorkflow:
         except ActivityError as err:
             cause = err.cause
             kind = cause.type if isinstance(cause, ApplicationError) and cause.type else "error"
-            message = cause.message if cause is not None else str(err)
+            message = str(cause) if cause is not None else str(err)
             result = ActionResult(action=action, ok=False, error=f"{kind}: {message}")
             self._parked.append(f"{action}: {kind}: {message}")
         result = result.model_copy(update={"at": workflow.now()})
         self._actions.append(result)
         what = f"{action} {data['target']} ({data['reason']})" if "target" in data else action
         outcome = f"ok ({result.platform_ref})" if result.ok else f"parked ({result.error})"
-        self._log(action if result.ok else "parked", f"{what}: {outcome}", actor=actor,
-                  ok=result.ok, platform_ref=result.platform_ref, error=result.error, **data)
+        self._log(
+            action if result.ok else "parked",
+            f"{what}: {outcome}",
+            actor=actor,
+            ok=result.ok,
+            platform_ref=result.platform_ref,
+            error=result.error,
+            **data,
+        )
         return result
 
     async def _close(self, resolution: str, *, actor: str) -> None:
@@ -483,7 +499,9 @@ class InteractionWorkflow:
         )
 
     def _upsert_classification(self) -> None:
-        updates = [sa.CATEGORIES.value_set(sorted(c.value for c in self._categories))]
+        updates: list[SearchAttributeUpdate[Any]] = [
+            sa.CATEGORIES.value_set(sorted(c.value for c in self._categories))
+        ]
         if self._priority is not None:
             updates.append(sa.PRIORITY.value_set(self._priority.value))
         workflow.upsert_search_attributes(updates)

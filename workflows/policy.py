@@ -201,8 +201,11 @@ def _default_routing() -> list[RoutingRule]:
             {Category.ABUSE, Category.HARASSMENT, Category.HATE},
             Outcome(route=Route.MODERATE, priority=Priority.P3, moderation=hide),
         ),
-        rule("spam", {Category.SPAM}, Outcome(route=Route.MODERATE, priority=Priority.P4,
-                                             moderation=hide)),
+        rule(
+            "spam",
+            {Category.SPAM},
+            Outcome(route=Route.MODERATE, priority=Priority.P4, moderation=hide),
+        ),
         rule("complaint", {Category.COMPLAINT}, Outcome(route=Route.HUMAN, priority=Priority.P2)),
         rule("question", {Category.QUESTION}, Outcome(route=Route.HUMAN, priority=Priority.P3)),
         rule(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from temporalio.common import SearchAttributeKey
 
 STATE = SearchAttributeKey.for_keyword("PasserelleState")
@@ -12,7 +14,7 @@ SLA_DEADLINE = SearchAttributeKey.for_datetime("PasserelleSlaDeadline")
 BREACHED = SearchAttributeKey.for_bool("PasserelleBreached")
 ASSIGNEE = SearchAttributeKey.for_keyword("PasserelleAssignee")
 
-ALL: tuple[SearchAttributeKey[object], ...] = (  # type: ignore[assignment]
+ALL: tuple[SearchAttributeKey[Any], ...] = (
     STATE,
     PLATFORM,
     PRIORITY,

@@ -118,9 +118,7 @@ class JsonlConnecteur(Connecteur):
     def __init__(self, context: AccountContext) -> None:
         super().__init__(context)
         options = context.options
-        self.outbox = (
-            options.outbox if isinstance(options, JsonlOptions) else JsonlOptions().outbox
-        )
+        self.outbox = options.outbox if isinstance(options, JsonlOptions) else JsonlOptions().outbox
 
     async def parse(self, body: bytes, headers: Mapping[str, str]) -> list[Interaction]:
         return parse_lines(body, self.context.account)

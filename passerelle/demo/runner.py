@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from string import Template
@@ -123,7 +124,7 @@ class Demo:
         roots = list(dict.fromkeys(i.external_id for i in first))
         self.say("[bold]2/5[/bold] classifying and routing")
         for external_id in roots:
-            await _until(lambda e=external_id: self.settled(e), 30, f"{external_id} to settle")
+            await _until(partial(self.settled, external_id), 30, f"{external_id} to settle")
         self.say("[bold]3/5[/bold] a human answers q-fr through the `answer` Update")
         result = await operations.answer(
             self.client,

@@ -40,7 +40,6 @@ class LogNotifier:
         return ActionResult(action="notify", ok=True, platform_ref=notification.idempotency_key)
 
 
-
 def _append(path: Path, notification: Notification) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     line = notification.model_dump(mode="json") | {"sent_at": datetime.now(UTC).isoformat()}

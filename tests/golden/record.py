@@ -22,8 +22,10 @@ from workflows.models import State
 
 HERE = Path(__file__).parent
 FAST = 'close_answered_after = "1s"\nreopen_window = "1s"\n'
-ESCALATION = '[[escalation]]\ntarget = "team-lead"\nafter = "1s"\n\n' \
-             '[[escalation]]\ntarget = "manager"\nafter = "1h"\n'
+ESCALATION = (
+    '[[escalation]]\ntarget = "team-lead"\nafter = "1s"\n\n'
+    '[[escalation]]\ntarget = "manager"\nafter = "1h"\n'
+)
 
 Scenario = Callable[[Client, Setup], Awaitable[str]]
 
@@ -39,7 +41,9 @@ async def human_answer(client: Client, setup: Setup) -> str:
     )
     await wait_status(client, d.workflow_id, lambda s: s.state is State.AWAITING_RESPONSE)
     await operations.assign(client, d.workflow_id, "camille", "agent:lead")
-    await operations.answer(client, d.workflow_id, "Here: https://example.org/replay", "agent:camille")
+    await operations.answer(
+        client, d.workflow_id, "Here: https://example.org/replay", "agent:camille"
+    )
     return d.workflow_id
 
 

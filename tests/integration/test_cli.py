@@ -36,7 +36,9 @@ async def test_demo_runs_end_to_end_and_prints_json(tmp_path: Path) -> None:
     code, stdout, stderr = await run_cli("demo", "--json", cwd=tmp_path, env=env)
     assert code == 0, stderr
     document = json.loads(stdout)  # nothing but the JSON document on stdout
-    rows: dict[str, dict[str, Any]] = {r["id"].rsplit(":", 1)[1]: r for r in document["interactions"]}
+    rows: dict[str, dict[str, Any]] = {
+        r["id"].rsplit(":", 1)[1]: r for r in document["interactions"]
+    }
     for row in rows.values():
         assert {"id", "state", "categories", "route", "actions", "breached"} <= row.keys()
         assert row["as_expected"], row
@@ -52,9 +54,7 @@ async def test_demo_runs_end_to_end_and_prints_json(tmp_path: Path) -> None:
     assert len(outbox.read_text().splitlines()) == document["summary"]["outbox_actions"] == 6
 
 
-async def test_list_show_answer_close_from_the_command_line(
-    client: Client, tmp_path: Path
-) -> None:
+async def test_list_show_answer_close_from_the_command_line(client: Client, tmp_path: Path) -> None:
     setup = make_setup(tmp_path)
     env = {"TEMPORAL_ADDRESS": client.service_client.config.target_host}
     ref = setup.ref("cli1")
@@ -69,8 +69,9 @@ async def test_list_show_answer_close_from_the_command_line(
             return code == 0 and any(r["id"] == ref for r in json.loads(stdout))
 
         await eventually(listed, what="`passerelle list` to show the interaction")
-        code, stdout, stderr = await run_cli("answer", ref, "Here: https://example.org",
-                                             cwd=tmp_path, env=env)
+        code, stdout, stderr = await run_cli(
+            "answer", ref, "Here: https://example.org", cwd=tmp_path, env=env
+        )
         assert code == 0, stderr
         code, stdout, stderr = await run_cli("show", ref, "--json", cwd=tmp_path, env=env)
         assert code == 0, stderr
@@ -89,11 +90,15 @@ async def test_list_show_answer_close_from_the_command_line(
 async def test_config_check_names_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('timezone = "America/Montreal"\n\n[sla.P1]\nfirst_reponse = "15m"\n')
-    code, stdout, stderr = await run_cli("config", "check", str(bad), "--json", cwd=tmp_path)
+    code, stdout, _ = await run_cli("config", "check", str(bad), "--json", cwd=tmp_path)
     assert code == 1
     problems = json.loads(stdout)["problems"]
-    assert {"file": str(bad), "line": 4, "key": "sla.P1.first_reponse",
-            "message": "unknown key"} in problems
+    assert {
+        "file": str(bad),
+        "line": 4,
+        "key": "sla.P1.first_reponse",
+        "message": "unknown key",
+    } in problems
 
 
 async def test_help_teaches(tmp_path: Path) -> None:

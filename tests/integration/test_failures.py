@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -78,9 +79,7 @@ async def test_expired_token_parks_the_reply_visibly(client: Client, tmp_path: P
     assert setup.outbox_lines() == []
 
 
-async def test_rate_limit_waits_retry_after_then_posts_once(
-    client: Client, tmp_path: Path
-) -> None:
+async def test_rate_limit_waits_retry_after_then_posts_once(client: Client, tmp_path: Path) -> None:
     setup = make_setup(tmp_path)
     platform = flaky(setup)
     async with create_worker(client, setup.config, runtime_with(setup, platform)):
@@ -90,7 +89,7 @@ async def test_rate_limit_waits_retry_after_then_posts_once(
         )
     [attempts] = platform.calls.values()
     assert len(attempts) == 3
-    gaps = [later - earlier for earlier, later in zip(attempts, attempts[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(attempts)]
     assert all(gap >= 0.9 for gap in gaps), gaps  # Retry-After was honoured, not hammered
     assert len(setup.outbox_lines()) == 1
     assert not status.parked

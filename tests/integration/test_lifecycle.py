@@ -59,9 +59,7 @@ async def test_duplicate_delivery_starts_one_workflow(client: Client, tmp_path: 
         third = await setup.deliver(client, interaction)
     assert first.run_id == second.run_id == third.run_id
     assert {first.outcome, second.outcome, third.outcome} == {Outcome.STARTED}
-    runs = [
-        w async for w in client.list_workflows(f"WorkflowId = '{first.workflow_id}'")
-    ]
+    runs = [w async for w in client.list_workflows(f"WorkflowId = '{first.workflow_id}'")]
     assert len(runs) == 1
     assert len(setup.outbox_lines()) == 1  # thanked once, not three times
 
@@ -91,8 +89,10 @@ async def test_human_answer_through_update(client: Client, tmp_path: Path) -> No
 
 
 async def test_sla_breach_pages_each_escalation_level(client: Client, tmp_path: Path) -> None:
-    extra = '[[escalation]]\ntarget = "team-lead"\nafter = "1s"\n\n' \
-            '[[escalation]]\ntarget = "manager"\nafter = "1h"\n'
+    extra = (
+        '[[escalation]]\ntarget = "team-lead"\nafter = "1s"\n\n'
+        '[[escalation]]\ntarget = "manager"\nafter = "1h"\n'
+    )
     setup = make_setup(tmp_path, extra, sla={"P2": "2s"})
     config = setup.config
     async with create_worker(client, config, build_runtime(config)):
@@ -117,9 +117,7 @@ async def test_sla_breach_pages_each_escalation_level(client: Client, tmp_path: 
     assert status.sla_deadline is not None  # the manager's level now has its own deadline
 
 
-async def test_crisis_is_escalated_at_once_and_never_hidden(
-    client: Client, tmp_path: Path
-) -> None:
+async def test_crisis_is_escalated_at_once_and_never_hidden(client: Client, tmp_path: Path) -> None:
     # A careless rule that would hide crisis messages: the protocol must override it.
     extra = (
         'close_answered_after = "1s"\n'
@@ -130,12 +128,8 @@ async def test_crisis_is_escalated_at_once_and_never_hidden(
     setup = make_setup(tmp_path, extra)
     config = setup.config
     async with create_worker(client, config, build_runtime(config)):
-        await setup.deliver(
-            client, setup.interaction("cr1", CRISIS, handle="nuit", locale="fr-CA")
-        )
-        status = await wait_status(
-            client, setup.ref("cr1"), lambda s: s.state is State.ESCALATED
-        )
+        await setup.deliver(client, setup.interaction("cr1", CRISIS, handle="nuit", locale="fr-CA"))
+        status = await wait_status(client, setup.ref("cr1"), lambda s: s.state is State.ESCALATED)
         timeline = await operations.timeline(client, setup.ref("cr1"))
     assert status.priority is not None and status.priority.value == "P1"
     assert status.route is not None and status.route.value == "escalate"

@@ -51,7 +51,9 @@ def interaction(text: str = "hello", platform: Platform = Platform.JSONL) -> Int
     )
 
 
-def classified(*categories: Category, risk: Risk = Risk.NONE, language: str = "fr") -> Classification:
+def classified(
+    *categories: Category, risk: Risk = Risk.NONE, language: str = "fr"
+) -> Classification:
     return Classification(
         language=language,
         sentiment=Sentiment(label=SentimentLabel.NEUTRAL),
@@ -90,8 +92,12 @@ def test_first_matching_rule_wins_and_sets_deadlines() -> None:
             *Policy().routing,
         ]
     )
-    decision = decide(interaction("Je suis journaliste, une question ?"),
-                      classified(Category.QUESTION), policy, NOW)
+    decision = decide(
+        interaction("Je suis journaliste, une question ?"),
+        classified(Category.QUESTION),
+        policy,
+        NOW,
+    )
     assert decision.rule_id == "press" and decision.target == "press-office"
     assert decision.first_response_deadline == NOW + timedelta(hours=1)
 
@@ -183,8 +189,14 @@ def test_crisis_message_for_locale(
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("15m", timedelta(minutes=15)), ("4h", timedelta(hours=4)), ("2s", timedelta(seconds=2)),
-     ("7d", timedelta(days=7)), ("1.5h", timedelta(minutes=90)), ("500ms", timedelta(seconds=0.5))],
+    [
+        ("15m", timedelta(minutes=15)),
+        ("4h", timedelta(hours=4)),
+        ("2s", timedelta(seconds=2)),
+        ("7d", timedelta(days=7)),
+        ("1.5h", timedelta(minutes=90)),
+        ("500ms", timedelta(seconds=0.5)),
+    ],
 )
 def test_durations(raw: str, expected: timedelta) -> None:
     assert parse_duration(raw) == expected
