@@ -16,8 +16,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
+from connecteurs.errors import InvalidRequest
 from connecteurs.models import Platform
 from passerelle import __version__, operations
 from passerelle import config as config_module
@@ -25,6 +26,7 @@ from passerelle import logging as passerelle_logging
 from passerelle.config import Config, ConfigError
 from passerelle.temporal import DEV_FILE, STATE_DIR, DevStack, NoTemporal, connect
 from passerelle.views import print_show
+from passerelle.worker import WiringError
 from workflows.models import State
 
 T = TypeVar("T")
@@ -92,12 +94,23 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     except ConfigError as problem:
         err.print(f"[red]config error:[/red]\n{problem}")
         raise typer.Exit(2) from None
+    except InvalidRequest as problem:
+        err.print(f"[red]invalid input:[/red] {problem}")
+        raise typer.Exit(2) from None
+    except WiringError as problem:
+        err.print(f"[red]cannot start:[/red] {problem}")
+        raise typer.Exit(2) from None
     except WorkflowUpdateFailedError as problem:
         cause = problem.cause
         err.print(f"[red]refused:[/red] {getattr(cause, 'message', None) or problem}")
         raise typer.Exit(1) from None
     except RPCError as problem:
-        err.print(f"[red]Temporal said:[/red] {problem.message} ({problem.status.name})")
+        if problem.status is RPCStatusCode.NOT_FOUND:
+            err.print(f"[red]not found:[/red] {problem.message}")
+        elif problem.status is RPCStatusCode.UNAVAILABLE:
+            err.print(f"[red]Temporal unreachable:[/red] {problem.message}")
+        else:
+            err.print(f"[red]Temporal said:[/red] {problem.message} ({problem.status.name})")
         raise typer.Exit(1) from None
     except ValueError as problem:
         err.print(f"[red]error:[/red] {problem}")
@@ -297,11 +310,21 @@ def ingest(
     """Start interactions from a JSON Lines file (the `jsonl` connector's event format)."""
     config = _config()
     deliveries = _run(_ingest(config, file, account))
+    # The server does not say whether USE_EXISTING found a run; within one file, the same
+    # run id twice is a redelivery that started nothing.
+    runs: dict[str, str | None] = {}
+    rows = []
+    for d in deliveries:
+        duplicate = d.run_id is not None and runs.get(d.workflow_id) == d.run_id
+        runs.setdefault(d.workflow_id, d.run_id)
+        rows.append((d, duplicate))
     if as_json:
-        _print_json([d.model_dump(mode="json") for d in deliveries])
-    else:
-        for d in deliveries:
-            out.print(f"{d.interaction_id:<40} {d.outcome.value:<13} {d.workflow_id}")
+        _print_json([d.model_dump(mode="json") | {"duplicate": dup} for d, dup in rows])
+        return
+    for d, dup in rows:
+        label = "duplicate" if dup else d.outcome.value
+        out.print(f"{d.interaction_id:<40} {label:<13} {d.workflow_id}")
+    err.print(f"{len(rows)} event(s) delivered")
 
 
 async def _ingest(config: Config, file: Path, account: str) -> list[Any]:
@@ -506,23 +529,33 @@ def config_check(
     file: Annotated[Path, typer.Argument(help="The config file to validate.")],
     as_json: JsonOption = False,
 ) -> None:
-    """Validate a config file; every problem is reported with its line and key."""
-    try:
-        loaded = config_module.load(file)
-    except ConfigError as problem:
-        if as_json:
-            _print_json({"ok": False, "problems": [p.__dict__ for p in problem.problems]})
-        else:
-            for p in problem.problems:
-                err.print(f"[red]✗[/red] {p}")
-        raise typer.Exit(1) from None
+    """Validate a config file; every problem is reported with its line and key.
+
+    Checks the schema (unknown keys, bad durations, literal secrets, unknown targets) and the
+    installed plugins (connector, classifier and notifier names; connector options).
+    Exits 1 when anything is wrong.
+    """
+    from passerelle.checks import check_file
+
+    loaded, problems = check_file(file)
     if as_json:
-        _print_json({"ok": True, "problems": [], "accounts": len(loaded.accounts)})
-    else:
+        _print_json(
+            {
+                "ok": not problems,
+                "problems": [p.__dict__ for p in problems],
+                "accounts": len(loaded.accounts) if loaded else None,
+            }
+        )
+    elif problems:
+        for p in problems:
+            err.print(f"[red]✗[/red] {p}")
+    elif loaded is not None:
         out.print(
             f"[green]✓[/green] {file}: {len(loaded.accounts)} account(s), "
             f"{len(loaded.routing)} routing rule(s), {len(loaded.targets)} target(s)"
         )
+    if problems:
+        raise typer.Exit(1)
 
 
 def run() -> None:

@@ -134,14 +134,14 @@ def parse(text: str, name: str = "<config>") -> Config:
                 name,
                 locate(text, error["loc"]),
                 ".".join(str(p) for p in error["loc"]),
-                _message(error),
+                error_message(error),
             )
             for error in err.errors()
         ]
         raise ConfigError(problems) from err
 
 
-def _message(error: Mapping[str, Any]) -> str:
+def error_message(error: Mapping[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown key"
     message = str(error["msg"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -21,3 +23,21 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture
 async def client(temporal_env: WorkflowEnvironment) -> Client:
     return temporal_env.client
+
+
+_exit_status: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _exit_status.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # Temporal's Rust core threads can abort CPython's finalization ("PyGILState_Release",
+    # temporalio/sdk-python issue 300) and turn a green run into exit -6. Everything is
+    # reported by now, so leave with pytest's own status without finalizing.
+    if _exit_status:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status[-1])

@@ -29,6 +29,7 @@ class Setup:
     outbox: Path
     notifications: Path
     records: Path
+    path: Path  # the same config as a file, for the command line
 
     def interaction(
         self,
@@ -99,7 +100,10 @@ options = {{ outbox = "{(tmp_path / "outbox.jsonl").as_posix()}" }}
 {targets}
 {sla_toml}
 """
+    path = tmp_path / "passerelle.toml"
+    path.write_text(text, encoding="utf-8")
     return Setup(
+        path=path,
         config=parse(text, "test.toml"),
         account=account,
         outbox=tmp_path / "outbox.jsonl",

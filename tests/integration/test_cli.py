@@ -106,3 +106,65 @@ async def test_help_teaches(tmp_path: Path) -> None:
     assert code == 0
     for command in ("demo", "dev", "worker", "ingest", "list", "show", "answer", "close"):
         assert command in stdout
+
+
+async def test_ingest_starts_each_interaction_once(client: Client, tmp_path: Path) -> None:
+    setup = make_setup(tmp_path)
+    events = tmp_path / "events.jsonl"
+    author = '"author": {"id": "u1", "handle": "marie"}'
+    events.write_text(
+        f'{{"external_id": "i1", "text": "Merci beaucoup !", {author}}}\n'
+        f'{{"external_id": "i2", "text": "Where is the replay?", {author}}}\n'
+        f'{{"external_id": "i1", "text": "Merci beaucoup !", {author}}}\n'
+        f'{{"external_id": "i3", "text": "And the slides?", "thread_id": "i2", {author}}}\n'
+    )
+    env = {"TEMPORAL_ADDRESS": client.service_client.config.target_host}
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        code, stdout, stderr = await run_cli(
+            "--config",
+            str(setup.path),
+            "ingest",
+            str(events),
+            "--account",
+            setup.account,
+            "--json",
+            cwd=tmp_path,
+            env=env,
+        )
+        assert code == 0, stderr
+        rows = json.loads(stdout)
+        status = await wait_status(
+            client,
+            setup.ref("i2"),
+            lambda s: s.messages == 2 and s.state is State.AWAITING_RESPONSE,
+        )
+    assert [
+        (r["interaction_id"].rsplit(":", 1)[1], r["outcome"], r["duplicate"]) for r in rows
+    ] == [
+        ("i1", "started", False),
+        ("i2", "started", False),
+        ("i1", "started", True),
+        ("i3", "follow_up", False),
+    ]
+    assert status.workflow_id == rows[1]["workflow_id"] == rows[3]["workflow_id"]
+
+
+async def test_bad_event_line_is_named_and_nothing_started(tmp_path: Path) -> None:
+    setup = make_setup(tmp_path)
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        '{"external_id": "ok", "text": "hi", "author": {"id": "u", "handle": "u"}}\n'
+        '{"external_id": "bad", "author": {"id": "u", "handle": "u"}}\n'
+    )
+    code, _, stderr = await run_cli(
+        "--config",
+        str(setup.path),
+        "ingest",
+        str(events),
+        "--account",
+        setup.account,
+        cwd=tmp_path,
+        env={"TEMPORAL_ADDRESS": "127.0.0.1:1"},
+    )
+    assert code == 2
+    assert "line 2" in stderr and "text" in stderr

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from passerelle.checks import check_file
 from passerelle.config import BUILTIN_CONFIG, ConfigError, load, parse, resolve_secret
 
 GOOD = """
@@ -81,3 +82,26 @@ def test_secret_references(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert resolve_secret("file:s.txt", base=tmp_path) == "from-file"
     with pytest.raises(KeyError, match="NOT_SET_ANYWHERE"):
         resolve_secret("env:NOT_SET_ANYWHERE")
+
+
+def test_deploy_example_is_valid() -> None:
+    example = Path(__file__).parents[2] / "deploy" / "passerelle.example.toml"
+    config, found = check_file(example)
+    assert found == [] and config is not None
+    assert {r.id for r in config.routing} >= {"crisis", "medical", "press"}
+
+
+def test_uninstalled_plugins_and_bad_options_name_their_line(tmp_path: Path) -> None:
+    text = GOOD.replace('connector = "jsonl"', 'connector = "jsonl"\noptions = { outbx = "o" }')
+    text += '\n[targets.on-call]\nnotifier = "pager"\n'
+    text += '\n[targets.team-lead]\nnotifier = "log"\n\n[targets.manager]\nnotifier = "log"\n'
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    _, found = check_file(path)
+    by_key = {p.key: p for p in found}
+    assert by_key["accounts.0.options.outbx"].message == "unknown key"
+    assert "not installed" in by_key["accounts.1.connector"].message  # no "meta" connector yet
+    assert "'pager' is not installed" in by_key["targets.on-call.notifier"].message
+    lines = text.splitlines()
+    assert lines[by_key["accounts.1.connector"].line - 1] == 'connector = "meta"'  # type: ignore[operator]
+    assert lines[by_key["targets.on-call.notifier"].line - 1] == 'notifier = "pager"'  # type: ignore[operator]
