@@ -13,6 +13,7 @@ from temporalio import activity
 from activites.errors import to_application_error
 from activites.models import InteractionRecord, MessageRequest, ModerationRequest
 from activites.runtime import Runtime
+from connecteurs.base import Connecteur
 from connecteurs.errors import ConnecteurError
 from connecteurs.models import ActionResult, Classification, Interaction
 from plugins.notifiers.base import Notification
@@ -20,7 +21,8 @@ from plugins.notifiers.base import Notification
 log = structlog.get_logger("passerelle.activities")
 
 
-async def _connector_call(call: Callable[[], Awaitable[ActionResult]]) -> ActionResult:
+async def _mapped(call: Callable[[], Awaitable[ActionResult]]) -> ActionResult:
+    """Run a connector or notifier call with its typed errors turned into Temporal's."""
     try:
         return await call()
     except ConnecteurError as err:
@@ -33,50 +35,49 @@ class InteractionActivities:
 
     @activity.defn(name="classify")
     async def classify(self, interaction: Interaction) -> Classification:
-        # Classifiers are CPU-only and fast (lexicons); the first configured one decides.
+        # CPU-bound lexicon work: off the event loop that also serves workflows and polls.
+        # The first configured classifier decides.
         classifier = self.runtime.classifiers[0]
-        return classifier.classify(interaction)
+        return await asyncio.to_thread(classifier.classify, interaction)
 
     @activity.defn(name="reply")
     async def reply(self, request: MessageRequest) -> ActionResult:
-        connector = self.runtime.connector(
-            request.interaction.platform, request.interaction.account
-        )
-        return await _connector_call(
-            lambda: connector.reply(
+        async def call() -> ActionResult:
+            connector = self._connector(request.interaction)
+            return await connector.reply(
                 request.interaction, request.text, idempotency_key=request.idempotency_key
             )
-        )
+
+        return await _mapped(call)
 
     @activity.defn(name="send_direct_message")
     async def send_direct_message(self, request: MessageRequest) -> ActionResult:
-        connector = self.runtime.connector(
-            request.interaction.platform, request.interaction.account
-        )
-        return await _connector_call(
-            lambda: connector.send_direct_message(
+        async def call() -> ActionResult:
+            connector = self._connector(request.interaction)
+            return await connector.send_direct_message(
                 request.interaction, request.text, idempotency_key=request.idempotency_key
             )
-        )
+
+        return await _mapped(call)
 
     @activity.defn(name="moderate")
     async def moderate(self, request: ModerationRequest) -> ActionResult:
-        connector = self.runtime.connector(
-            request.interaction.platform, request.interaction.account
-        )
-        return await _connector_call(
-            lambda: connector.moderate(
+        async def call() -> ActionResult:
+            connector = self._connector(request.interaction)
+            return await connector.moderate(
                 request.interaction, request.action, idempotency_key=request.idempotency_key
             )
-        )
+
+        return await _mapped(call)
 
     @activity.defn(name="notify")
     async def notify(self, notification: Notification) -> ActionResult:
-        try:
-            notifier = self.runtime.notifier(notification.target)
-        except ConnecteurError as err:
-            raise to_application_error(err) from err
-        return await notifier.notify(notification)
+        return await _mapped(
+            lambda: self.runtime.notifier(notification.target).notify(notification)
+        )
+
+    def _connector(self, interaction: Interaction) -> Connecteur:
+        return self.runtime.connector(interaction.platform, interaction.account)
 
     @activity.defn(name="record")
     async def record(self, record: InteractionRecord) -> None:

@@ -8,6 +8,7 @@ The golden histories under ``tests/golden/`` were recorded from real runs on the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio import workflow
@@ -75,9 +76,9 @@ class HidesFirst(InteractionWorkflow):
     async def run(self, start: InteractionStart) -> InteractionStatus:
         return await super().run(start)
 
-    async def _route(self, message: Interaction, decision: object, is_root: bool) -> None:
+    async def _route(self, message: Interaction, *args: Any) -> None:
         await self._moderate(message, ModerationAction.HIDE)
-        await super()._route(message, decision, is_root)  # type: ignore[arg-type]
+        await super()._route(message, *args)
 
 
 async def test_a_decision_change_without_patch_is_caught() -> None:

@@ -52,13 +52,17 @@ with workflow.unsafe.imports_passed_through():
 
 SYSTEM = "passerelle"
 CLASSIFY_TIMEOUT = timedelta(seconds=30)
+CLASSIFY_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30), maximum_attempts=5)
 ACTION_TIMEOUT = timedelta(seconds=60)
+# Humans' Updates wait for the step in progress: bound how long one step may keep retrying.
+ACTION_DEADLINE = timedelta(minutes=15)
 ACTION_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=5),
     maximum_attempts=8,
 )
+RECORD_RETRY = RetryPolicy(maximum_attempts=5)
 EXCERPT = 140
 
 
@@ -93,17 +97,33 @@ class InteractionWorkflow:
         self._steps = 0
         self._changes = 0
         self._busy = False
+        self._support_sent = False
+        self._finishing = False
         self._lock = asyncio.Lock()
 
     # ------------------------------------------------------------------ lifecycle
 
     @workflow.run
     async def run(self, start: InteractionStart) -> InteractionStatus:
-        sa_updates = [
-            sa.PLATFORM.value_set(self._root.platform.value),
-            sa.STATE.value_set(self._state.value),
-        ]
-        workflow.upsert_search_attributes(sa_updates)
+        workflow.upsert_search_attributes(
+            [
+                sa.PLATFORM.value_set(self._root.platform.value),
+                sa.STATE.value_set(self._state.value),
+            ]
+        )
+        while True:
+            await self._lifecycle()
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            if self._inbox:
+                continue  # a follow-up slipped in as the reopen window ended
+            self._finishing = True
+            await self._record()
+            if not self._inbox:
+                return self._status()
+            self._finishing = False  # ...or while the record was written
+
+    async def _lifecycle(self) -> None:
+        """Messages, then waiting, until the reopen window of a closed interaction ends."""
         while True:
             if self._inbox:
                 async with self._lock:
@@ -111,29 +131,38 @@ class InteractionWorkflow:
                 continue
             if self._state is State.CLOSED:
                 if not await self._wait_for_news(self._policy.reopen_window):
-                    break  # the reopen window ended: this interaction is over
+                    return
                 continue
-            timeout, on_timeout = self._next_timer()
-            if not await self._wait_for_news(timeout) and on_timeout is not None:
-                async with self._lock:
+            timeout, _ = self._next_timer()
+            if await self._wait_for_news(timeout):
+                continue
+            async with self._lock:
+                # A human may have acted while we waited for the lock: look again.
+                timeout, on_timeout = self._next_timer()
+                if on_timeout is not None and timeout == timedelta(0):
                     await on_timeout()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await workflow.execute_activity_method(
-            InteractionActivities.record,
-            InteractionRecord(
-                interaction_id=self._root.id,
-                workflow_id=workflow.info().workflow_id,
-                summary=self._status().model_dump(mode="json", exclude={"actions", "parked"}),
-            ),
-            start_to_close_timeout=ACTION_TIMEOUT,
-        )
-        return self._status()
+
+    async def _record(self) -> None:
+        summary = self._status().model_dump(mode="json", exclude={"actions", "parked"})
+        try:
+            await workflow.execute_activity_method(
+                InteractionActivities.record,
+                InteractionRecord(
+                    interaction_id=self._root.id,
+                    workflow_id=workflow.info().workflow_id,
+                    summary=summary,
+                ),
+                start_to_close_timeout=ACTION_TIMEOUT,
+                retry_policy=RECORD_RETRY,
+            )
+        except ActivityError as err:
+            # Reports miss one line; the interaction itself is complete and must end.
+            self._log("record_failed", str(err.cause or err), actor=SYSTEM)
 
     async def _handle(self, message: Interaction) -> None:
         """Classify, decide and act on one message of the thread."""
         self._busy = True
         is_root = message.id == self._root.id
-        self._latest = message
         self._log(
             "received" if is_root else "follow_up",
             f"{message.kind.value} from @{message.author.handle}: {_excerpt(message.text)}",
@@ -143,31 +172,20 @@ class InteractionWorkflow:
             author=message.author.handle,
             excerpt=_excerpt(message.text),
         )
-        classification = await workflow.execute_activity_method(
-            InteractionActivities.classify,
-            message,
-            start_to_close_timeout=CLASSIFY_TIMEOUT,
-            retry_policy=RetryPolicy(maximum_interval=timedelta(seconds=30)),
-        )
-        self._classification = classification
-        self._categories |= set(classification.categories)
-        self._crisis = self._crisis or is_crisis(classification)
+        classification = await self._classify(message)
+        if classification is not None:
+            self._categories |= set(classification.categories)
+            was_crisis = self._crisis
+            self._crisis = self._crisis or is_crisis(classification)
+            decision = decide(
+                message, classification, self._policy, workflow.now(), thread_in_crisis=was_crisis
+            )
+        else:
+            decision = self._unclassified_decision()
         if is_root:
             self._set_state(State.CLASSIFIED)
-        self._log(
-            "classified",
-            f"{', '.join(sorted(c.value for c in classification.categories))}; "
-            f"risk {classification.risk.value}; language {classification.language}",
-            actor=classification.classifier,
-            categories=sorted(c.value for c in classification.categories),
-            risk=classification.risk.value,
-            sentiment=classification.sentiment.label.value,
-            language=classification.language,
-            confidence=classification.confidence,
-            reasons=list(classification.reasons),
-        )
-        decision = decide(message, classification, self._policy, workflow.now())
-        self._decision = decision
+        if is_root or decision.route not in (Route.MODERATE, Route.IGNORE):
+            self._decision = decision  # the thread's route: not a hidden spam reply's
         if self._priority is None or decision.priority.rank < self._priority.rank:
             self._priority = decision.priority
         self._log(
@@ -185,11 +203,60 @@ class InteractionWorkflow:
         self._upsert_classification()
         for action in decision.moderation:
             await self._moderate(message, action)
-        await self._route(message, decision, is_root)
+        await self._route(message, decision, is_root, classification)
         self._busy = False
         self._changes += 1
 
-    async def _route(self, message: Interaction, decision: Decision, is_root: bool) -> None:
+    async def _classify(self, message: Interaction) -> Classification | None:
+        try:
+            classification = await workflow.execute_activity_method(
+                InteractionActivities.classify,
+                message,
+                start_to_close_timeout=CLASSIFY_TIMEOUT,
+                retry_policy=CLASSIFY_RETRY,
+            )
+        except ActivityError as err:
+            self._log("classification_failed", str(err.cause or err), actor=SYSTEM)
+            return None
+        self._log(
+            "classified",
+            f"{', '.join(sorted(c.value for c in classification.categories))}; "
+            f"risk {classification.risk.value}; language {classification.language}",
+            actor=classification.classifier,
+            categories=sorted(c.value for c in classification.categories),
+            risk=classification.risk.value,
+            sentiment=classification.sentiment.label.value,
+            language=classification.language,
+            confidence=classification.confidence,
+            reasons=list(classification.reasons),
+        )
+        return classification
+
+    def _unclassified_decision(self) -> Decision:
+        """No classifier could read it: a person must, soon (it might be a crisis)."""
+        priority = Priority.P1 if self._crisis else Priority.P2
+        return Decision(
+            route=Route.ESCALATE if self._crisis else Route.HUMAN,
+            priority=priority,
+            rule_id="unclassified",
+            first_response_deadline=workflow.now() + self._policy.sla[priority].first_response,
+            target=self._policy.crisis.target if self._crisis else None,
+            reasons=("classification failed: a human reads it",),
+        )
+
+    def _response_owed(self) -> bool:
+        return self._deadline is not None or self._state in (
+            State.AWAITING_RESPONSE,
+            State.ESCALATED,
+        )
+
+    async def _route(
+        self,
+        message: Interaction,
+        decision: Decision,
+        is_root: bool,
+        classification: Classification | None,
+    ) -> None:
         route = decision.route
         if route in (Route.MODERATE, Route.IGNORE):
             # A moderated or ignored message never reopens a thread, and it does not close
@@ -198,8 +265,20 @@ class InteractionWorkflow:
                 resolution = "moderated" if route is Route.MODERATE else "ignored"
                 await self._close(resolution, actor=f"policy:{decision.rule_id}")
             return
+        # Answers go to the latest message that asked for one, never to a hidden spam reply.
+        self._latest = message
+        if classification is not None:
+            self._classification = classification
         if self._state is State.CLOSED:
             self._reopen(message)
+        if route is Route.AUTO_ANSWER and not is_root and self._response_owed():
+            # A template must not count as the answer a person is still waiting for.
+            self._log(
+                "auto_answer_skipped",
+                "an earlier message still waits for a human answer",
+                actor=f"policy:{decision.rule_id}",
+            )
+            route = Route.HUMAN
         self._start_sla(decision)
         if route is Route.AUTO_ANSWER:
             text = self._policy.template_text(decision.template_id, self._language())
@@ -215,9 +294,9 @@ class InteractionWorkflow:
         elif route is Route.ESCALATE:
             target = decision.target or self._policy.crisis.target
             reason = "crisis protocol" if self._crisis else f"rule {decision.rule_id}"
-            await self._notify(target, reason, level=None)
-            self._set_state(State.ESCALATED)
-            if self._crisis:
+            notified = await self._notify(target, reason, level=None)
+            self._set_state(State.ESCALATED if notified.ok else State.AWAITING_RESPONSE)
+            if self._crisis and not self._support_sent:
                 await self._send_crisis_support(message)
 
     async def _send_crisis_support(self, message: Interaction) -> None:
@@ -236,7 +315,8 @@ class InteractionWorkflow:
         result = await self._send(message, text, direct=direct)
         if not result.ok and direct:
             # The platform may refuse DMs (no window, not followed): a reply still reaches them.
-            await self._send(message, text, direct=False)
+            result = await self._send(message, text, direct=False)
+        self._support_sent = result.ok
 
     async def _breach(self) -> None:
         """The SLA deadline passed with no response: flag it and page the next level."""
@@ -267,6 +347,8 @@ class InteractionWorkflow:
     @workflow.update
     async def answer(self, request: AnswerRequest) -> ActionResult:
         async with self._lock:
+            if self._state is State.CLOSED:  # closed while this Update waited for the lock
+                raise ApplicationError("the interaction is closed; a follow-up reopens it")
             self._log("answer_requested", _excerpt(request.text), actor=request.actor)
             direct = request.direct_message or self._is_dm(self._latest)
             result = await self._send(self._latest, request.text, direct=direct)
@@ -276,6 +358,7 @@ class InteractionWorkflow:
 
     @answer.validator
     def _validate_answer(self, request: AnswerRequest) -> None:
+        self._refuse_when_finished()
         if self._state is State.CLOSED:
             raise ApplicationError("the interaction is closed; a follow-up reopens it")
         if not request.text.strip():
@@ -292,8 +375,13 @@ class InteractionWorkflow:
                 level=None,
                 actor=request.actor,
             )
-            self._set_state(State.ESCALATED)
+            if result.ok:
+                self._set_state(State.ESCALATED)
             return result
+
+    @escalate.validator
+    def _validate_escalate(self, request: EscalateRequest) -> None:
+        self._refuse_when_finished()
 
     @workflow.update
     async def assign(self, request: AssignRequest) -> InteractionStatus:
@@ -308,16 +396,26 @@ class InteractionWorkflow:
         self._changes += 1
         return self._status()
 
+    @assign.validator
+    def _validate_assign(self, request: AssignRequest) -> None:
+        self._refuse_when_finished()
+
     @workflow.update
     async def close(self, request: CloseRequest) -> InteractionStatus:
         async with self._lock:
-            await self._close(request.resolution, actor=request.actor)
+            if self._state is not State.CLOSED:
+                await self._close(request.resolution, actor=request.actor)
             return self._status()
 
     @close.validator
     def _validate_close(self, request: CloseRequest) -> None:
+        self._refuse_when_finished()
         if self._state is State.CLOSED:
             raise ApplicationError("the interaction is already closed")
+
+    def _refuse_when_finished(self) -> None:
+        if self._finishing:
+            raise ApplicationError("the interaction has ended; a new message starts a new one")
 
     @workflow.signal
     def follow_up(self, message: Interaction) -> None:
@@ -345,7 +443,11 @@ class InteractionWorkflow:
         return await self._act(
             "direct_message" if direct else "reply",
             lambda: workflow.execute_activity_method(
-                method, request, start_to_close_timeout=ACTION_TIMEOUT, retry_policy=ACTION_RETRY
+                method,
+                request,
+                start_to_close_timeout=ACTION_TIMEOUT,
+                schedule_to_close_timeout=ACTION_DEADLINE,
+                retry_policy=ACTION_RETRY,
             ),
             text=_excerpt(text),
         )
@@ -358,6 +460,7 @@ class InteractionWorkflow:
                 InteractionActivities.moderate,
                 request,
                 start_to_close_timeout=ACTION_TIMEOUT,
+                schedule_to_close_timeout=ACTION_DEADLINE,
                 retry_policy=ACTION_RETRY,
             ),
             target_id=message.external_id,
@@ -372,7 +475,7 @@ class InteractionWorkflow:
             interaction_id=self._root.id,
             workflow_id=workflow.info().workflow_id,
             priority=self._priority or Priority.P3,
-            categories=frozenset(self._categories),
+            categories=tuple(sorted(self._categories)),
             excerpt=_excerpt(self._latest.text),
             level=level,
             deadline=self._deadline,
@@ -384,6 +487,7 @@ class InteractionWorkflow:
                 InteractionActivities.notify,
                 notification,
                 start_to_close_timeout=ACTION_TIMEOUT,
+                schedule_to_close_timeout=ACTION_DEADLINE,
                 retry_policy=ACTION_RETRY,
             ),
             actor=actor,
@@ -437,6 +541,7 @@ class InteractionWorkflow:
 
     def _answered(self, actor: str, template: str | None) -> None:
         self._answered_at = workflow.now()
+        self._escalations = 0  # a later breach starts the chain again from its first level
         self._set_deadline(None)
         if not self._crisis:
             self._set_state(State.ANSWERED)

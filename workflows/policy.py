@@ -282,23 +282,37 @@ def is_crisis(classification: Classification) -> bool:
 
 
 def decide(
-    interaction: Interaction, classification: Classification, policy: Policy, now: datetime
+    interaction: Interaction,
+    classification: Classification,
+    policy: Policy,
+    now: datetime,
+    *,
+    thread_in_crisis: bool = False,
 ) -> Decision:
     """The route, priority and deadlines for one classified message. Pure.
 
     The crisis protocol is applied after routing and cannot be configured away: a person in
-    crisis is never hidden, never auto-closed, always P1 and escalated at once.
+    crisis is never hidden, never auto-answered with a template, always P1 and escalated at
+    once to the crisis target. It holds for every later message of a thread that showed a
+    crisis (``thread_in_crisis``), whatever that message looks like on its own.
     """
-    rule_id, outcome = _first_match(interaction, classification, policy)
+    rule, outcome = _first_match(interaction, classification, policy)
+    rule_id = rule.id if rule else DEFAULT_RULE_ID
     reasons = [f"rule {rule_id}: route {outcome.route.value}, {outcome.priority.value}"]
-    if is_crisis(classification):
-        if outcome.moderation or outcome.route is not Route.ESCALATE:
-            reasons.append("crisis protocol overrides the rule: escalate, never moderate")
-        rule_id = rule_id if outcome.route is Route.ESCALATE else CRISIS_RULE_ID
+    if is_crisis(classification) or thread_in_crisis:
+        crisis_rule = (
+            rule is not None
+            and Category.CRISIS in rule.when.categories
+            and outcome.route is Route.ESCALATE
+        )
+        if not crisis_rule:
+            why = "this message" if is_crisis(classification) else "an earlier message"
+            reasons.append(f"crisis protocol ({why} shows a crisis): escalate, never moderate")
+            rule_id = CRISIS_RULE_ID
         outcome = Outcome(
             route=Route.ESCALATE,
             priority=Priority.P1,
-            target=outcome.target or policy.crisis.target,
+            target=(outcome.target if crisis_rule else None) or policy.crisis.target,
             template="crisis_support",
         )
     elif outcome.route is Route.AUTO_ANSWER and (
@@ -324,11 +338,11 @@ def decide(
 
 def _first_match(
     interaction: Interaction, classification: Classification, policy: Policy
-) -> tuple[str, Outcome]:
+) -> tuple[RoutingRule | None, Outcome]:
     for rule in policy.routing:
         if rule.when.matches(interaction, classification):
-            return rule.id, rule.then
-    return DEFAULT_RULE_ID, policy.default
+            return rule, rule.then
+    return None, policy.default
 
 
 def escalation_level(policy: Policy, index: int) -> EscalationLevel | None:

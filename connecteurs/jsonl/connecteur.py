@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from pydantic import Field, ValidationError
 
 from connecteurs.base import AccountContext, Capability, Connecteur, ConnecteurOptions, Manifest
 from connecteurs.errors import InvalidRequest
+from connecteurs.jsonl.store import JsonlStore
 from connecteurs.models import (
     ActionResult,
     Author,
@@ -28,8 +28,6 @@ from connecteurs.models import (
     Platform,
     body_sha256,
 )
-
-_outbox_locks: dict[Path, asyncio.Lock] = {}
 
 
 class JsonlOptions(ConnecteurOptions):
@@ -119,6 +117,7 @@ class JsonlConnecteur(Connecteur):
         super().__init__(context)
         options = context.options
         self.outbox = options.outbox if isinstance(options, JsonlOptions) else JsonlOptions().outbox
+        self.store = JsonlStore(self.outbox)
 
     async def parse(self, body: bytes, headers: Mapping[str, str]) -> list[Interaction]:
         return parse_lines(body, self.context.account)
@@ -143,49 +142,20 @@ class JsonlConnecteur(Connecteur):
     async def _emit(
         self, action: str, interaction: Interaction, idempotency_key: str, **fields: Any
     ) -> ActionResult:
-        lock = _outbox_locks.setdefault(self.outbox.resolve(), asyncio.Lock())
-        async with lock:
-            return await asyncio.to_thread(
-                self._emit_locked, action, interaction, idempotency_key, fields
-            )
+        def build() -> dict[str, Any]:
+            return {
+                "ref": "out-" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:16],
+                "action": action,
+                "account": interaction.account,
+                "in_reply_to": interaction.external_id,
+                "author": interaction.author.handle,
+                "at": datetime.now(UTC).isoformat(),
+                **fields,
+            }
 
-    def _emit_locked(
-        self, action: str, interaction: Interaction, key: str, fields: dict[str, Any]
-    ) -> ActionResult:
-        existing = self._find(key)
-        if existing is not None:
-            return ActionResult(action=action, ok=True, platform_ref=existing)
-        ref = "out-" + hashlib.sha256(key.encode()).hexdigest()[:16]
-        line = {
-            "ref": ref,
-            "action": action,
-            "idempotency_key": key,
-            "account": interaction.account,
-            "in_reply_to": interaction.external_id,
-            "author": interaction.author.handle,
-            "at": datetime.now(UTC).isoformat(),
-            **fields,
-        }
-        self.outbox.parent.mkdir(parents=True, exist_ok=True)
-        with self.outbox.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-            out.flush()
-        return ActionResult(action=action, ok=True, platform_ref=ref)
-
-    def _find(self, key: str) -> str | None:
-        """The platform lookup a retry does first, so a crash after the write posts once."""
-        if not self.outbox.exists():
-            return None
-        with self.outbox.open(encoding="utf-8") as lines:
-            for line in lines:
-                if key in line:
-                    entry = json.loads(line)
-                    if entry.get("idempotency_key") == key:
-                        return str(entry["ref"])
-        return None
+        entry = await asyncio.to_thread(self.store.append_once, idempotency_key, build)
+        return ActionResult(action=action, ok=True, platform_ref=str(entry["ref"]))
 
 
 def read_outbox(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return list(JsonlStore(path).entries())

@@ -23,7 +23,7 @@ class Notification(BaseModel):
     interaction_id: str
     workflow_id: str
     priority: Priority
-    categories: frozenset[Category] = frozenset()
+    categories: tuple[Category, ...] = ()
     excerpt: str = ""
     level: int | None = None
     deadline: datetime | None = None

@@ -4,14 +4,14 @@ is set, appends it to a JSON Lines file (what the demo and the tests read)."""
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import structlog
 
+from connecteurs.jsonl.store import JsonlStore
 from connecteurs.models import ActionResult
 from plugins.notifiers.base import Notification
 
@@ -36,12 +36,17 @@ class LogNotifier:
             level=notification.level,
         )
         if self.path is not None:
-            await asyncio.to_thread(_append, self.path, notification)
+            # A retried notify finds its first page instead of paging twice.
+            store = JsonlStore(self.path)
+            await asyncio.to_thread(
+                store.append_once, notification.idempotency_key, _entry(notification)
+            )
         return ActionResult(action="notify", ok=True, platform_ref=notification.idempotency_key)
 
 
-def _append(path: Path, notification: Notification) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = notification.model_dump(mode="json") | {"sent_at": datetime.now(UTC).isoformat()}
-    with path.open("a", encoding="utf-8") as out:
-        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+def _entry(notification: Notification) -> Callable[[], dict[str, Any]]:
+    def build() -> dict[str, Any]:
+        line = notification.model_dump(mode="json", exclude={"idempotency_key"})
+        return line | {"sent_at": datetime.now(UTC).isoformat()}
+
+    return build
