@@ -42,6 +42,8 @@ def test_golden_histories_exist() -> None:
         "breach",
         "crisis",
         "follow_up",
+        "crisis_thread",
+        "spam_in_thread",
     }
 
 

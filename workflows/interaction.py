@@ -279,6 +279,7 @@ class InteractionWorkflow:
                 actor=f"policy:{decision.rule_id}",
             )
             route = Route.HUMAN
+            self._decision = decision.model_copy(update={"route": route})
         self._start_sla(decision)
         if route is Route.AUTO_ANSWER:
             text = self._policy.template_text(decision.template_id, self._language())

@@ -1,14 +1,17 @@
 """Record the golden histories replayed by ``tests/test_replay.py``.
 
 Run after a deliberate change of workflow behaviour (guarded by ``workflow.patched``), and
-commit the new files next to the old ones: old histories must keep replaying.
+commit the new files next to the old ones: old histories must keep replaying, so existing
+files are never overwritten unless named.
 
-    python -m tests.golden.record
+    python -m tests.golden.record            # the scenarios that have no file yet
+    python -m tests.golden.record crisis     # (re)record the named ones
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -77,20 +80,55 @@ async def follow_up(client: Client, setup: Setup) -> str:
     return d.workflow_id
 
 
+async def crisis_thread(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(
+        client, setup.interaction("ct", "Je veux mourir, plus rien n'a de sens.", locale="fr-CA")
+    )
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.ESCALATED)
+    for n, text in enumerate(("Merci quand même.", "Ferme ta gueule, t'es con."), start=2):
+        await setup.deliver(client, setup.interaction(f"ct-{n}", text, thread_id="ct"))
+    await wait_status(client, d.workflow_id, lambda s: s.messages == 3)
+    await operations.answer(client, d.workflow_id, "Je suis là. On se parle ?", "nurse:ana")
+    await operations.close(client, d.workflow_id, "in care", "nurse:ana")
+    return d.workflow_id
+
+
+async def spam_in_thread(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(client, setup.interaction("st", "Is the workshop free?"))
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.AWAITING_RESPONSE)
+    await setup.deliver(
+        client,
+        setup.interaction(
+            "st-2", "Gagnez du bitcoin https://bit.ly/a https://t.co/b", thread_id="st"
+        ),
+    )
+    await setup.deliver(client, setup.interaction("st-3", "Thanks in advance!", thread_id="st"))
+    await wait_status(client, d.workflow_id, lambda s: s.messages == 3)
+    await operations.answer(client, d.workflow_id, "Yes, it is free.", "agent:camille")
+    return d.workflow_id
+
+
 SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
     "auto_answer": (auto_answer, FAST, {}),
     "human_answer": (human_answer, FAST, {}),
     "breach": (breach, FAST + ESCALATION, {"P2": "2s"}),
     "crisis": (crisis, FAST, {}),
     "follow_up": (follow_up, 'close_answered_after = "1s"\nreopen_window = "5s"\n', {}),
+    "crisis_thread": (crisis_thread, FAST, {}),
+    "spam_in_thread": (spam_in_thread, FAST, {}),
 }
 
 
-async def record(out_dir: Path = HERE) -> list[Path]:
+async def record(names: list[str], out_dir: Path = HERE) -> list[Path]:
+    unknown = sorted(set(names) - set(SCENARIOS))
+    if unknown:
+        raise SystemExit(f"unknown scenario(s) {unknown}; known: {sorted(SCENARIOS)}")
+    wanted = names or [n for n in SCENARIOS if not (out_dir / f"{n}.json").exists()]
     env = await devserver.start(None, port=None)
     written: list[Path] = []
     try:
-        for name, (scenario, extra, sla) in SCENARIOS.items():
+        for name in wanted:
+            scenario, extra, sla = SCENARIOS[name]
             with tempfile.TemporaryDirectory() as tmp:
                 setup = make_setup(Path(tmp), extra, sla)
                 async with create_worker(env.client, setup.config, build_runtime(setup.config)):
@@ -108,4 +146,4 @@ async def record(out_dir: Path = HERE) -> list[Path]:
 
 
 if __name__ == "__main__":
-    asyncio.run(record())
+    asyncio.run(record(sys.argv[1:]))

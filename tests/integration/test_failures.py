@@ -12,7 +12,7 @@ from temporalio.client import Client
 
 from activites import Runtime
 from connecteurs.base import AccountContext
-from connecteurs.errors import AuthError, RateLimited
+from connecteurs.errors import AuthError, RateLimited, TransientError
 from connecteurs.jsonl import JsonlConnecteur, JsonlOptions
 from connecteurs.models import ActionResult, Interaction, Platform
 from passerelle import devserver, operations
@@ -141,3 +141,35 @@ async def test_dev_server_restart_keeps_open_interactions(tmp_path: Path) -> Non
     assert before.state is State.AWAITING_RESPONSE and before.sla_deadline is not None
     assert result.ok
     assert after.state is State.ANSWERED
+
+
+class AcceptedThenLost(JsonlConnecteur):
+    """The platform accepts the post, then the answer is lost (reset, worker crash)."""
+
+    def __init__(self, context: AccountContext) -> None:
+        super().__init__(context)
+        self.attempts = 0
+
+    async def reply(
+        self, interaction: Interaction, text: str, *, idempotency_key: str
+    ) -> ActionResult:
+        self.attempts += 1
+        result = await super().reply(interaction, text, idempotency_key=idempotency_key)
+        if self.attempts == 1:
+            raise TransientError("connection reset after the platform accepted the post")
+        return result
+
+
+async def test_a_retry_after_the_platform_accepted_posts_once(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(tmp_path)
+    platform = AcceptedThenLost(
+        AccountContext(account=setup.account, options=JsonlOptions(outbox=setup.outbox))
+    )
+    async with create_worker(client, setup.config, runtime_with(setup, platform)):
+        await setup.deliver(client, setup.interaction("once", PRAISE))
+        status = await wait_status(client, setup.ref("once"), lambda s: s.state is State.ANSWERED)
+    assert platform.attempts == 2
+    [reply] = setup.outbox_lines()
+    assert status.actions[0].ok and status.actions[0].platform_ref == reply["ref"]

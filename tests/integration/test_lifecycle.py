@@ -93,19 +93,27 @@ async def test_sla_breach_pages_each_escalation_level(client: Client, tmp_path: 
         '[[escalation]]\ntarget = "team-lead"\nafter = "1s"\n\n'
         '[[escalation]]\ntarget = "manager"\nafter = "1h"\n'
     )
-    setup = make_setup(tmp_path, extra, sla={"P2": "2s"})
+    setup = make_setup(tmp_path, extra, sla={"P2": "3s"})
     config = setup.config
     async with create_worker(client, config, build_runtime(config)):
         await setup.deliver(client, setup.interaction("k1", COMPLAINT, handle="dana"))
-        first = await wait_status(
-            client, setup.ref("k1"), lambda s: s.state is State.AWAITING_RESPONSE
-        )
-        assert first.priority is not None and first.priority.value == "P2"
-        assert not first.breached
         status = await wait_status(
             client, setup.ref("k1"), lambda s: s.escalation_level == 2, timeout=30
         )
+        timeline = await operations.timeline(client, setup.ref("k1"))
     assert status.breached and status.state is State.ESCALATED
+    assert status.priority is not None and status.priority.value == "P2"
+    steps = [(e.event, e.data.get("target")) for e in timeline.entries if e.event != "received"]
+    assert steps == [
+        ("classified", None),
+        ("decided", None),
+        ("sla_breached", None),
+        ("notify", "team-lead"),
+        ("sla_breached", None),
+        ("notify", "manager"),
+    ]
+    decided = timeline.entries[2]
+    assert decided.data["route"] == "human" and decided.data["priority"] == "P2"
     pages = [(n["target"], n["reason"], n["level"]) for n in setup.notification_lines()]
     assert pages == [("team-lead", "sla_breach", 1), ("manager", "sla_breach", 2)]
 
@@ -140,10 +148,9 @@ async def test_crisis_is_escalated_at_once_and_never_hidden(client: Client, tmp_
     pages = setup.notification_lines()
     assert pages[0]["target"] == "on-call" and pages[0]["reason"] == "crisis protocol"
     events = [e.event for e in timeline.entries]
-    # on-call is paged before anything else is sent, not when an SLA runs out
-    assert events.index("notify") < events.index("direct_message")
-    assert "sla_breached" not in events
-    assert status.state is not State.CLOSED
+    # on-call is paged at once, before the support message, not when an SLA runs out
+    assert events[3:] == ["notify", "crisis_support", "direct_message"]
+    assert status.sla_deadline is not None  # a human must still answer within P1's SLA
 
 
 async def test_follow_up_after_close_reopens(client: Client, tmp_path: Path) -> None:

@@ -161,10 +161,28 @@ def test_no_routing_can_hide_or_delay_a_person_in_crisis(
     assert decision.first_response_deadline == NOW + timedelta(minutes=15)
 
 
-@given(risk_only=st.just(Risk.CRITICAL))
-def test_critical_risk_alone_triggers_the_protocol(risk_only: Risk) -> None:
-    decision = decide(interaction(), classified(Category.OTHER, risk=risk_only), Policy(), NOW)
+def test_critical_risk_alone_triggers_the_protocol() -> None:
+    decision = decide(interaction(), classified(Category.OTHER, risk=Risk.CRITICAL), Policy(), NOW)
     assert decision.route is Route.ESCALATE and decision.priority is Priority.P1
+
+
+def test_crisis_pages_the_crisis_target_even_when_another_escalation_rule_matches_first() -> None:
+    press = RoutingRule(
+        id="press",
+        when=Match(keywords=("journaliste",)),
+        then=Outcome(route=Route.ESCALATE, priority=Priority.P2, target="press-office"),
+    )
+    policy = Policy(routing=[press, *Policy().routing])
+    text = "Je suis journaliste et j'ai envie d'en finir"
+    decision = decide(interaction(text), classified(Category.CRISIS), policy, NOW)
+    assert decision.target == "on-call" and decision.rule_id == CRISIS_RULE_ID
+
+
+def test_a_thread_in_crisis_keeps_the_protocol_for_harmless_looking_messages() -> None:
+    for later in (Category.PRAISE, Category.ABUSE, Category.SPAM):
+        decision = decide(interaction(), classified(later), Policy(), NOW, thread_in_crisis=True)
+        assert decision.route is Route.ESCALATE and decision.moderation == ()
+        assert decision.priority is Priority.P1
 
 
 @pytest.mark.parametrize(
