@@ -24,7 +24,15 @@ from passerelle import __version__, operations
 from passerelle import config as config_module
 from passerelle import logging as passerelle_logging
 from passerelle.config import Config, ConfigError
-from passerelle.temporal import DEV_FILE, STATE_DIR, DevStack, NoTemporal, connect
+from passerelle.temporal import (
+    DEV_FILE,
+    STATE_DIR,
+    DevStack,
+    MissingSearchAttributes,
+    NoTemporal,
+    connect,
+    require_search_attributes,
+)
 from passerelle.views import print_show
 from passerelle.worker import WiringError
 from workflows.models import State
@@ -96,6 +104,9 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
         raise typer.Exit(2) from None
     except InvalidRequest as problem:
         err.print(f"[red]invalid input:[/red] {problem}")
+        raise typer.Exit(2) from None
+    except MissingSearchAttributes as problem:
+        err.print(f"[red]cannot start:[/red] {problem}")
         raise typer.Exit(2) from None
     except WiringError as problem:
         err.print(f"[red]cannot start:[/red] {problem}")
@@ -235,15 +246,19 @@ def _demo_table(rows: list[dict[str, Any]]) -> Any:
 
 @app.command()
 def dev(
-    port: Annotated[int, typer.Option(help="Temporal port; a free one if it is taken.")] = 7233,
-    ui: Annotated[bool, typer.Option(help="Also serve the Temporal web UI.")] = False,
+    temporal_port: Annotated[
+        int, typer.Option(help="Temporal's port; a free one if it is taken.")
+    ] = 7233,
+    ui: Annotated[
+        bool, typer.Option(help="Also serve Temporal's web UI (on a free port near 8233).")
+    ] = False,
 ) -> None:
     """Run the local stack: Temporal dev server (SQLite in .passerelle/), and a worker.
 
     Writes .passerelle/dev.json so other commands in this directory find it. Ctrl-C stops
     everything; open interactions survive a restart.
     """
-    _run(_dev(_config(), port, ui))
+    _run(_dev(_config(), temporal_port, ui))
 
 
 async def _dev(config: Config, port: int, ui: bool) -> None:
@@ -253,16 +268,15 @@ async def _dev(config: Config, port: int, ui: bool) -> None:
     STATE_DIR.mkdir(exist_ok=True)
     runtime = build_runtime(config)
     err.print("Starting Temporal dev server…")
+    ui_port = devserver.free_port(8233) if ui else None
     env = await devserver.start(
-        STATE_DIR / "temporal.db", port=port, ui=ui, log_file=STATE_DIR / "temporal.log"
+        STATE_DIR / "temporal.db", port=port, ui_port=ui_port, log_file=STATE_DIR / "temporal.log"
     )
     address = env.client.service_client.config.target_host
     stack = DevStack(
         temporal_address=address,
         namespace=env.client.namespace,
-        ui_url=f"http://{address.rsplit(':', 1)[0]}:{int(address.rsplit(':', 1)[1]) + 1000}"
-        if ui
-        else None,
+        ui_url=f"http://127.0.0.1:{ui_port}" if ui_port else None,
         pid=os.getpid(),
     )
     DEV_FILE.write_text(stack.model_dump_json(indent=2), encoding="utf-8")
@@ -291,6 +305,7 @@ async def _worker(config: Config) -> None:
 
     runtime = build_runtime(config)
     client = await connect()
+    await require_search_attributes(client)
     worker = create_worker(client, config, runtime)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -44,6 +44,15 @@ def temporal_binary() -> Path:
     )
 
 
+def free_port(preferred: int | None = None, host: str = "127.0.0.1") -> int:
+    """``preferred`` if it is free, else any free port."""
+    if preferred is not None and port_is_free(preferred, host):
+        return preferred
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -78,11 +87,14 @@ async def start(
     database: Path | None,
     *,
     port: int | None = DEFAULT_PORT,
-    ui: bool = False,
+    ui_port: int | None = None,
     log_level: str = "error",
     log_file: Path | None = None,
 ) -> WorkflowEnvironment:
-    """Start the dev server; ``port`` None or taken means any free port."""
+    """Start the dev server; ``port`` None or taken means any free port.
+
+    The web UI is served only when ``ui_port`` is given (headless otherwise).
+    """
     extra: list[str] = []
     for pragma in SQLITE_PRAGMAS:
         extra += ["--sqlite-pragma", pragma]
@@ -93,7 +105,8 @@ async def start(
         return await WorkflowEnvironment.start_local(
             data_converter=pydantic_data_converter,
             port=chosen,
-            ui=ui,
+            ui=ui_port is not None,
+            ui_port=ui_port,
             search_attributes=search_attributes.ALL,
             dev_server_existing_path=str(temporal_binary()),
             dev_server_database_filename=str(database) if database else None,

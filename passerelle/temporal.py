@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
+from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.service import TLSConfig
+from temporalio.service import RPCError, RPCStatusCode, TLSConfig
+
+from workflows import search_attributes
 
 STATE_DIR = Path(".passerelle")
 DEV_FILE = STATE_DIR / "dev.json"
@@ -82,3 +87,45 @@ async def connect(address: str | None = None, namespace: str | None = None) -> C
         tls=tls,
         data_converter=pydantic_data_converter,
     )
+
+
+class MissingSearchAttributes(Exception):
+    """The namespace lacks Passerelle's search attributes: workflows would fail to upsert."""
+
+    def __init__(self, namespace: str, missing: list[SearchAttributeKey[Any]]) -> None:
+        names = " ".join(
+            f"--name {k.name} --type {_TYPE_NAMES[k.indexed_value_type]}" for k in missing
+        )
+        super().__init__(
+            f"namespace {namespace!r} lacks search attribute(s) "
+            f"{', '.join(k.name for k in missing)}; register them once with:\n"
+            f"  temporal operator search-attribute create --namespace {namespace} {names}"
+        )
+        self.missing = missing
+
+
+_TYPE_NAMES = {
+    SearchAttributeIndexedValueType.KEYWORD: "Keyword",
+    SearchAttributeIndexedValueType.KEYWORD_LIST: "KeywordList",
+    SearchAttributeIndexedValueType.DATETIME: "Datetime",
+    SearchAttributeIndexedValueType.BOOL: "Bool",
+    SearchAttributeIndexedValueType.TEXT: "Text",
+    SearchAttributeIndexedValueType.INT: "Int",
+    SearchAttributeIndexedValueType.DOUBLE: "Double",
+}
+
+
+async def require_search_attributes(client: Client) -> None:
+    """Fail early and clearly when the namespace cannot hold Passerelle's attributes."""
+    try:
+        response = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=client.namespace)
+        )
+    except RPCError as err:
+        if err.status is RPCStatusCode.PERMISSION_DENIED:
+            return  # e.g. a cloud API key without operator rights: the cluster's admins know
+        raise
+    known = set(response.custom_attributes) | set(response.system_attributes)
+    missing = [key for key in search_attributes.ALL if key.name not in known]
+    if missing:
+        raise MissingSearchAttributes(client.namespace, missing)

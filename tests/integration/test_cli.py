@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
 
+from passerelle import devserver
 from passerelle.worker import build_runtime, create_worker
 from tests.helpers import eventually, make_setup, wait_status
 from workflows.models import State
@@ -168,3 +170,17 @@ async def test_bad_event_line_is_named_and_nothing_started(tmp_path: Path) -> No
     )
     assert code == 2
     assert "line 2" in stderr and "text" in stderr
+
+
+async def test_worker_refuses_a_namespace_without_search_attributes(tmp_path: Path) -> None:
+    bare = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(devserver.temporal_binary())
+    )
+    try:
+        address = bare.client.service_client.config.target_host
+        code, _, stderr = await run_cli("worker", cwd=tmp_path, env={"TEMPORAL_ADDRESS": address})
+    finally:
+        await bare.shutdown()
+    assert code == 2
+    assert "PasserelleState" in stderr and "temporal operator search-attribute create" in stderr
+    assert "--name PasserelleCategories --type KeywordList" in stderr.replace("\n", " ")

@@ -23,7 +23,7 @@ async def start_dev(cwd: Path, port: int) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
         PASSERELLE,
         "dev",
-        "--port",
+        "--temporal-port",
         str(port),
         cwd=cwd,
         env={k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")},
