@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-from connecteurs.models import Interaction, ModerationAction
+from connecteurs.models import Frozen, Interaction, ModerationAction
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class MessageRequest(_Model):
+class MessageRequest(Frozen):
     """A reply or a direct message to the author of ``interaction``."""
 
     interaction: Interaction
@@ -21,13 +15,13 @@ class MessageRequest(_Model):
     idempotency_key: str
 
 
-class ModerationRequest(_Model):
+class ModerationRequest(Frozen):
     interaction: Interaction
     action: ModerationAction
     idempotency_key: str
 
 
-class InteractionRecord(_Model):
+class InteractionRecord(Frozen):
     """The closing summary of an interaction, for reports and metrics."""
 
     interaction_id: str

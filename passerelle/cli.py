@@ -93,39 +93,39 @@ def main(
     state.config_path = config
 
 
+# What a user gets instead of a traceback: a label and an exit code (2: fix your input or
+# setup, 1: the operation was refused or failed).
+_EXPECTED: tuple[tuple[type[Exception], str, int], ...] = (
+    (NoTemporal, "error", 2),
+    (ConfigError, "config error", 2),
+    (InvalidRequest, "invalid input", 2),
+    (MissingSearchAttributes, "cannot start", 2),
+    (WiringError, "cannot start", 2),
+    (ValueError, "error", 2),
+)
+
+
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         return asyncio.run(coroutine)
-    except NoTemporal as problem:
-        err.print(f"[red]error:[/red] {problem}")
-        raise typer.Exit(2) from None
-    except ConfigError as problem:
-        err.print(f"[red]config error:[/red]\n{problem}")
-        raise typer.Exit(2) from None
-    except InvalidRequest as problem:
-        err.print(f"[red]invalid input:[/red] {problem}")
-        raise typer.Exit(2) from None
-    except MissingSearchAttributes as problem:
-        err.print(f"[red]cannot start:[/red] {problem}")
-        raise typer.Exit(2) from None
-    except WiringError as problem:
-        err.print(f"[red]cannot start:[/red] {problem}")
-        raise typer.Exit(2) from None
     except WorkflowUpdateFailedError as problem:
         cause = problem.cause
         err.print(f"[red]refused:[/red] {getattr(cause, 'message', None) or problem}")
         raise typer.Exit(1) from None
     except RPCError as problem:
-        if problem.status is RPCStatusCode.NOT_FOUND:
-            err.print(f"[red]not found:[/red] {problem.message}")
-        elif problem.status is RPCStatusCode.UNAVAILABLE:
-            err.print(f"[red]Temporal unreachable:[/red] {problem.message}")
-        else:
-            err.print(f"[red]Temporal said:[/red] {problem.message} ({problem.status.name})")
+        label = {
+            RPCStatusCode.NOT_FOUND: "not found",
+            RPCStatusCode.UNAVAILABLE: "Temporal unreachable",
+        }.get(problem.status, f"Temporal said ({problem.status.name})")
+        err.print(f"[red]{label}:[/red] {problem.message}")
         raise typer.Exit(1) from None
-    except ValueError as problem:
-        err.print(f"[red]error:[/red] {problem}")
-        raise typer.Exit(2) from None
+    except Exception as problem:
+        for kind, label, code in _EXPECTED:
+            if isinstance(problem, kind):
+                separator = "\n" if isinstance(problem, ConfigError) else " "
+                err.print(f"[red]{label}:[/red]{separator}{problem}")
+                raise typer.Exit(code) from None
+        raise
 
 
 def _config() -> Config:

@@ -9,7 +9,7 @@ take the same lock as the main loop so the two never interleave half-way through
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -442,29 +442,13 @@ class InteractionWorkflow:
             InteractionActivities.send_direct_message if direct else InteractionActivities.reply
         )
         return await self._act(
-            "direct_message" if direct else "reply",
-            lambda: workflow.execute_activity_method(
-                method,
-                request,
-                start_to_close_timeout=ACTION_TIMEOUT,
-                schedule_to_close_timeout=ACTION_DEADLINE,
-                retry_policy=ACTION_RETRY,
-            ),
-            text=_excerpt(text),
+            "direct_message" if direct else "reply", method, request, text=_excerpt(text)
         )
 
     async def _moderate(self, message: Interaction, action: ModerationAction) -> ActionResult:
         request = ModerationRequest(interaction=message, action=action, idempotency_key=self._key())
         return await self._act(
-            action.value,
-            lambda: workflow.execute_activity_method(
-                InteractionActivities.moderate,
-                request,
-                start_to_close_timeout=ACTION_TIMEOUT,
-                schedule_to_close_timeout=ACTION_DEADLINE,
-                retry_policy=ACTION_RETRY,
-            ),
-            target_id=message.external_id,
+            action.value, InteractionActivities.moderate, request, target_id=message.external_id
         )
 
     async def _notify(
@@ -484,13 +468,8 @@ class InteractionWorkflow:
         )
         return await self._act(
             "notify",
-            lambda: workflow.execute_activity_method(
-                InteractionActivities.notify,
-                notification,
-                start_to_close_timeout=ACTION_TIMEOUT,
-                schedule_to_close_timeout=ACTION_DEADLINE,
-                retry_policy=ACTION_RETRY,
-            ),
+            InteractionActivities.notify,
+            notification,
             actor=actor,
             target=target,
             reason=reason,
@@ -500,13 +479,20 @@ class InteractionWorkflow:
     async def _act(
         self,
         action: str,
-        call: Callable[[], Coroutine[Any, Any, ActionResult]],
+        activity: Callable[[InteractionActivities, Any], Awaitable[ActionResult]],
+        request: Any,
         actor: str = SYSTEM,
         **data: Any,
     ) -> ActionResult:
         """Run one connector or notifier action; past its retries it is parked, not dropped."""
         try:
-            result = await call()
+            result = await workflow.execute_activity_method(
+                activity,
+                request,
+                start_to_close_timeout=ACTION_TIMEOUT,
+                schedule_to_close_timeout=ACTION_DEADLINE,
+                retry_policy=ACTION_RETRY,
+            )
         except ActivityError as err:
             cause = err.cause
             kind = cause.type if isinstance(cause, ApplicationError) and cause.type else "error"
@@ -644,7 +630,7 @@ class InteractionWorkflow:
             account=self._root.account,
             state=self._state,
             priority=self._priority,
-            categories=sorted(self._categories),
+            categories=tuple(sorted(self._categories)),
             route=self._decision.route if self._decision else None,
             rule_id=self._decision.rule_id if self._decision else None,
             classifier=self._classification.classifier if self._classification else None,
@@ -654,8 +640,8 @@ class InteractionWorkflow:
             escalation_level=self._escalations,
             resolution=self._resolution,
             messages=len(self._seen),
-            actions=list(self._actions),
-            parked=list(self._parked),
+            actions=tuple(self._actions),
+            parked=tuple(self._parked),
             busy=self._busy or bool(self._inbox),
         )
 

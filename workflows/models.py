@@ -5,21 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+from pydantic import AwareDatetime, Field, JsonValue
 
 from connecteurs.models import (
     ActionResult,
     Category,
+    Frozen,
     Interaction,
     Platform,
     Priority,
     Route,
 )
 from workflows.policy import Policy
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class State(StrEnum):
@@ -31,58 +28,58 @@ class State(StrEnum):
     CLOSED = "closed"
 
 
-class InteractionStart(_Model):
+class InteractionStart(Frozen):
     """The workflow input: the first message and the policy in force when it arrived."""
 
     interaction: Interaction
     policy: Policy
 
 
-class AnswerRequest(_Model):
+class AnswerRequest(Frozen):
     text: str = Field(min_length=1)
     actor: str = Field(min_length=1, description="Who answers, as the audit should show it.")
     direct_message: bool = False
 
 
-class EscalateRequest(_Model):
+class EscalateRequest(Frozen):
     target: str = Field(min_length=1)
     reason: str = ""
     actor: str = Field(min_length=1)
 
 
-class AssignRequest(_Model):
+class AssignRequest(Frozen):
     assignee: str = Field(min_length=1)
     actor: str = Field(min_length=1)
 
 
-class CloseRequest(_Model):
+class CloseRequest(Frozen):
     resolution: str = "resolved"
     actor: str = Field(min_length=1)
 
 
-class TimelineEntry(_Model):
+class TimelineEntry(Frozen):
     """One decision or event, with who made it and why (the audit trail)."""
 
     at: AwareDatetime
     event: str
     actor: str
     summary: str
-    data: dict[str, JsonValue] = {}
+    data: dict[str, JsonValue] = Field(default_factory=dict)
 
 
-class Timeline(_Model):
+class Timeline(Frozen):
     workflow_id: str
     entries: list[TimelineEntry]
 
 
-class InteractionStatus(_Model):
+class InteractionStatus(Frozen):
     id: str
     workflow_id: str
     platform: Platform
     account: str
     state: State
     priority: Priority | None = None
-    categories: list[Category] = []
+    categories: tuple[Category, ...] = ()
     route: Route | None = None
     rule_id: str | None = None
     classifier: str | None = None
@@ -92,6 +89,6 @@ class InteractionStatus(_Model):
     escalation_level: int = 0
     resolution: str | None = None
     messages: int = 1
-    actions: list[ActionResult] = []
-    parked: list[str] = []
+    actions: tuple[ActionResult, ...] = ()
+    parked: tuple[str, ...] = ()
     busy: bool = False

@@ -12,9 +12,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
@@ -24,6 +22,7 @@ from connecteurs.models import (
     Category,
     Classification,
     Decision,
+    Frozen,
     Interaction,
     InteractionKind,
     ModerationAction,
@@ -52,17 +51,13 @@ def parse_duration(value: object) -> object:
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class SlaTarget(_Model):
+class SlaTarget(Frozen):
     first_response: Duration
     next_response: Duration | None = None
     resolution: Duration | None = None
 
 
-class Match(_Model):
+class Match(Frozen):
     """Every field given must match; a list matches when any of its items does."""
 
     categories: frozenset[Category] = frozenset()
@@ -87,7 +82,7 @@ class Match(_Model):
         return not self.keywords or any(k.casefold() in text for k in self.keywords)
 
 
-class Outcome(_Model):
+class Outcome(Frozen):
     route: Route
     priority: Priority = Priority.P3
     template: str | None = None
@@ -95,18 +90,18 @@ class Outcome(_Model):
     moderation: tuple[ModerationAction, ...] = ()
 
 
-class RoutingRule(_Model):
+class RoutingRule(Frozen):
     id: str = Field(min_length=1)
     when: Match = Match()
     then: Outcome
 
 
-class EscalationLevel(_Model):
+class EscalationLevel(Frozen):
     target: str = Field(min_length=1)
     after: Duration = Field(description="How long this level has before the next is paged.")
 
 
-class Template(_Model):
+class Template(Frozen):
     """A reply text per language; only ``approved`` templates are ever sent automatically."""
 
     texts: dict[str, str]
@@ -156,7 +151,7 @@ DEFAULT_HELPLINES: dict[str, str] = {
 }
 
 
-class CrisisProtocol(_Model):
+class CrisisProtocol(Frozen):
     target: str = "on-call"
     mode: CrisisMode = CrisisMode.AUTO
     channel: CrisisChannel = CrisisChannel.DIRECT_MESSAGE
@@ -228,7 +223,7 @@ def _default_templates() -> dict[str, Template]:
     }
 
 
-class Policy(_Model):
+class Policy(Frozen):
     """Everything ``decide`` needs; a snapshot travels with each interaction's history."""
 
     timezone: str = "America/Montreal"
