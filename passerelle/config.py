@@ -12,9 +12,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from connecteurs.models import Platform
 from workflows.policy import Policy
@@ -25,33 +25,38 @@ BUILTIN_CONFIG = Path(__file__).with_name("default.toml")
 SECRET_REFERENCE = re.compile(r"^(env|file):.+$")
 
 
+def _references_only(secrets: dict[str, str]) -> dict[str, str]:
+    literal = [k for k, v in secrets.items() if not SECRET_REFERENCE.match(v)]
+    if literal:
+        raise ValueError(
+            f"secret(s) {', '.join(literal)} must be a reference 'env:NAME' or "
+            "'file:PATH', never the secret itself"
+        )
+    return secrets
+
+
+SecretReferences = Annotated[dict[str, str], AfterValidator(_references_only)]
+
+
 class Account(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     connector: str = Field(min_length=1, description="Entry-point name of the connector.")
     platform: Platform
     account: str = Field(min_length=1)
-    secrets: dict[str, str] = {}
+    secrets: SecretReferences = Field(default_factory=dict)
     base_url: str | None = None
-    options: dict[str, Any] = {}
-
-    @field_validator("secrets")
-    @classmethod
-    def _references_only(cls, secrets: dict[str, str]) -> dict[str, str]:
-        literal = [k for k, v in secrets.items() if not SECRET_REFERENCE.match(v)]
-        if literal:
-            raise ValueError(
-                f"secret(s) {', '.join(literal)} must be a reference 'env:NAME' or "
-                "'file:PATH', never the secret itself"
-            )
-        return secrets
+    options: dict[str, Any] = Field(default_factory=dict)
 
 
 class Target(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     notifier: str = Field(min_length=1, description="Entry-point name of the notifier.")
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = Field(default_factory=dict)
+    secrets: SecretReferences = Field(
+        default_factory=dict, description="e.g. a Slack webhook URL: env:NAME or file:PATH."
+    )
 
 
 def _default_targets() -> dict[str, Target]:

@@ -59,9 +59,13 @@ def build_runtime(config: Config, *, base_dir: Path | None = None) -> Runtime:
     classifier_classes = _load(CLASSIFIERS, config.classifiers, "classifier")
     classifiers: list[Classifier] = [classifier_classes[name]() for name in config.classifiers]
     notifier_classes = _load(NOTIFIERS, [t.notifier for t in config.targets.values()], "notifier")
-    notifiers: dict[str, Notifier] = {
-        name: notifier_classes[t.notifier](name, t.options) for name, t in config.targets.items()
-    }
+    notifiers: dict[str, Notifier] = {}
+    for name, target in config.targets.items():
+        try:
+            secrets = {k: resolve_secret(v, base=base_dir) for k, v in target.secrets.items()}
+            notifiers[name] = notifier_classes[target.notifier](name, target.options, secrets)
+        except (KeyError, ValueError) as err:
+            raise WiringError(f"target {name}: {err}") from err
     return Runtime(
         connectors=connectors,
         classifiers=classifiers,

@@ -49,4 +49,12 @@ class Notifier(Protocol):
 
 
 class NotifierFactory(Protocol):
-    def __call__(self, target: str, options: Mapping[str, Any]) -> Notifier: ...
+    """How a notifier class is built for one ``[targets.NAME]`` of the config.
+
+    ``options`` are the target's plain settings, ``secrets`` its resolved secret references
+    (never logged). Raise ``ValueError`` for invalid options: the worker refuses to start.
+    """
+
+    def __call__(
+        self, target: str, options: Mapping[str, Any], secrets: Mapping[str, str]
+    ) -> Notifier: ...

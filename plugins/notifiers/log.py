@@ -21,7 +21,9 @@ log = structlog.get_logger("passerelle.notify")
 class LogNotifier:
     name = "log"
 
-    def __init__(self, target: str, options: Mapping[str, Any]) -> None:
+    def __init__(
+        self, target: str, options: Mapping[str, Any], secrets: Mapping[str, str] | None = None
+    ) -> None:
         self.target = target
         raw = options.get("path")
         self.path = Path(str(raw)) if raw else None
