@@ -198,6 +198,7 @@ class Decision(Frozen):
     resolution_deadline: AwareDatetime | None = None
     template_id: str | None = None
     target: str | None = None
+    assignee: str | None = None
     moderation: tuple[ModerationAction, ...] = ()
     reasons: tuple[str, ...] = ()
 

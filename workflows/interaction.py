@@ -38,9 +38,12 @@ with workflow.unsafe.imports_passed_through():
     from plugins.notifiers.base import Notification
     from workflows import search_attributes as sa
     from workflows.models import (
+        AcknowledgeRequest,
         AnswerRequest,
+        ApproveRequest,
         AssignRequest,
         CloseRequest,
+        Draft,
         EscalateRequest,
         InteractionStart,
         InteractionStatus,
@@ -48,7 +51,15 @@ with workflow.unsafe.imports_passed_through():
         Timeline,
         TimelineEntry,
     )
-    from workflows.policy import CrisisChannel, CrisisMode, decide, escalation_level, is_crisis
+    from workflows.policy import (
+        CrisisChannel,
+        CrisisMode,
+        EscalationLevel,
+        decide,
+        escalation_level,
+        immediate_target,
+        is_crisis,
+    )
 
 SYSTEM = "passerelle"
 CLASSIFY_TIMEOUT = timedelta(seconds=30)
@@ -89,6 +100,10 @@ class InteractionWorkflow:
         self._categories: set[Category] = set()
         self._crisis = False
         self._deadline: datetime | None = None
+        self._resolution_deadline: datetime | None = None
+        self._paused_at: datetime | None = None
+        self._acknowledged = False
+        self._drafts: dict[str, Draft] = {}
         self._escalations = 0
         self._breached = False
         self._assignee: str | None = None
@@ -201,8 +216,24 @@ class InteractionWorkflow:
             reasons=list(decision.reasons),
         )
         self._upsert_classification()
-        for action in decision.moderation:
-            await self._moderate(message, action)
+        if decision.assignee and self._assignee is None:
+            self._assign(decision.assignee, actor=f"policy:{decision.rule_id}")
+        moderated = [await self._moderate(message, action) for action in decision.moderation]
+        if decision.route is Route.MODERATE and not all(r.ok for r in moderated):
+            # The platform would not (or could not) hide it: a person must look at it.
+            self._log(
+                "moderation_fallback",
+                "moderation failed or unsupported: queued for a human",
+                actor=f"policy:{decision.rule_id}",
+            )
+            decision = decision.model_copy(
+                update={
+                    "route": Route.HUMAN,
+                    "first_response_deadline": workflow.now()
+                    + self._policy.sla[decision.priority].first_response,
+                }
+            )
+            self._decision = decision
         await self._route(message, decision, is_root, classification)
         self._busy = False
         self._changes += 1
@@ -271,6 +302,7 @@ class InteractionWorkflow:
             self._classification = classification
         if self._state is State.CLOSED:
             self._reopen(message)
+        self._resume_resolution_clock()
         if route is Route.AUTO_ANSWER and not is_root and self._response_owed():
             # A template must not count as the answer a person is still waiting for.
             self._log(
@@ -292,8 +324,10 @@ class InteractionWorkflow:
         elif route is Route.HUMAN:
             if self._state is not State.ESCALATED:
                 self._set_state(State.AWAITING_RESPONSE)
+            if decision.template_id:
+                self._draft_template(message, decision)
         elif route is Route.ESCALATE:
-            target = decision.target or self._policy.crisis.target
+            target = immediate_target(decision, self._policy)
             reason = "crisis protocol" if self._crisis else f"rule {decision.rule_id}"
             notified = await self._notify(target, reason, level=None)
             self._set_state(State.ESCALATED if notified.ok else State.AWAITING_RESPONSE)
@@ -313,32 +347,87 @@ class InteractionWorkflow:
             actor="policy:crisis-protocol",
             locale=locale,
         )
+        if crisis.mode is CrisisMode.APPROVE:
+            draft = self._add_draft("crisis_support", text, direct, message)
+            # Nobody approving in time is a breach: the chain pages the next level.
+            approve_by = workflow.now() + crisis.approve_within
+            if self._deadline is None or approve_by < self._deadline:
+                self._set_deadline(approve_by)
+            self._log(
+                "drafted",
+                f"support message {draft.draft_id} waits for approval until {_iso(approve_by)}",
+                actor="policy:crisis-protocol",
+                draft_id=draft.draft_id,
+            )
+            return
+        await self._send_support(message, text, direct)
+
+    async def _send_support(self, message: Interaction, text: str, direct: bool) -> ActionResult:
         result = await self._send(message, text, direct=direct)
         if not result.ok and direct:
             # The platform may refuse DMs (no window, not followed): a reply still reaches them.
             result = await self._send(message, text, direct=False)
-        self._support_sent = result.ok
+        self._support_sent = self._support_sent or result.ok
+        return result
+
+    def _draft_template(self, message: Interaction, decision: Decision) -> None:
+        text = self._policy.draft_text(decision.template_id, self._language(), message)
+        if text is None:
+            return
+        draft = self._add_draft("template", text, self._is_dm(message), message)
+        self._drafts[draft.draft_id] = draft.model_copy(
+            update={"template_id": decision.template_id}
+        )
+        self._log(
+            "drafted",
+            f"template {decision.template_id} drafted as {draft.draft_id}: {_excerpt(text)}",
+            actor=f"policy:{decision.rule_id}",
+            draft_id=draft.draft_id,
+            template=decision.template_id,
+        )
+
+    def _add_draft(self, kind: str, text: str, direct: bool, message: Interaction) -> Draft:
+        draft = Draft(
+            draft_id=f"draft-{len(self._drafts) + 1}",
+            kind=kind,
+            text=text,
+            direct=direct,
+            reply_to=message,
+        )
+        self._drafts[draft.draft_id] = draft
+        return draft
 
     async def _breach(self) -> None:
-        """The SLA deadline passed with no response: flag it and page the next level."""
+        """The response deadline passed: flag it and page the next level of the chain."""
+        level = await self._page_next_level("sla_breached", "response deadline", self._deadline)
+        self._set_deadline(workflow.now() + level.after if level else None)
+
+    async def _resolution_breach(self) -> None:
+        """The resolution deadline passed: flag it and page the next level, once."""
+        deadline = self._resolution_deadline
+        self._resolution_deadline = None
+        await self._page_next_level("resolution_breached", "resolution deadline", deadline)
+
+    async def _page_next_level(
+        self, event: str, what: str, deadline: datetime | None
+    ) -> EscalationLevel | None:
         self._breached = True
         level = escalation_level(self._policy, self._escalations)
         self._log(
-            "sla_breached",
-            f"first response deadline {_iso(self._deadline)} passed",
+            event,
+            f"{what} {_iso(deadline)} passed",
             actor=SYSTEM,
-            deadline=_iso(self._deadline),
+            deadline=_iso(deadline),
             next_level=self._escalations + 1 if level else None,
         )
         workflow.upsert_search_attributes([sa.BREACHED.value_set(True)])
+        self._changes += 1
         if level is None:
-            self._set_deadline(None)
-            self._changes += 1
-            return
+            return None
         self._escalations += 1
-        await self._notify(level.target, "sla_breach", level=self._escalations)
+        await self._notify(level.target, event.removesuffix("ed"), level=self._escalations)
         self._set_state(State.ESCALATED)
-        self._set_deadline(workflow.now() + level.after)
+        return level
 
     async def _auto_close(self) -> None:
         await self._close("answered", actor=SYSTEM)
@@ -385,16 +474,53 @@ class InteractionWorkflow:
         self._refuse_when_finished()
 
     @workflow.update
+    async def approve(self, request: ApproveRequest) -> ActionResult:
+        async with self._lock:
+            draft = self._drafts.pop(request.draft_id, None)
+            if draft is None:  # sent or dropped while this Update waited for the lock
+                raise ApplicationError(f"no draft {request.draft_id!r} waits for approval")
+            text = request.text or draft.text
+            self._log(
+                "approved",
+                f"{draft.draft_id} ({draft.kind}){' edited' if request.text else ''}",
+                actor=request.actor,
+                draft_id=draft.draft_id,
+                edited=request.text is not None,
+            )
+            if draft.kind == "crisis_support":
+                result = await self._send_support(draft.reply_to, text, draft.direct)
+            else:
+                result = await self._send(draft.reply_to, text, direct=draft.direct)
+            if result.ok:
+                self._answered(request.actor, draft.template_id)
+            else:
+                self._drafts[draft.draft_id] = draft  # still owed: keep it for another try
+            return result
+
+    @approve.validator
+    def _validate_approve(self, request: ApproveRequest) -> None:
+        self._refuse_when_finished()
+        if request.draft_id not in self._drafts:
+            waiting = ", ".join(sorted(self._drafts)) or "none"
+            raise ApplicationError(f"no draft {request.draft_id!r} (waiting: {waiting})")
+
+    @workflow.update
+    async def acknowledge(self, request: AcknowledgeRequest) -> InteractionStatus:
+        async with self._lock:
+            self._acknowledged = True
+            self._set_deadline(None)  # a human has it: stop paging the chain
+            self._log("acknowledged", request.note or "taken in hand", actor=request.actor)
+            return self._status()
+
+    @acknowledge.validator
+    def _validate_acknowledge(self, request: AcknowledgeRequest) -> None:
+        self._refuse_when_finished()
+        if self._state is State.CLOSED:
+            raise ApplicationError("the interaction is closed")
+
+    @workflow.update
     async def assign(self, request: AssignRequest) -> InteractionStatus:
-        self._assignee = request.assignee
-        workflow.upsert_search_attributes([sa.ASSIGNEE.value_set(request.assignee)])
-        self._log(
-            "assigned",
-            f"assigned to {request.assignee}",
-            actor=request.actor,
-            assignee=request.assignee,
-        )
-        self._changes += 1
+        self._assign(request.assignee, actor=request.actor)
         return self._status()
 
     @assign.validator
@@ -521,6 +647,9 @@ class InteractionWorkflow:
             return
         self._resolution = resolution
         self._set_deadline(None)
+        self._resolution_deadline = None
+        self._paused_at = None
+        self._drafts.clear()
         self._set_state(State.CLOSED)
         self._log("closed", resolution, actor=actor, resolution=resolution)
 
@@ -532,14 +661,33 @@ class InteractionWorkflow:
         self._set_deadline(None)
         if not self._crisis:
             self._set_state(State.ANSWERED)
+            if self._policy.pause_resolution_while_answered and self._resolution_deadline:
+                self._paused_at = workflow.now()
         self._log("answered", f"first response by {actor}", actor=actor, template=template)
+
+    def _assign(self, assignee: str, *, actor: str) -> None:
+        self._assignee = assignee
+        workflow.upsert_search_attributes([sa.ASSIGNEE.value_set(assignee)])
+        self._log("assigned", f"assigned to {assignee}", actor=actor, assignee=assignee)
+        self._changes += 1
 
     def _reopen(self, message: Interaction) -> None:
         self._resolution = None
         self._set_state(State.RECEIVED)
         self._log("reopened", f"reopened by {message.id}", actor=SYSTEM, interaction_id=message.id)
 
+    def _resume_resolution_clock(self) -> None:
+        """The customer wrote back: the time spent waiting on them does not count."""
+        if self._paused_at is not None and self._resolution_deadline is not None:
+            self._resolution_deadline += workflow.now() - self._paused_at
+        self._paused_at = None
+
     def _start_sla(self, decision: Decision) -> None:
+        resolution = decision.resolution_deadline
+        if resolution is not None and (
+            self._resolution_deadline is None or resolution < self._resolution_deadline
+        ):
+            self._resolution_deadline = resolution
         deadline = decision.first_response_deadline
         if deadline is None:
             return
@@ -548,18 +696,25 @@ class InteractionWorkflow:
             if next_response is not None:
                 deadline = workflow.now() + next_response
         if self._deadline is None or deadline < self._deadline:
+            self._acknowledged = False  # a new message owed an answer starts a new clock
             self._set_deadline(deadline)
 
     def _next_timer(
         self,
     ) -> tuple[timedelta | None, Callable[[], Coroutine[Any, Any, None]] | None]:
-        now = workflow.now()
+        """The earliest of: response deadline, resolution deadline, auto-close of an answer."""
+        timers: list[tuple[datetime, Callable[[], Coroutine[Any, Any, None]]]] = []
         if self._deadline is not None:
-            return max(self._deadline - now, timedelta(0)), self._breach
+            timers.append((self._deadline, self._breach))
+        if self._resolution_deadline is not None and self._paused_at is None:
+            timers.append((self._resolution_deadline, self._resolution_breach))
         close_after = self._policy.close_answered_after
         if self._state is State.ANSWERED and close_after is not None and self._answered_at:
-            return max(self._answered_at + close_after - now, timedelta(0)), self._auto_close
-        return None, None
+            timers.append((self._answered_at + close_after, self._auto_close))
+        if not timers:
+            return None, None
+        at, action = min(timers, key=lambda timer: timer[0])
+        return max(at - workflow.now(), timedelta(0)), action
 
     async def _wait_for_news(self, timeout: timedelta | None) -> bool:
         """Wait for a message or a state change; False when ``timeout`` passed first."""
@@ -636,12 +791,15 @@ class InteractionWorkflow:
             classifier=self._classification.classifier if self._classification else None,
             assignee=self._assignee,
             breached=self._breached,
+            acknowledged=self._acknowledged,
             sla_deadline=self._deadline,
+            resolution_deadline=self._resolution_deadline,
             escalation_level=self._escalations,
             resolution=self._resolution,
             messages=len(self._seen),
             actions=tuple(self._actions),
             parked=tuple(self._parked),
+            drafts=tuple(self._drafts.values()),
             busy=self._busy or bool(self._inbox),
         )
 

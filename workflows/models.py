@@ -57,6 +57,30 @@ class CloseRequest(Frozen):
     actor: str = Field(min_length=1)
 
 
+class ApproveRequest(Frozen):
+    draft_id: str = Field(min_length=1)
+    actor: str = Field(min_length=1)
+    text: str | None = Field(default=None, description="An edited text to send instead.")
+
+
+class AcknowledgeRequest(Frozen):
+    """A human takes the interaction in hand: the escalation chain stops paging."""
+
+    actor: str = Field(min_length=1)
+    note: str = ""
+
+
+class Draft(Frozen):
+    """A reply prepared by policy that a human must approve before it is sent."""
+
+    draft_id: str
+    kind: str  # "template" or "crisis_support"
+    text: str
+    direct: bool
+    reply_to: Interaction
+    template_id: str | None = None
+
+
 class TimelineEntry(Frozen):
     """One decision or event, with who made it and why (the audit trail)."""
 
@@ -85,10 +109,13 @@ class InteractionStatus(Frozen):
     classifier: str | None = None
     assignee: str | None = None
     breached: bool = False
+    acknowledged: bool = False
     sla_deadline: datetime | None = None
+    resolution_deadline: datetime | None = None
     escalation_level: int = 0
     resolution: str | None = None
     messages: int = 1
     actions: tuple[ActionResult, ...] = ()
     parked: tuple[str, ...] = ()
+    drafts: tuple[Draft, ...] = ()
     busy: bool = False

@@ -30,6 +30,7 @@ from connecteurs.models import (
     Priority,
     Risk,
     Route,
+    SentimentLabel,
 )
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
@@ -65,7 +66,11 @@ class Match(Frozen):
     platforms: frozenset[Platform] = frozenset()
     kinds: frozenset[InteractionKind] = frozenset()
     languages: frozenset[str] = frozenset()
+    sentiments: frozenset[SentimentLabel] = frozenset()
     keywords: tuple[str, ...] = ()
+    authors: frozenset[str] = Field(
+        default=frozenset(), description="Author handles or ids, e.g. a VIP or press list."
+    )
 
     def matches(self, interaction: Interaction, classification: Classification) -> bool:
         if self.categories and not (self.categories & classification.categories):
@@ -78,6 +83,13 @@ class Match(Frozen):
             return False
         if self.languages and classification.language not in self.languages:
             return False
+        if self.sentiments and classification.sentiment.label not in self.sentiments:
+            return False
+        if self.authors and not (
+            {interaction.author.handle.casefold(), interaction.author.id.casefold()}
+            & {a.casefold().lstrip("@") for a in self.authors}
+        ):
+            return False
         text = interaction.text.casefold()
         return not self.keywords or any(k.casefold() in text for k in self.keywords)
 
@@ -87,6 +99,7 @@ class Outcome(Frozen):
     priority: Priority = Priority.P3
     template: str | None = None
     target: str | None = None
+    assignee: str | None = None
     moderation: tuple[ModerationAction, ...] = ()
 
 
@@ -101,15 +114,47 @@ class EscalationLevel(Frozen):
     after: Duration = Field(description="How long this level has before the next is paged.")
 
 
+TEMPLATE_VARIABLES = frozenset({"author", "handle", "platform"})
+_PLACEHOLDER = re.compile(r"{([^{}]*)}")
+
+
 class Template(Frozen):
-    """A reply text per language; only ``approved`` templates are ever sent automatically."""
+    """A reply text per language; only ``approved`` templates are ever sent automatically,
+    others are drafted and wait for a human's ``approve``.
+
+    Texts may use ``{author}`` (display name, else handle), ``{handle}`` and ``{platform}``.
+    """
 
     texts: dict[str, str]
     approved: bool = False
 
+    @field_validator("texts")
+    @classmethod
+    def _known_variables(cls, texts: dict[str, str]) -> dict[str, str]:
+        for language, text in texts.items():
+            unknown = sorted(set(_PLACEHOLDER.findall(text)) - TEMPLATE_VARIABLES)
+            if unknown:
+                raise ValueError(
+                    f"{language}: unknown variable(s) {', '.join('{' + u + '}' for u in unknown)}"
+                    f" (known: {', '.join('{' + v + '}' for v in sorted(TEMPLATE_VARIABLES))})"
+                )
+        return texts
+
+    def render(self, language: str, interaction: Interaction) -> str | None:
+        text = self.texts.get(language) or next(iter(self.texts.values()), None)
+        if text is None:
+            return None
+        values = {
+            "author": interaction.author.display_name or interaction.author.handle,
+            "handle": interaction.author.handle,
+            "platform": interaction.platform.value,
+        }
+        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
 
 class CrisisMode(StrEnum):
     AUTO = "auto"  # the support message goes out at once
+    APPROVE = "approve"  # drafted; a human's `approve` sends it, or the next level is paged
     NONE = "none"  # humans write it; on-call is still paged at once
 
 
@@ -158,6 +203,10 @@ class CrisisProtocol(Frozen):
     messages: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_HELPLINES))
     default_locale: dict[str, str] = Field(default_factory=lambda: {"fr": "fr-CA", "en": "en-CA"})
     fallback_locale: str = "en-CA"
+    approve_within: Duration = Field(
+        default=timedelta(minutes=5),
+        description="With mode 'approve': past this, the next escalation level is paged.",
+    )
 
     def message_for(self, author_locale: str | None, language: str) -> tuple[str, str]:
         """(locale, text) of the support message: the author's locale, else the language's."""
@@ -246,6 +295,10 @@ class Policy(Frozen):
         default=timedelta(days=7),
         description="How long a closed interaction still listens for follow-ups.",
     )
+    pause_resolution_while_answered: bool = Field(
+        default=True,
+        description="The resolution clock stops while the team waits on the customer.",
+    )
 
     @field_validator("sla", mode="before")
     @classmethod
@@ -265,11 +318,23 @@ class Policy(Frozen):
             raise ValueError(f"routing: duplicate rule id(s) {', '.join(duplicates)}")
         return self
 
-    def template_text(self, template_id: str | None, language: str) -> str | None:
+    def template_text(
+        self, template_id: str | None, language: str, interaction: Interaction | None = None
+    ) -> str | None:
+        """The text of an *approved* template, rendered for ``interaction`` when given."""
         template = self.templates.get(template_id) if template_id else None
         if template is None or not template.approved or not template.texts:
             return None
+        if interaction is not None:
+            return template.render(language, interaction)
         return template.texts.get(language) or next(iter(template.texts.values()))
+
+    def draft_text(
+        self, template_id: str | None, language: str, interaction: Interaction
+    ) -> str | None:
+        """The text of a template that is not approved yet: a draft for a human to approve."""
+        template = self.templates.get(template_id) if template_id else None
+        return template.render(language, interaction) if template is not None else None
 
 
 def is_crisis(classification: Classification) -> bool:
@@ -313,8 +378,15 @@ def decide(
     elif outcome.route is Route.AUTO_ANSWER and (
         policy.template_text(outcome.template, classification.language) is None
     ):
-        reasons.append(f"template {outcome.template!r} missing or not approved: a human answers")
-        outcome = outcome.model_copy(update={"route": Route.HUMAN})
+        drafted = outcome.template in policy.templates
+        reasons.append(
+            f"template {outcome.template!r} not approved: drafted for a human to approve"
+            if drafted
+            else f"template {outcome.template!r} missing: a human answers"
+        )
+        outcome = outcome.model_copy(
+            update={"route": Route.HUMAN, "template": outcome.template if drafted else None}
+        )
 
     needs_response = outcome.route in (Route.HUMAN, Route.ESCALATE, Route.AUTO_ANSWER)
     sla = policy.sla[outcome.priority]
@@ -326,6 +398,7 @@ def decide(
         resolution_deadline=now + sla.resolution if needs_response and sla.resolution else None,
         template_id=outcome.template,
         target=outcome.target,
+        assignee=outcome.assignee,
         moderation=outcome.moderation,
         reasons=tuple(reasons),
     )
@@ -338,6 +411,14 @@ def _first_match(
         if rule.when.matches(interaction, classification):
             return rule, rule.then
     return None, policy.default
+
+
+def immediate_target(decision: Decision, policy: Policy) -> str:
+    """Who an `escalate` route pages at once: the rule's target, else the chain's first level."""
+    if decision.target:
+        return decision.target
+    first = escalation_level(policy, 0)
+    return first.target if first else policy.crisis.target
 
 
 def escalation_level(policy: Policy, index: int) -> EscalationLevel | None:
