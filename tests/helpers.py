@@ -80,7 +80,9 @@ def make_setup(tmp_path: Path, extra_toml: str = "", sla: dict[str, str] | None 
     run = uuid.uuid4().hex[:10]
     account = f"t-{run}"
     sla = {"P1": "15m", "P2": "1h", "P3": "4h", "P4": "24h"} | (sla or {})
-    sla_toml = "\n".join(f'[sla.{p}]\nfirst_response = "{v}"\n' for p, v in sla.items())
+    # a value is a first-response duration, or the body of the [sla.Px] table
+    bodies = {p: v if "=" in v else f'first_response = "{v}"' for p, v in sla.items()}
+    sla_toml = "\n".join(f"[sla.{p}]\n{body}\n" for p, body in bodies.items())
     notifications = tmp_path / "notifications.jsonl"
     targets = "\n".join(
         f'[targets.{name}]\nnotifier = "log"\noptions = {{ path = "{notifications.as_posix()}" }}\n'

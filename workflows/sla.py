@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, ClassVar
+from itertools import pairwise
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_serializer, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_serializer, field_validator, model_validator
 
 from connecteurs.models import Frozen
 
@@ -37,10 +38,12 @@ WEEKDAYS: tuple[str, ...] = (
 """Field names of ``BusinessHours``, in ``date.weekday()`` order (Monday is 0)."""
 
 _DAY = timedelta(days=1)
+_MINUTE = timedelta(minutes=1)
 _MICROSECOND = timedelta(microseconds=1)
 # Scanning further than this means the schedule (with its holidays) cannot absorb the duration:
 # a configuration bug, not a deadline. Failing loudly beats a workflow task that never ends.
 _MAX_SCAN = timedelta(days=3653)
+_LATEST_START = datetime.max.replace(tzinfo=UTC) - _MAX_SCAN - 2 * _DAY
 _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -52,7 +55,7 @@ def _wall_offset(hour: int, minute: int) -> timedelta | None:
 
 
 def _format_offset(offset: timedelta) -> str:
-    minutes = offset // timedelta(minutes=1)
+    minutes = offset // _MINUTE
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -67,21 +70,21 @@ class OpenInterval(Frozen):
     end: timedelta = Field(gt=timedelta(0), le=_DAY)
 
     @model_validator(mode="after")
-    def _start_before_end(self) -> OpenInterval:
+    def _whole_minutes_start_before_end(self) -> OpenInterval:
+        if self.start % _MINUTE or self.end % _MINUTE:
+            raise ValueError("interval bounds must be whole minutes")
         if self.start >= self.end:
-            raise ValueError(f"interval {self}: start must be before end")
+            raise ValueError(f"interval {self} is empty or inverted: start must be before end")
         return self
 
     @classmethod
     def parse(cls, text: str) -> OpenInterval:
         """``"09:00-12:00"`` as an interval; ``ValueError`` says what is wrong with it."""
         match = _INTERVAL.match(text)
-        bounds = (
-            (_wall_offset(int(match[1]), int(match[2])), _wall_offset(int(match[3]), int(match[4])))
-            if match
-            else (None, None)
-        )
-        start, end = bounds
+        start = end = None
+        if match:
+            start = _wall_offset(int(match[1]), int(match[2]))
+            end = _wall_offset(int(match[3]), int(match[4]))
         if start is None or end is None:
             raise ValueError(f"interval {text!r} is not of the form HH:MM-HH:MM (00:00 to 24:00)")
         if start >= end:
@@ -114,8 +117,6 @@ class BusinessHours(Frozen):
     sunday: tuple[OpenInterval, ...] = ()
     holidays: frozenset[date] = frozenset()
 
-    _days: ClassVar[tuple[str, ...]] = WEEKDAYS
-
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -127,9 +128,9 @@ class BusinessHours(Frozen):
 
     @field_validator(*WEEKDAYS, mode="before")
     @classmethod
-    def _parse_day(cls, value: Any, info: Any) -> Any:
+    def _parse_day(cls, value: Any, info: ValidationInfo) -> Any:
         # Parsed here rather than in OpenInterval so that every error names the day.
-        day: str = info.field_name
+        day = info.field_name
         if isinstance(value, str) or not isinstance(value, list | tuple):
             return value  # pydantic reports the wrong type
         intervals: list[OpenInterval] = []
@@ -144,7 +145,7 @@ class BusinessHours(Frozen):
                 raise ValueError(f"{day}: {error}") from error
             intervals.append(interval)
         intervals.sort(key=lambda i: i.start)
-        for before, after in zip(intervals, intervals[1:], strict=False):
+        for before, after in pairwise(intervals):
             if after.start < before.end:
                 raise ValueError(f"{day}: intervals {before} and {after} overlap")
         return tuple(intervals)
@@ -167,14 +168,15 @@ class BusinessHours(Frozen):
     @property
     def week(self) -> dict[int, tuple[OpenInterval, ...]]:
         """Intervals per ``date.weekday()`` (Monday is 0), sorted, non-overlapping."""
-        intervals: dict[int, tuple[OpenInterval, ...]] = {
-            i: getattr(self, day) for i, day in enumerate(self._days)
-        }
-        return intervals
+        return {i: self._weekday(i) for i in range(len(WEEKDAYS))}
 
     def intervals_on(self, day: date) -> tuple[OpenInterval, ...]:
         """The open intervals of one local date; none on a holiday."""
-        return () if day in self.holidays else self.week[day.weekday()]
+        return () if day in self.holidays else self._weekday(day.weekday())
+
+    def _weekday(self, index: int) -> tuple[OpenInterval, ...]:
+        intervals: tuple[OpenInterval, ...] = getattr(self, WEEKDAYS[index])
+        return intervals
 
     def is_open(self, at: datetime) -> bool:
         """Whether the local wall clock at instant ``at`` reads an open time."""
@@ -183,7 +185,9 @@ class BusinessHours(Frozen):
         return any(i.start <= since_midnight < i.end for i in self.intervals_on(local.date()))
 
 
-def add_business_time(start: datetime, duration: timedelta, hours: BusinessHours | None) -> datetime:
+def add_business_time(
+    start: datetime, duration: timedelta, hours: BusinessHours | None
+) -> datetime:
     """The instant, in UTC, when ``duration`` of open time has elapsed since ``start``.
 
     ``hours=None`` means always open. A zero duration gives ``start`` itself, even when closed
@@ -248,6 +252,9 @@ def _open_ranges(start: datetime, hours: BusinessHours) -> Iterator[tuple[dateti
     Ranges may touch (they are cut at stretch and day ends); callers just sum them. Raises
     ``ValueError`` once the scan passes ``_MAX_SCAN`` beyond ``start``.
     """
+    # The margins keep local wall times (UTC +- up to a day) inside datetime's range.
+    if not datetime.min.replace(tzinfo=UTC) + 2 * _DAY <= start <= _LATEST_START:
+        raise ValueError(f"start {start.isoformat()} is outside the range business hours handle")
     zone = hours.zone
     limit = start + _MAX_SCAN
     low = start

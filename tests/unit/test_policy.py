@@ -31,6 +31,7 @@ from workflows.policy import (
     Template,
     decide,
     escalation_level,
+    immediate_target,
     parse_duration,
 )
 
@@ -236,3 +237,44 @@ def test_duplicate_rule_ids_are_refused() -> None:
     rule = {"id": "x", "then": {"route": "human"}}
     with pytest.raises(ValueError, match="duplicate rule id"):
         Policy.model_validate({"routing": [rule, rule]})
+
+
+def test_sentiment_and_author_lists_match() -> None:
+    rule = Match(
+        sentiments=frozenset({SentimentLabel.NEGATIVE}), authors=frozenset({"@Press_Desk"})
+    )
+    angry = classified(Category.COMPLAINT).model_copy(
+        update={"sentiment": Sentiment(label=SentimentLabel.NEGATIVE, score=-0.8)}
+    )
+    press = interaction("Nous publions demain").model_copy(
+        update={"author": Author(id="u-7", handle="press_desk")}
+    )
+    assert rule.matches(press, angry)
+    assert not rule.matches(interaction(), angry)  # another author
+    assert not rule.matches(press, classified(Category.COMPLAINT))  # neutral
+
+
+def test_templates_render_known_variables_and_refuse_unknown_ones() -> None:
+    template = Template(texts={"fr": "Merci {author} ({handle}) sur {platform} !"}, approved=True)
+    someone = interaction().model_copy(
+        update={"author": Author(id="a", handle="lucie.b", display_name="Lucie B.")}
+    )
+    assert template.render("en", someone) == "Merci Lucie B. (lucie.b) sur jsonl !"
+    with pytest.raises(ValueError, match=r"\{prenom\}"):
+        Template(texts={"fr": "Merci {prenom} !"})
+
+
+def test_an_escalate_rule_without_target_pages_the_first_level() -> None:
+    policy = Policy(
+        routing=[RoutingRule(id="all", then=Outcome(route=Route.ESCALATE, priority=Priority.P2))]
+    )
+    decision = decide(interaction(), classified(Category.QUESTION), policy, NOW)
+    assert immediate_target(decision, policy) == "team-lead"
+
+
+def test_unapproved_template_is_kept_as_a_draft_for_the_human_route() -> None:
+    policy = Policy(templates={"thanks": Template(texts={"fr": "Merci"}, approved=False)})
+    decision = decide(interaction(), classified(Category.PRAISE), policy, NOW)
+    assert decision.route is Route.HUMAN and decision.template_id == "thanks"
+    missing = Policy(templates={})
+    assert decide(interaction(), classified(Category.PRAISE), missing, NOW).template_id is None
