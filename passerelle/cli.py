@@ -553,23 +553,26 @@ def config_check(
     from passerelle.checks import check_file
 
     loaded, problems = check_file(file)
+    errors = [p for p in problems if p.severity == "error"]
     if as_json:
         _print_json(
             {
-                "ok": not problems,
+                "ok": not errors,
                 "problems": [p.__dict__ for p in problems],
                 "accounts": len(loaded.accounts) if loaded else None,
             }
         )
-    elif problems:
+    else:
         for p in problems:
-            err.print(f"[red]✗[/red] {p}")
-    elif loaded is not None:
-        out.print(
-            f"[green]✓[/green] {file}: {len(loaded.accounts)} account(s), "
-            f"{len(loaded.routing)} routing rule(s), {len(loaded.targets)} target(s)"
-        )
-    if problems:
+            mark = "[red]✗[/red]" if p.severity == "error" else "[yellow]![/yellow]"
+            err.print(f"{mark} {p}")
+        if loaded is not None and not errors:
+            out.print(
+                f"[green]✓[/green] {file}: {len(loaded.accounts)} account(s), "
+                f"{len(loaded.routing)} routing rule(s), {len(loaded.targets)} target(s)"
+                + (f", {len(problems)} warning(s)" if problems else "")
+            )
+    if errors:
         raise typer.Exit(1)
 
 

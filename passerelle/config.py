@@ -101,10 +101,12 @@ class ConfigProblem:
     line: int | None
     key: str
     message: str
+    severity: str = "error"  # or "warning": reported, but the config is usable
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        return f"{text} (warning)" if self.severity == "warning" else text
 
 
 class ConfigError(Exception):

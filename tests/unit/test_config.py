@@ -105,3 +105,47 @@ def test_uninstalled_plugins_and_bad_options_name_their_line(tmp_path: Path) -> 
     lines = text.splitlines()
     assert lines[by_key["accounts.1.connector"].line - 1] == 'connector = "meta"'  # type: ignore[operator]
     assert lines[by_key["targets.on-call.notifier"].line - 1] == 'notifier = "pager"'  # type: ignore[operator]
+
+
+ROUTING = """
+[[routing]]
+id = "questions"
+when = { categories = ["question", "request"] }
+then = { route = "human", priority = "P3" }
+
+[[routing]]
+id = "questions-on-x"
+when = { categories = ["question"], platforms = ["x"] }
+then = { route = "human", priority = "P2" }
+
+[[routing]]
+id = "requests-fr"
+when = { categories = ["request", "complaint"], languages = ["fr"] }
+then = { route = "human", priority = "P2" }
+
+[[routing]]
+id = "praise"
+when = { categories = ["praise"] }
+then = { route = "auto_answer", template = "merci" }
+
+[[routing]]
+id = "vip"
+when = { authors = ["dr.martin"] }
+then = { route = "auto_answer" }
+"""
+
+
+def test_routing_rules_that_never_match_or_overlap_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text(ROUTING)
+    _, found = check_file(path)
+    lines = ROUTING.splitlines()
+    by_rule = {(p.key, p.severity): p for p in found}
+    dead = by_rule[("routing.1.when", "error")]
+    assert "'questions-on-x' can never match" in dead.message and "'questions'" in dead.message
+    assert lines[dead.line - 1] == 'id = "questions-on-x"'  # type: ignore[operator]
+    overlap = by_rule[("routing.2.when", "warning")]
+    assert "'questions' wins" in overlap.message
+    assert "unknown template 'merci'" in by_rule[("routing.3.then.template", "error")].message
+    assert "needs a template" in by_rule[("routing.4.then", "error")].message
+    assert ("routing.3.when", "warning") not in by_rule  # different categories: ordering is normal
