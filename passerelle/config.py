@@ -11,9 +11,11 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
+import holidays
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from connecteurs.models import Platform
@@ -59,6 +61,31 @@ class Target(BaseModel):
     )
 
 
+DEFAULT_TIMEZONE = "America/Montreal"
+
+
+def holiday_dates(calendar: Any, today: date | None = None) -> list[date]:
+    """Public holidays of ``{country, subdivision?, years?}`` from the ``holidays`` package;
+    by default last year to two years ahead, so a long-lived worker stays covered."""
+    if not isinstance(calendar, dict) or not calendar.get("country"):
+        raise ValueError(
+            'business_hours.holiday_calendar: expected { country = "CA", subdivision = '
+            '"QC" } (ISO codes)'
+        )
+    unknown = sorted(set(calendar) - {"country", "subdivision", "years"})
+    if unknown:
+        raise ValueError(f"business_hours.holiday_calendar: unknown key(s) {', '.join(unknown)}")
+    year = (today or date.today()).year
+    years = calendar.get("years") or [year - 1, year, year + 1, year + 2]
+    try:
+        found = holidays.country_holidays(
+            str(calendar["country"]), subdiv=calendar.get("subdivision"), years=years
+        )
+    except NotImplementedError as err:
+        raise ValueError(f"business_hours.holiday_calendar: {err}") from err
+    return sorted(found)
+
+
 def _default_targets() -> dict[str, Target]:
     return {name: Target(notifier="log") for name in ("on-call", "team-lead", "manager")}
 
@@ -73,6 +100,20 @@ class Config(Policy):
     records: Path | None = Field(
         default=None, description="JSON Lines file each closed interaction is summarised to."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_business_hours(cls, data: Any) -> Any:
+        """Business hours default to the config's timezone, and a named holiday calendar
+        becomes explicit dates here, so the policy each interaction carries is plain data."""
+        if not isinstance(data, dict) or not isinstance(data.get("business_hours"), dict):
+            return data
+        hours = dict(data["business_hours"])
+        hours.setdefault("timezone", data.get("timezone", DEFAULT_TIMEZONE))
+        calendar = hours.pop("holiday_calendar", None)
+        if calendar is not None:
+            hours["holidays"] = [*hours.get("holidays", []), *holiday_dates(calendar)]
+        return {**data, "business_hours": hours}
 
     @model_validator(mode="after")
     def _targets_exist(self) -> Config:

@@ -60,6 +60,7 @@ with workflow.unsafe.imports_passed_through():
         immediate_target,
         is_crisis,
     )
+    from workflows.sla import BusinessHours, add_business_time, business_time_between
 
 SYSTEM = "passerelle"
 CLASSIFY_TIMEOUT = timedelta(seconds=30)
@@ -101,7 +102,7 @@ class InteractionWorkflow:
         self._crisis = False
         self._deadline: datetime | None = None
         self._resolution_deadline: datetime | None = None
-        self._paused_at: datetime | None = None
+        self._resolution_left: timedelta | None = None  # set while the clock is paused
         self._acknowledged = False
         self._drafts: dict[str, Draft] = {}
         self._escalations = 0
@@ -229,8 +230,11 @@ class InteractionWorkflow:
             decision = decision.model_copy(
                 update={
                     "route": Route.HUMAN,
-                    "first_response_deadline": workflow.now()
-                    + self._policy.sla[decision.priority].first_response,
+                    "first_response_deadline": self._policy.due(
+                        decision.priority,
+                        workflow.now(),
+                        self._policy.sla[decision.priority].first_response,
+                    ),
                 }
             )
             self._decision = decision
@@ -270,7 +274,9 @@ class InteractionWorkflow:
             route=Route.ESCALATE if self._crisis else Route.HUMAN,
             priority=priority,
             rule_id="unclassified",
-            first_response_deadline=workflow.now() + self._policy.sla[priority].first_response,
+            first_response_deadline=self._policy.due(
+                priority, workflow.now(), self._policy.sla[priority].first_response
+            ),
             target=self._policy.crisis.target if self._crisis else None,
             reasons=("classification failed: a human reads it",),
         )
@@ -648,7 +654,7 @@ class InteractionWorkflow:
         self._resolution = resolution
         self._set_deadline(None)
         self._resolution_deadline = None
-        self._paused_at = None
+        self._resolution_left = None
         self._drafts.clear()
         self._set_state(State.CLOSED)
         self._log("closed", resolution, actor=actor, resolution=resolution)
@@ -662,7 +668,10 @@ class InteractionWorkflow:
         if not self._crisis:
             self._set_state(State.ANSWERED)
             if self._policy.pause_resolution_while_answered and self._resolution_deadline:
-                self._paused_at = workflow.now()
+                # Waiting on the customer: keep what is left of the clock, in its calendar.
+                self._resolution_left = business_time_between(
+                    workflow.now(), self._resolution_deadline, self._hours()
+                )
         self._log("answered", f"first response by {actor}", actor=actor, template=template)
 
     def _assign(self, assignee: str, *, actor: str) -> None:
@@ -678,9 +687,14 @@ class InteractionWorkflow:
 
     def _resume_resolution_clock(self) -> None:
         """The customer wrote back: the time spent waiting on them does not count."""
-        if self._paused_at is not None and self._resolution_deadline is not None:
-            self._resolution_deadline += workflow.now() - self._paused_at
-        self._paused_at = None
+        if self._resolution_left is not None and self._resolution_deadline is not None:
+            self._resolution_deadline = add_business_time(
+                workflow.now(), self._resolution_left, self._hours()
+            )
+        self._resolution_left = None
+
+    def _hours(self) -> BusinessHours | None:
+        return self._policy.hours_for(self._priority or Priority.P3)
 
     def _start_sla(self, decision: Decision) -> None:
         resolution = decision.resolution_deadline
@@ -694,7 +708,7 @@ class InteractionWorkflow:
         if self._answered_at is not None and not self._crisis:
             next_response = self._policy.sla[decision.priority].next_response
             if next_response is not None:
-                deadline = workflow.now() + next_response
+                deadline = self._policy.due(decision.priority, workflow.now(), next_response)
         if self._deadline is None or deadline < self._deadline:
             self._acknowledged = False  # a new message owed an answer starts a new clock
             self._set_deadline(deadline)
@@ -706,7 +720,7 @@ class InteractionWorkflow:
         timers: list[tuple[datetime, Callable[[], Coroutine[Any, Any, None]]]] = []
         if self._deadline is not None:
             timers.append((self._deadline, self._breach))
-        if self._resolution_deadline is not None and self._paused_at is None:
+        if self._resolution_deadline is not None and self._resolution_left is None:
             timers.append((self._resolution_deadline, self._resolution_breach))
         close_after = self._policy.close_answered_after
         if self._state is State.ANSWERED and close_after is not None and self._answered_at:

@@ -32,6 +32,7 @@ from connecteurs.models import (
     Route,
     SentimentLabel,
 )
+from workflows.sla import BusinessHours, add_business_time
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -52,10 +53,19 @@ def parse_duration(value: object) -> object:
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 
+class SlaCalendar(StrEnum):
+    BUSINESS = "business"  # counted in the policy's business hours, when it has some
+    ALWAYS = "always"  # 24/7
+
+
 class SlaTarget(Frozen):
     first_response: Duration
     next_response: Duration | None = None
     resolution: Duration | None = None
+    calendar: SlaCalendar | None = Field(
+        default=None,
+        description="Default: P1 always (a crisis does not wait for Monday), others business.",
+    )
 
 
 class Match(Frozen):
@@ -276,6 +286,7 @@ class Policy(Frozen):
     """Everything ``decide`` needs; a snapshot travels with each interaction's history."""
 
     timezone: str = "America/Montreal"
+    business_hours: BusinessHours | None = None
     sla: dict[Priority, SlaTarget] = Field(default_factory=_default_sla)
     routing: list[RoutingRule] = Field(default_factory=_default_routing)
     default: Outcome = Outcome(route=Route.HUMAN, priority=Priority.P4)
@@ -317,6 +328,17 @@ class Policy(Frozen):
         if duplicates:
             raise ValueError(f"routing: duplicate rule id(s) {', '.join(duplicates)}")
         return self
+
+    def hours_for(self, priority: Priority) -> BusinessHours | None:
+        """The calendar a priority's clocks run on; None is 24/7."""
+        calendar = self.sla[priority].calendar
+        if calendar is None:
+            calendar = SlaCalendar.ALWAYS if priority is Priority.P1 else SlaCalendar.BUSINESS
+        return self.business_hours if calendar is SlaCalendar.BUSINESS else None
+
+    def due(self, priority: Priority, start: datetime, duration: timedelta) -> datetime:
+        """``start`` + ``duration`` on ``priority``'s calendar (business hours, holidays)."""
+        return add_business_time(start, duration, self.hours_for(priority))
 
     def template_text(
         self, template_id: str | None, language: str, interaction: Interaction | None = None
@@ -394,8 +416,14 @@ def decide(
         route=outcome.route,
         priority=outcome.priority,
         rule_id=rule_id,
-        first_response_deadline=now + sla.first_response if needs_response else None,
-        resolution_deadline=now + sla.resolution if needs_response and sla.resolution else None,
+        first_response_deadline=(
+            policy.due(outcome.priority, now, sla.first_response) if needs_response else None
+        ),
+        resolution_deadline=(
+            policy.due(outcome.priority, now, sla.resolution)
+            if needs_response and sla.resolution
+            else None
+        ),
         template_id=outcome.template,
         target=outcome.target,
         assignee=outcome.assignee,

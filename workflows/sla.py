@@ -22,7 +22,14 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationInfo, field_serializer, field_validator, model_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from connecteurs.models import Frozen
 
@@ -141,6 +148,11 @@ class BusinessHours(Frozen):
                     if isinstance(item, str)
                     else OpenInterval.model_validate(item)
                 )
+            except ValidationError as error:
+                detail = "; ".join(
+                    str(e["msg"]).removeprefix("Value error, ") for e in error.errors()
+                )
+                raise ValueError(f"{day}: {detail}") from error
             except ValueError as error:
                 raise ValueError(f"{day}: {error}") from error
             intervals.append(interval)

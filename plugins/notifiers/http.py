@@ -43,8 +43,10 @@ def check_url(value: str) -> str:
     """An absolute http(s) URL; the error never repeats the value (it may be a secret)."""
     try:
         parsed = urlsplit(value)
+        httpx.URL(value)  # what httpx would refuse at send time, with the URL in its message
+        _ = parsed.port  # raises for a port out of range
         valid = parsed.scheme in ("http", "https") and bool(parsed.hostname)
-    except ValueError:
+    except (ValueError, httpx.InvalidURL):
         valid = False
     if not valid:
         raise ValueError("must be an absolute http:// or https:// URL")

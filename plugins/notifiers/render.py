@@ -73,9 +73,7 @@ def truncate(value: str, limit: int) -> str:
     return value[: max(limit - len(ELLIPSIS), 0)].rstrip() + ELLIPSIS
 
 
-def load(
-    model: type[M], data: Mapping[str, Any], *, target: str, notifier: str, kind: str
-) -> M:
+def load(model: type[M], data: Mapping[str, Any], *, target: str, notifier: str, kind: str) -> M:
     """Validate a target's options or secrets; ``ValueError`` names each bad key, no value."""
     try:
         return model.model_validate(dict(data))

@@ -100,6 +100,7 @@ async def test_config_check_names_the_line(tmp_path: Path) -> None:
         "line": 4,
         "key": "sla.P1.first_reponse",
         "message": "unknown key",
+        "severity": "error",
     } in problems
 
 

@@ -4,20 +4,23 @@ deadlines, moderation fallback, rule assignees and author lists."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 import pytest
 from temporalio.client import Client, WorkflowUpdateFailedError
 
 from connecteurs.base import AccountContext, Capability, Manifest
 from connecteurs.jsonl import JsonlConnecteur, JsonlOptions
-from connecteurs.models import Platform
+from connecteurs.models import Platform, Priority
 from passerelle import operations
 from passerelle.worker import build_runtime, create_worker
 from tests.helpers import make_setup, wait_status
 from workflows.interaction import InteractionWorkflow
 from workflows.models import AcknowledgeRequest, ApproveRequest, State
+from workflows.sla import WEEKDAYS
 
 CRISIS = "Je n'en peux plus, j'ai envie d'en finir avec la vie."
 PRAISE = "Merci beaucoup pour cette vidéo, bravo !"
@@ -164,3 +167,23 @@ then = { route = "escalate", priority = "P2", target = "manager", assignee = "ca
         status = await wait_status(client, setup.ref("vip"), lambda s: s.state is State.ESCALATED)
     assert status.rule_id == "vip" and status.assignee == "camille"
     assert [n["target"] for n in setup.notification_lines()] == ["manager"]
+
+
+async def test_response_deadlines_run_on_business_hours(client: Client, tmp_path: Path) -> None:
+    # Open one hour a week, on a weekday that is not today: the deadline lands there.
+    today = datetime.now(ZoneInfo("America/Montreal")).weekday()
+    day = WEEKDAYS[(today + 3) % 7]
+    setup = make_setup(tmp_path, f'[business_hours]\n{day} = ["10:00-11:00"]\n')
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("bh", QUESTION, handle="jamie"))
+        status = await wait_status(
+            client, setup.ref("bh"), lambda s: s.state is State.AWAITING_RESPONSE
+        )
+        timeline = await operations.timeline(client, setup.ref("bh"))
+    decided = next(e for e in timeline.entries if e.event == "decided")
+    policy = setup.config.policy()
+    # P3 has 4 h of first-response time: four weekly one-hour openings away.
+    assert status.sla_deadline == policy.due(Priority.P3, decided.at, timedelta(hours=4))
+    local = status.sla_deadline.astimezone(ZoneInfo("America/Montreal"))  # type: ignore[union-attr]
+    assert local.strftime("%A").lower() == day and local.hour == 11
+    assert status.sla_deadline - decided.at > timedelta(days=20)  # type: ignore[operator]

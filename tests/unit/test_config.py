@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from connecteurs.models import Priority
 from passerelle.checks import check_file
 from passerelle.config import BUILTIN_CONFIG, ConfigError, load, parse, resolve_secret
 
@@ -149,3 +152,38 @@ def test_routing_rules_that_never_match_or_overlap_are_reported(tmp_path: Path) 
     assert "unknown template 'merci'" in by_rule[("routing.3.then.template", "error")].message
     assert "needs a template" in by_rule[("routing.4.then", "error")].message
     assert ("routing.3.when", "warning") not in by_rule  # different categories: ordering is normal
+
+
+HOURS = """
+timezone = "America/Montreal"
+
+[business_hours]
+monday = ["09:00-17:00"]
+tuesday = ["09:00-17:00"]
+wednesday = ["09:00-17:00"]
+thursday = ["09:00-17:00"]
+friday = ["09:00-17:00"]
+holidays = [2026-12-24]
+holiday_calendar = { country = "CA", subdivision = "QC", years = [2026] }
+"""
+
+
+def test_business_hours_take_the_timezone_and_a_holiday_calendar() -> None:
+    policy = parse(HOURS).policy()
+    hours = policy.business_hours
+    assert hours is not None and hours.timezone == "America/Montreal"
+    assert {date(2026, 12, 24), date(2026, 12, 25), date(2026, 6, 24)} <= hours.holidays
+    friday = datetime(2026, 11, 27, 16, 0, tzinfo=ZoneInfo("America/Montreal"))
+    due = policy.due(Priority.P3, friday, timedelta(hours=2))
+    assert due.astimezone(ZoneInfo("America/Montreal")) == datetime(
+        2026, 11, 30, 10, 0, tzinfo=ZoneInfo("America/Montreal")
+    )
+    assert policy.due(Priority.P1, friday, timedelta(hours=2)) == friday + timedelta(hours=2)
+    christmas_eve = datetime(2026, 12, 23, 16, 0, tzinfo=ZoneInfo("America/Montreal"))
+    after = policy.due(Priority.P2, christmas_eve, timedelta(hours=2))
+    assert after.astimezone(ZoneInfo("America/Montreal")).date() == date(2026, 12, 28)
+
+
+def test_unknown_holiday_country_is_reported() -> None:
+    with pytest.raises(ConfigError, match="holiday_calendar"):
+        parse(HOURS.replace('country = "CA"', 'country = "XX"'))

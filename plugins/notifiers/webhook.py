@@ -1,0 +1,162 @@
+"""The ``webhook`` notifier: POSTs the notification as JSON to any HTTP endpoint.
+
+Configuration: the URL either as the plain option ``url`` or, when it embeds a token, as the
+secret ``url`` (exactly one of the two). Optional secret ``signing_secret``. Option
+``timeout_seconds`` (default 10).
+
+Request: ``POST`` with ``Content-Type: application/json`` and
+``Idempotency-Key: <notification.idempotency_key>`` (the same on every retry of one
+notification: receivers should drop a key they have already handled). The body is the
+notification (``Notification.model_dump(mode="json")``) plus ``"title"``.
+
+Signature, when ``signing_secret`` is set::
+
+    X-Passerelle-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>
+
+where the HMAC key is the UTF-8 secret and the signed message is the UTF-8 bytes of
+``f"{t}."`` followed by the raw request body, exactly as received (verify before parsing
+the JSON). To verify: recompute the HMAC for ``t``, compare it with each ``v1`` in constant
+time, and refuse a ``t`` more than five minutes away from your clock (replays). A retry is
+signed afresh, so its ``t`` differs while its body and ``Idempotency-Key`` do not.
+:func:`verify_signature` does all this and may be copied into a receiver.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from connecteurs.models import ActionResult
+from plugins.notifiers import render
+from plugins.notifiers.base import Notification
+from plugins.notifiers.http import HttpOptions, PlainUrl, SecretUrl, dumps, post_json
+
+SIGNATURE_HEADER = "X-Passerelle-Signature"
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+class WebhookOptions(HttpOptions):
+    url: PlainUrl | None = None
+
+
+class WebhookSecrets(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: SecretUrl | None = None
+    signing_secret: SecretStr | None = Field(default=None, min_length=1)
+
+
+class WebhookNotifier:
+    name = "webhook"
+
+    def __init__(
+        self,
+        target: str,
+        options: Mapping[str, Any],
+        secrets: Mapping[str, str],
+        *,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.target = target
+        self.options = render.load(
+            WebhookOptions, options, target=target, notifier=self.name, kind="option"
+        )
+        self._secrets = render.load(
+            WebhookSecrets, secrets, target=target, notifier=self.name, kind="secret"
+        )
+        if (self.options.url is None) == (self._secrets.url is None):
+            raise ValueError(
+                f"target {target} (webhook): set the URL once, as option url or as secret url"
+            )
+        self._client = client
+
+    async def notify(self, notification: Notification) -> ActionResult:
+        body = dumps(payload(notification))
+        headers: dict[str, str] = {}
+        if self._secrets.signing_secret is not None:
+            secret = self._secrets.signing_secret.get_secret_value()
+            headers[SIGNATURE_HEADER] = sign(secret, body, int(time.time()))
+        await post_json(
+            self._url(),
+            body,
+            idempotency_key=notification.idempotency_key,
+            label="webhook",
+            timeout=self.options.timeout_seconds,
+            headers=headers,
+            client=self._client,
+        )
+        return ActionResult(action="notify", ok=True, at=datetime.now(UTC))
+
+    def _url(self) -> str:
+        if self._secrets.url is not None:
+            return self._secrets.url.get_secret_value()
+        assert self.options.url is not None  # __init__ guarantees exactly one
+        return self.options.url
+
+
+def payload(notification: Notification) -> dict[str, Any]:
+    """The notification as JSON, plus its rendered ``title``."""
+    return notification.model_dump(mode="json") | {"title": render.title(notification)}
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """The ``X-Passerelle-Signature`` value for ``body`` sent at ``timestamp``."""
+    return f"t={timestamp},v1={_digest(secret, timestamp, body)}"
+
+
+def verify_signature(
+    secret: str,
+    header: str,
+    body: bytes,
+    now: float,
+    tolerance: float = SIGNATURE_TOLERANCE_SECONDS,
+) -> bool:
+    """Whether ``header`` signs ``body`` with ``secret`` within ``tolerance`` s of ``now``.
+
+    Args:
+        secret: the shared signing secret.
+        header: the ``X-Passerelle-Signature`` value.
+        body: the raw request body, before any JSON parsing.
+        now: the receiver's clock, in Unix seconds.
+        tolerance: the largest accepted distance between ``t`` and ``now``, in seconds.
+    """
+    parsed = _parse_signature(header)
+    if parsed is None:
+        return False
+    timestamp, candidates = parsed
+    if abs(now - timestamp) > tolerance:
+        return False
+    expected = _digest(secret, timestamp, body).encode()
+    # Every candidate is compared, so timing says nothing about which one matched.
+    matches = [hmac.compare_digest(expected, c.encode()) for c in candidates]
+    return any(matches)
+
+
+def _digest(secret: str, timestamp: int, body: bytes) -> str:
+    message = f"{timestamp}.".encode() + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _parse_signature(header: str) -> tuple[int, list[str]] | None:
+    timestamp: int | None = None
+    candidates: list[str] = []
+    for item in header.split(","):
+        key, sep, value = item.strip().partition("=")
+        if not sep:
+            return None
+        if key == "t":
+            if timestamp is not None or not (value.isascii() and value.isdigit()):
+                return None
+            timestamp = int(value)
+        elif key == "v1":
+            candidates.append(value)
+    if timestamp is None or not candidates:
+        return None
+    return timestamp, candidates
