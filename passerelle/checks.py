@@ -9,9 +9,30 @@ from pydantic import ValidationError
 
 from connecteurs.base import options_for
 from connecteurs.models import Route
-from passerelle.config import Config, ConfigError, ConfigProblem, error_message, load, locate
+from passerelle.config import (
+    Config,
+    ConfigError,
+    ConfigProblem,
+    config_path,
+    error_message,
+    load,
+    locate,
+)
 from plugins.discovery import CLASSIFIERS, CONNECTORS, NOTIFIERS, discover
 from workflows.policy import Match
+
+
+def load_checked(path: Path | None) -> tuple[Config, list[ConfigProblem]]:
+    """The config a worker runs with: every check passed, or ``ConfigError`` with all the
+    errors (never half-loaded). Returns the warnings for the caller to show."""
+    resolved = path or config_path()
+    if resolved is None:
+        return load(None), []
+    config, problems = check_file(resolved)
+    errors = [p for p in problems if p.severity == "error"]
+    if config is None or errors:
+        raise ConfigError(errors)
+    return config, problems
 
 
 def check_file(path: Path) -> tuple[Config | None, list[ConfigProblem]]:
@@ -24,6 +45,7 @@ def check_file(path: Path) -> tuple[Config | None, list[ConfigProblem]]:
     return config, routing_problems(config, text, name) + plugin_problems(config, text, name)
 
 
+SECRET_STAND_IN = "https://secret.invalid/checked-by-passerelle-config-check"
 _SINGLE_VALUED = ("risk", "platforms", "kinds", "languages", "sentiments", "authors")
 
 
@@ -128,21 +150,29 @@ def plugin_problems(config: Config, text: str, name: str) -> list[ConfigProblem]
             for error in err.errors():
                 loc = ("accounts", index, "options", *error["loc"])
                 problem(loc, error_message(error))
-    for group, names, key in (
-        (
-            CLASSIFIERS,
-            {("classifiers", i): n for i, n in enumerate(config.classifiers)},
-            "classifier",
-        ),
-        (
-            NOTIFIERS,
-            {("targets", t, "notifier"): target.notifier for t, target in config.targets.items()},
-            "notifier",
-        ),
-    ):
-        found = discover(group)
-        for loc, plugin in names.items():
-            if plugin not in found.plugins:
-                installed = ", ".join(sorted(found.plugins)) or "none"
-                problem(loc, f"{key} {plugin!r} is not installed (installed: {installed})")
+    classifiers = discover(CLASSIFIERS)
+    for index, classifier in enumerate(config.classifiers):
+        if classifier not in classifiers.plugins:
+            installed = ", ".join(sorted(classifiers.plugins)) or "none"
+            problem(
+                ("classifiers", index),
+                f"classifier {classifier!r} is not installed (installed: {installed})",
+            )
+    notifiers = discover(NOTIFIERS)
+    for target_name, target in config.targets.items():
+        cls = notifiers.plugins.get(target.notifier)
+        if cls is None:
+            installed = ", ".join(sorted(notifiers.plugins)) or "none"
+            problem(
+                ("targets", target_name, "notifier"),
+                f"notifier {target.notifier!r} is not installed (installed: {installed})",
+            )
+            continue
+        # Secrets are not resolved here (this may run far from production's environment):
+        # stand-ins show whether the options and the set of secret keys are right.
+        stand_ins = {key: SECRET_STAND_IN for key in target.secrets}
+        try:
+            cls(target_name, target.options, stand_ins)
+        except ValueError as err:
+            problem(("targets", target_name, "options"), str(err))
     return problems

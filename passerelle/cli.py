@@ -128,12 +128,20 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
         raise
 
 
-def _config() -> Config:
+def _config(*, checked: bool = False) -> Config:
+    """The config; ``checked`` runs every check a worker needs (plugins, routing) first."""
+    from passerelle.checks import load_checked
+
     try:
-        return config_module.load(state.config_path)
+        if not checked:
+            return config_module.load(state.config_path)
+        config, warnings = load_checked(state.config_path)
     except ConfigError as problem:
         err.print(f"[red]config error:[/red]\n{problem}")
         raise typer.Exit(2) from None
+    for warning in warnings:
+        err.print(f"[yellow]![/yellow] {warning}")
+    return config
 
 
 def _actor(value: str | None) -> str:
@@ -258,7 +266,7 @@ def dev(
     Writes .passerelle/dev.json so other commands in this directory find it. Ctrl-C stops
     everything; open interactions survive a restart.
     """
-    _run(_dev(_config(), temporal_port, ui))
+    _run(_dev(_config(checked=True), temporal_port, ui))
 
 
 async def _dev(config: Config, port: int, ui: bool) -> None:
@@ -297,7 +305,7 @@ async def _dev(config: Config, port: int, ui: bool) -> None:
 @app.command()
 def worker() -> None:
     """Run one worker on the configured task queue (a cluster deployment's worker role)."""
-    _run(_worker(_config()))
+    _run(_worker(_config(checked=True)))
 
 
 async def _worker(config: Config) -> None:
@@ -444,6 +452,42 @@ def answer(
         err.print(f"[red]the platform refused the reply:[/red] {result.error} (parked)")
         raise typer.Exit(1)
     out.print(f"answered ({result.platform_ref})")
+
+
+@app.command()
+def approve(
+    reference: Annotated[str, typer.Argument(metavar="ID", help="Interaction or workflow id.")],
+    draft_id: Annotated[str, typer.Argument(help="The draft, as `passerelle show ID` lists it.")],
+    text: Annotated[
+        str | None, typer.Option(help="Send this edited text instead of the draft.")
+    ] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Approve a drafted reply (an unapproved template, or a crisis support message) and send it."""
+
+    async def go() -> Any:
+        return await operations.approve(await _client(), reference, draft_id, _actor(actor), text)
+
+    result = _run(go())
+    if not result.ok:
+        err.print(f"[red]the platform refused it:[/red] {result.error} (the draft is kept)")
+        raise typer.Exit(1)
+    out.print(f"sent ({result.platform_ref})")
+
+
+@app.command()
+def acknowledge(
+    reference: Annotated[str, typer.Argument(metavar="ID", help="Interaction or workflow id.")],
+    note: Annotated[str, typer.Option(help="What you are doing about it.")] = "",
+    actor: ActorOption = None,
+) -> None:
+    """Take an interaction in hand: its escalation chain stops paging (it still needs an answer)."""
+
+    async def go() -> Any:
+        return await operations.acknowledge(await _client(), reference, _actor(actor), note)
+
+    status = _run(go())
+    out.print(f"{status.id}: acknowledged, {status.state.value}")
 
 
 @app.command()

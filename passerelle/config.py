@@ -158,7 +158,7 @@ class ConfigError(Exception):
 
 def load(path: Path | None = None) -> Config:
     """Load and validate the config; with no file anywhere, ``default.toml`` beside this module."""
-    path = path or _default_path()
+    path = path or config_path()
     if path is None:
         return parse(BUILTIN_CONFIG.read_text(encoding="utf-8"), "<built-in default.toml>")
     try:
@@ -196,7 +196,8 @@ def error_message(error: Mapping[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
-def _default_path() -> Path | None:
+def config_path() -> Path | None:
+    """``PASSERELLE_CONFIG``, else ``./passerelle.toml`` if present, else None (built-in)."""
     env = os.environ.get(CONFIG_ENV)
     if env:
         return Path(env)

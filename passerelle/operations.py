@@ -9,7 +9,9 @@ from connecteurs.models import ActionResult, workflow_id_from_reference
 from workflows import search_attributes as sa
 from workflows.interaction import InteractionWorkflow
 from workflows.models import (
+    AcknowledgeRequest,
     AnswerRequest,
+    ApproveRequest,
     AssignRequest,
     CloseRequest,
     EscalateRequest,
@@ -103,3 +105,15 @@ async def assign(client: Client, reference: str, assignee: str, actor: str) -> I
 async def close(client: Client, reference: str, resolution: str, actor: str) -> InteractionStatus:
     request = CloseRequest(resolution=resolution, actor=actor)
     return await handle(client, reference).execute_update(InteractionWorkflow.close, request)
+
+
+async def approve(
+    client: Client, reference: str, draft_id: str, actor: str, text: str | None = None
+) -> ActionResult:
+    request = ApproveRequest(draft_id=draft_id, actor=actor, text=text)
+    return await handle(client, reference).execute_update(InteractionWorkflow.approve, request)
+
+
+async def acknowledge(client: Client, reference: str, actor: str, note: str) -> InteractionStatus:
+    request = AcknowledgeRequest(actor=actor, note=note)
+    return await handle(client, reference).execute_update(InteractionWorkflow.acknowledge, request)

@@ -50,13 +50,20 @@ def print_show(
         ("classifier", status.classifier or "-"),
         ("assignee", status.assignee or "-"),
         ("SLA deadline", _local(status.sla_deadline, tz) or "-"),
+        ("resolution by", _local(status.resolution_deadline, tz) or "-"),
         ("breached", "yes" if status.breached else "no"),
+        ("acknowledged", "yes" if status.acknowledged else "no"),
         ("resolution", status.resolution or "-"),
     ]
     for name, value in facts:
         console.print(f"  {name:<13} {value}")
     for parked in status.parked:
         console.print(f"  [red]parked[/red]        {parked}")
+    for draft in status.drafts:
+        console.print(
+            f"  [yellow]draft[/yellow]         {draft.draft_id} ({draft.kind}, waits for "
+            f"`passerelle approve {status.id} {draft.draft_id}`): {draft.text}"
+        )
     table = Table(title=f"timeline ({timezone})")
     for column in ("time", "event", "actor", "summary"):
         table.add_column(column, overflow="fold")

@@ -185,3 +185,29 @@ async def test_worker_refuses_a_namespace_without_search_attributes(tmp_path: Pa
     assert code == 2
     assert "PasserelleState" in stderr and "temporal operator search-attribute create" in stderr
     assert "--name PasserelleCategories --type KeywordList" in stderr.replace("\n", " ")
+
+
+async def test_approve_and_acknowledge_from_the_command_line(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(tmp_path, '[crisis]\nmode = "approve"\napprove_within = "10m"\n')
+    env = {"TEMPORAL_ADDRESS": client.service_client.config.target_host}
+    ref = setup.ref("cr")
+    crisis = "Je veux mourir, je n'en peux plus."
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("cr", crisis, locale="fr-CA"))
+        await wait_status(client, ref, lambda s: bool(s.drafts))
+        code, shown, _ = await run_cli("show", ref, cwd=tmp_path, env=env)
+        assert code == 0 and f"passerelle approve {ref} draft-1" in shown.replace("\n", " ")
+        code, stdout, stderr = await run_cli("approve", ref, "draft-1", cwd=tmp_path, env=env)
+        assert code == 0 and stdout.startswith("sent"), stderr
+        code, _, stderr = await run_cli("approve", ref, "draft-1", cwd=tmp_path, env=env)
+        assert code == 1 and "no draft 'draft-1'" in stderr  # already sent
+        code, stdout, stderr = await run_cli(
+            "acknowledge", ref, "--note", "calling her", cwd=tmp_path, env=env
+        )
+        assert code == 0, stderr
+        status = await wait_status(client, ref, lambda s: s.acknowledged)
+    assert status.drafts == () and status.sla_deadline is None
+    [sent] = setup.outbox_lines()
+    assert "1 866 APPELLE" in sent["text"]

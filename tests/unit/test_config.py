@@ -187,3 +187,20 @@ def test_business_hours_take_the_timezone_and_a_holiday_calendar() -> None:
 def test_unknown_holiday_country_is_reported() -> None:
     with pytest.raises(ConfigError, match="holiday_calendar"):
         parse(HOURS.replace('country = "CA"', 'country = "XX"'))
+
+
+def test_notifier_options_and_secret_keys_are_checked_without_resolving_them(
+    tmp_path: Path,
+) -> None:
+    text = GOOD.replace('connector = "meta"', 'connector = "jsonl"') + (
+        '\n[targets.on-call]\nnotifier = "slack"\n'
+        '\n[targets.team-lead]\nnotifier = "slack"\nsecrets = { url = "env:UNSET_IN_TESTS" }\n'
+        '\n[targets.manager]\nnotifier = "smtp"\noptions = { host = "h", sender = "s" }\n'
+    )
+    path = tmp_path / "n.toml"
+    path.write_text(text)
+    _, found = check_file(path)
+    by_key = {p.key: p.message for p in found}
+    assert "secret url" in by_key["targets.on-call.options"]
+    assert "targets.team-lead.options" not in by_key  # a reference is enough here
+    assert "option to" in by_key["targets.manager.options"]
