@@ -75,8 +75,16 @@ def _lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def make_setup(tmp_path: Path, extra_toml: str = "", sla: dict[str, str] | None = None) -> Setup:
-    """A config of its own for one test: unique account and task queue, files in tmp_path."""
+def make_setup(
+    tmp_path: Path,
+    extra_toml: str = "",
+    sla: dict[str, str] | None = None,
+    targets: dict[str, str] | None = None,
+) -> Setup:
+    """A config of its own for one test: unique account and task queue, files in tmp_path.
+
+    ``targets`` replaces the body of some ``[targets.NAME]`` tables (default: ``log``).
+    """
     run = uuid.uuid4().hex[:10]
     account = f"t-{run}"
     sla = {"P1": "15m", "P2": "1h", "P3": "4h", "P4": "24h"} | (sla or {})
@@ -84,9 +92,10 @@ def make_setup(tmp_path: Path, extra_toml: str = "", sla: dict[str, str] | None 
     bodies = {p: v if "=" in v else f'first_response = "{v}"' for p, v in sla.items()}
     sla_toml = "\n".join(f"[sla.{p}]\n{body}\n" for p, body in bodies.items())
     notifications = tmp_path / "notifications.jsonl"
-    targets = "\n".join(
-        f'[targets.{name}]\nnotifier = "log"\noptions = {{ path = "{notifications.as_posix()}" }}\n'
-        for name in ("on-call", "team-lead", "manager")
+    logged = f'notifier = "log"\noptions = {{ path = "{notifications.as_posix()}" }}'
+    bodies_by_target = {name: logged for name in ("on-call", "team-lead", "manager")}
+    targets_toml = "\n".join(
+        f"[targets.{name}]\n{body}\n" for name, body in (bodies_by_target | (targets or {})).items()
     )
     text = f"""
 task_queue = "tq-{run}"
@@ -99,7 +108,7 @@ platform = "jsonl"
 account = "{account}"
 options = {{ outbox = "{(tmp_path / "outbox.jsonl").as_posix()}" }}
 
-{targets}
+{targets_toml}
 {sla_toml}
 """
     path = tmp_path / "passerelle.toml"

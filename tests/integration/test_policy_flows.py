@@ -4,6 +4,7 @@ deadlines, moderation fallback, rule assignees and author lists."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -17,7 +18,10 @@ from connecteurs.jsonl import JsonlConnecteur, JsonlOptions
 from connecteurs.models import Platform, Priority
 from passerelle import operations
 from passerelle.worker import build_runtime, create_worker
+from plugins.notifiers.webhook import SIGNATURE_HEADER, verify_signature
 from tests.helpers import make_setup, wait_status
+from tests.receivers import Receiver
+from tests.unit.test_notifiers import Collector, smtp_server
 from workflows.interaction import InteractionWorkflow
 from workflows.models import AcknowledgeRequest, ApproveRequest, State
 from workflows.sla import WEEKDAYS
@@ -187,3 +191,35 @@ async def test_response_deadlines_run_on_business_hours(client: Client, tmp_path
     local = status.sla_deadline.astimezone(ZoneInfo("America/Montreal"))  # type: ignore[union-attr]
     assert local.strftime("%A").lower() == day and local.hour == 11
     assert status.sla_deadline - decided.at > timedelta(days=20)  # type: ignore[operator]
+
+
+async def test_escalation_levels_reach_a_signed_webhook_then_an_inbox(
+    client: Client, tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PASSERELLE_TEST_HOOK", receiver.url("/hooks/lead"))
+    monkeypatch.setenv("PASSERELLE_TEST_SIGNING", "s3cret-signing-key")
+    inbox = Collector()
+    with smtp_server(inbox) as port:
+        targets = {
+            "team-lead": 'notifier = "webhook"\nsecrets = { url = "env:PASSERELLE_TEST_HOOK", '
+            'signing_secret = "env:PASSERELLE_TEST_SIGNING" }',
+            "manager": f'notifier = "smtp"\noptions = {{ host = "127.0.0.1", port = {port}, '
+            'starttls = false, sender = "passerelle@example.org", to = ["lead@example.org"] }',
+        }
+        extra = (
+            '[[escalation]]\ntarget = "team-lead"\nafter = "1s"\n\n'
+            '[[escalation]]\ntarget = "manager"\nafter = "1h"\n'
+        )
+        setup = make_setup(tmp_path, extra, sla={"P2": "2s"}, targets=targets)
+        async with create_worker(client, setup.config, build_runtime(setup.config)):
+            await setup.deliver(client, setup.interaction("n", COMPLAINT, handle="dana"))
+            await wait_status(client, setup.ref("n"), lambda s: s.escalation_level == 2, timeout=30)
+    [hook] = receiver.requests
+    assert hook.path == "/hooks/lead"
+    assert verify_signature(
+        "s3cret-signing-key", hook.headers[SIGNATURE_HEADER], hook.body, time.time()
+    )
+    assert hook.json()["reason"] == "sla_breach" and hook.json()["level"] == 1
+    assert hook.headers["Idempotency-Key"].startswith(f"interaction/jsonl/{setup.account}/n/")
+    [mail] = inbox.messages()
+    assert mail["To"] == "lead@example.org" and "P2" in mail["Subject"]

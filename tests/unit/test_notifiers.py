@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import email
 import email.policy
-import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import aiosmtplib
@@ -40,6 +36,7 @@ from plugins.notifiers.slack import SlackNotifier
 from plugins.notifiers.smtp import SmtpNotifier, message_id, smtp_error
 from plugins.notifiers.teams import TeamsNotifier
 from plugins.notifiers.webhook import SIGNATURE_HEADER, WebhookNotifier, sign, verify_signature
+from tests.receivers import Receiver
 
 TOKEN = "XoXbSeCrEtT0k3n4Testing0nly"
 SIGNING_SECRET = "whsec-test-only"
@@ -311,76 +308,6 @@ def test_smtp_invalid_options(changes: dict[str, Any], secrets: dict[str, str], 
 
 
 # --- HTTP receiver ------------------------------------------------------------------------
-
-
-@dataclass
-class Received:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
-class Receiver:
-    """What the local HTTP server records, and how it answers."""
-
-    port: int = 0
-    requests: list[Received] = field(default_factory=list)
-    status: int = 200
-    body: bytes = b"ok"
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    receiver: Receiver
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that gave up (the timeout test) breaks the pipe: expected, not news.
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_POST(self) -> None:
-        receiver = self.server.receiver
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        receiver.requests.append(Received("POST", self.path, dict(self.headers.items()), body))
-        time.sleep(receiver.delay)
-        self.send_response(receiver.status)
-        for name, value in receiver.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(receiver.body)))
-        self.end_headers()
-        self.wfile.write(receiver.body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.receiver = Receiver(port=server.server_address[1])
-    # A short poll interval: shutdown() waits for the next poll, 0.5 s by default.
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
-        yield server.receiver
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 SLACK_PATH = f"/services/T0001/B0001/{TOKEN}"
