@@ -19,7 +19,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from connecteurs.errors import InvalidRequest
-from connecteurs.models import Platform
+from connecteurs.models import Platform, workflow_id_from_reference
 from passerelle import __version__, operations
 from passerelle import config as config_module
 from passerelle import logging as passerelle_logging
@@ -51,6 +51,10 @@ app = typer.Typer(
 )
 plugins_app = typer.Typer(help="Installed connectors, classifiers and notifiers.")
 config_app = typer.Typer(help="Check a configuration file before deploying it.")
+audit_app = typer.Typer(
+    help="Export interaction histories, read their timeline from the history alone, replay them."
+)
+app.add_typer(audit_app, name="audit")
 app.add_typer(plugins_app, name="plugins")
 app.add_typer(config_app, name="config")
 
@@ -90,6 +94,7 @@ def main(
         out.print(f"passerelle {__version__}")
         raise typer.Exit()
     passerelle_logging.configure(level=log_level.upper())
+    passerelle_logging.route_temporal_core_logs()
     state.config_path = config
 
 
@@ -617,6 +622,152 @@ def config_check(
                 + (f", {len(problems)} warning(s)" if problems else "")
             )
     if errors:
+        raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------- audit
+
+
+@audit_app.command("export")
+def audit_export(
+    reference: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="One interaction or workflow id.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="File (one ID) or directory (--query); required."),
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            help="Temporal visibility query, e.g. \"PasserelleState = 'closed' AND "
+            "StartTime > '2026-11-01T00:00:00Z'\" (interactions only)."
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="With --query: at most this many.")] = 1000,
+    as_json: JsonOption = False,
+) -> None:
+    """Export histories as JSON with a manifest (version, classifiers, config hash, SHA-256)."""
+    from passerelle import audit
+    from passerelle.operations import visibility_query
+
+    if (reference is None) == (query is None) or output is None:
+        err.print("[red]error:[/red] give an ID or --query, and -o (file or directory)")
+        raise typer.Exit(2)
+
+    (output.parent if output.suffix == ".json" else output).mkdir(parents=True, exist_ok=True)
+
+    async def go() -> audit.Manifest:
+        client = await connect()
+        if reference is not None:
+            workflow_id = workflow_id_from_reference(reference)
+            directory = output.parent if output.suffix == ".json" else output
+            manifest = await audit.export(client, [workflow_id], directory, None)
+            if output.suffix == ".json":
+                (directory / manifest.files[0].file).replace(output)
+                manifest.files[0].file = output.name
+                (directory / audit.MANIFEST).write_text(
+                    json.dumps(manifest.to_json(), indent=2), encoding="utf-8"
+                )
+            return manifest
+        full = f"{visibility_query()} AND ({query})"
+        ids = [w.id async for w in client.list_workflows(full, limit=limit)]
+        err.print(f"exporting {len(ids)} histories…")
+        return await audit.export(client, ids, output, query)
+
+    manifest = _run(go())
+    if as_json:
+        _print_json(manifest.to_json())
+        return
+    for exported in manifest.files:
+        out.print(f"{exported.file}  {exported.events} events  sha256 {exported.sha256[:16]}…")
+    err.print(f"{len(manifest.files)} history(ies) exported with {audit.MANIFEST}")
+
+
+@audit_app.command("timeline")
+def audit_timeline(
+    source: Annotated[
+        str, typer.Argument(metavar="ID|FILE", help="An interaction id, or an exported file.")
+    ],
+    as_json: JsonOption = False,
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="A Markdown table.")] = False,
+    redact_authors: Annotated[
+        bool, typer.Option("--redact", help="Replace author handles with pseudonyms.")
+    ] = False,
+) -> None:
+    """The interaction's story from its history alone: no worker needed, works on exports."""
+    from temporalio.client import WorkflowHistory
+
+    from passerelle import audit
+
+    path = Path(source)
+    local = path.is_file()
+
+    async def go() -> WorkflowHistory:
+        if local:
+            return audit.load_history(path)
+        client = await connect()
+        workflow_id = workflow_id_from_reference(source)
+        return await client.get_workflow_handle(workflow_id).fetch_history()
+
+    history = _run(go())
+    start = audit.start_of(history)
+    entries, recorded = audit.timeline_of(history)
+    if redact_authors:
+        entries = audit.redact(entries, audit.authors_in(history))
+    timezone = start.policy.timezone
+    if as_json:
+        _print_json(
+            {
+                "workflow_id": history.workflow_id,
+                "interaction_id": start.interaction.id,
+                "timezone": timezone,
+                "source": "decision records" if recorded else "raw events",
+                "entries": [e.model_dump(mode="json") for e in entries],
+            }
+        )
+    elif as_markdown:
+        out.print(audit.markdown(history.workflow_id, entries, timezone), markup=False)
+    else:
+        from zoneinfo import ZoneInfo
+
+        from rich.table import Table
+
+        zone = ZoneInfo(timezone)
+        table = Table(title=f"{history.workflow_id} ({timezone})")
+        for column in ("time", "event", "actor", "summary"):
+            table.add_column(column, overflow="fold")
+        for entry in entries:
+            when = entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+            table.add_row(when, entry.event, entry.actor, entry.summary)
+        out.print(table)
+        if not recorded:
+            err.print("(a history from before decision records: rebuilt from raw events)")
+
+
+@audit_app.command("replay")
+def audit_replay(
+    paths: Annotated[list[Path], typer.Argument(help="Exported history files or directories.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Replay histories against the installed code; exit 1 on any divergence."""
+    from passerelle import audit
+
+    outcomes = _run(audit.replay(paths))
+    if not outcomes:
+        err.print("[red]error:[/red] no history files found")
+        raise typer.Exit(2)
+    if as_json:
+        _print_json([o.__dict__ for o in outcomes])
+    else:
+        for o in outcomes:
+            mark = "[green]OK[/green]" if o.ok else "[red]DIVERGED[/red]"
+            out.print(f"{mark}  {o.file}")
+            if o.divergence:
+                out.print(f"      {o.divergence}", markup=False)
+        failed = sum(1 for o in outcomes if not o.ok)
+        err.print(f"{len(outcomes) - failed}/{len(outcomes)} replayed without divergence")
+    if any(not o.ok for o in outcomes):
         raise typer.Exit(1)
 
 

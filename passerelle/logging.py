@@ -45,3 +45,26 @@ def configure(*, level: str = "INFO", json: bool | None = None) -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=False,
     )
+
+
+def route_temporal_core_logs(level: str = "WARN") -> None:
+    """Temporal's Rust core logs to stdout by default; ``--json`` output must stay clean and
+    every log line should look the same, so its records go through Python logging instead."""
+    from temporalio.runtime import (
+        LogForwardingConfig,
+        LoggingConfig,
+        Runtime,
+        TelemetryConfig,
+        TelemetryFilter,
+    )
+
+    forwarding = LogForwardingConfig(logger=logging.getLogger("temporalio.core"))
+    runtime = Runtime(
+        telemetry=TelemetryConfig(
+            logging=LoggingConfig(
+                filter=TelemetryFilter(core_level=level, other_level="ERROR"),
+                forwarding=forwarding,
+            )
+        )
+    )
+    Runtime.set_default(runtime, error_if_already_set=False)

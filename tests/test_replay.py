@@ -44,6 +44,9 @@ def test_golden_histories_exist() -> None:
         "follow_up",
         "crisis_thread",
         "spam_in_thread",
+        "crisis_approval",
+        "moderated",
+        "breach_with_records",
     }
 
 

@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
         State,
         Timeline,
         TimelineEntry,
+        timeline_key,
     )
     from workflows.policy import (
         CrisisChannel,
@@ -63,6 +64,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.sla import BusinessHours, add_business_time, business_time_between
 
 SYSTEM = "passerelle"
+DECISION_RECORDS = "decision-records-in-history"
 CLASSIFY_TIMEOUT = timedelta(seconds=30)
 CLASSIFY_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30), maximum_attempts=5)
 ACTION_TIMEOUT = timedelta(seconds=60)
@@ -96,6 +98,7 @@ class InteractionWorkflow:
         self._actions: list[ActionResult] = []
         self._parked: list[str] = []
         self._classification: Classification | None = None
+        self._classifier: str | None = None
         self._decision: Decision | None = None
         self._priority: Priority | None = None
         self._categories: set[Category] = set()
@@ -190,6 +193,7 @@ class InteractionWorkflow:
         )
         classification = await self._classify(message)
         if classification is not None:
+            self._classifier = classification.classifier
             self._categories |= set(classification.categories)
             was_crisis = self._crisis
             self._crisis = self._crisis or is_crisis(classification)
@@ -781,15 +785,18 @@ class InteractionWorkflow:
         return f"{workflow.info().workflow_id}/step-{self._steps}"
 
     def _log(self, event: str, summary: str, *, actor: str, **data: Any) -> None:
-        self._timeline.append(
-            TimelineEntry(
-                at=workflow.now(),
-                event=event,
-                actor=actor,
-                summary=summary,
-                data={k: v for k, v in data.items() if v is not None},
-            )
+        entry = TimelineEntry(
+            at=workflow.now(),
+            event=event,
+            actor=actor,
+            summary=summary,
+            data={k: v for k, v in data.items() if v is not None},
         )
+        self._timeline.append(entry)
+        if workflow.patched(DECISION_RECORDS):
+            # Each decision also goes into the history itself (a memo upsert event), so an
+            # audit reads it from an exported history, without this code or a worker.
+            workflow.upsert_memo({timeline_key(len(self._timeline)): entry})
 
     def _status(self) -> InteractionStatus:
         return InteractionStatus(
@@ -802,7 +809,7 @@ class InteractionWorkflow:
             categories=tuple(sorted(self._categories)),
             route=self._decision.route if self._decision else None,
             rule_id=self._decision.rule_id if self._decision else None,
-            classifier=self._classification.classifier if self._classification else None,
+            classifier=self._classifier,
             assignee=self._assignee,
             breached=self._breached,
             acknowledged=self._acknowledged,

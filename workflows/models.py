@@ -91,6 +91,14 @@ class TimelineEntry(Frozen):
     data: dict[str, JsonValue] = Field(default_factory=dict)
 
 
+TIMELINE_MEMO_PREFIX = "timeline."
+
+
+def timeline_key(position: int) -> str:
+    """Memo key of the ``position``-th timeline entry (1-based, sortable)."""
+    return f"{TIMELINE_MEMO_PREFIX}{position:05d}"
+
+
 class Timeline(Frozen):
     workflow_id: str
     entries: list[TimelineEntry]

@@ -108,6 +108,23 @@ async def spam_in_thread(client: Client, setup: Setup) -> str:
     return d.workflow_id
 
 
+async def crisis_approval(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(
+        client, setup.interaction("ca", "I want to die, nothing matters anymore.", locale="en-US")
+    )
+    status = await wait_status(client, d.workflow_id, lambda s: bool(s.drafts))
+    await operations.approve(client, d.workflow_id, status.drafts[0].draft_id, "nurse:ana")
+    await operations.close(client, d.workflow_id, "followed up by phone", "nurse:ana")
+    return d.workflow_id
+
+
+async def moderated(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(
+        client, setup.interaction("sp", "Gagnez du bitcoin https://bit.ly/a https://t.co/b")
+    )
+    return d.workflow_id
+
+
 SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
     "auto_answer": (auto_answer, FAST, {}),
     "human_answer": (human_answer, FAST, {}),
@@ -116,6 +133,10 @@ SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
     "follow_up": (follow_up, 'close_answered_after = "1s"\nreopen_window = "5s"\n', {}),
     "crisis_thread": (crisis_thread, FAST, {}),
     "spam_in_thread": (spam_in_thread, FAST, {}),
+    # recorded with decision records in the history (workflow.patched)
+    "crisis_approval": (crisis_approval, FAST + '[crisis]\nmode = "approve"\n', {}),
+    "moderated": (moderated, FAST, {}),
+    "breach_with_records": (breach, FAST + ESCALATION, {"P2": "2s"}),
 }
 
 
