@@ -25,6 +25,14 @@ from temporalio.worker import Replayer
 
 from connecteurs.models import ActionResult, Classification, Interaction
 from passerelle import __version__
+from passerelle.codec import (
+    ENCODING,
+    KEY_FILE_ENV,
+    CodecError,
+    codec_from_environment,
+    data_converter,
+    decode_history,
+)
 from workflows.interaction import InteractionWorkflow
 from workflows.models import (
     TIMELINE_MEMO_PREFIX,
@@ -37,6 +45,8 @@ T = TypeVar("T")
 
 
 def _decode(payload: Payload, kind: type[T]) -> T:
+    if payload.metadata.get("encoding") == ENCODING:
+        raise CodecError(f"this history is encrypted: set {KEY_FILE_ENV} to its key file")
     [value] = pydantic_data_converter.payload_converter.from_payloads([payload], [kind])
     return value  # type: ignore[no-any-return]
 
@@ -263,8 +273,9 @@ def file_name(workflow_id: str) -> str:
     return workflow_id.replace("/", "__") + ".json"
 
 
-def describe_export(workflow_id: str, text: str, name: str) -> ExportedFile:
+async def describe_export(workflow_id: str, text: str, name: str) -> ExportedFile:
     history = WorkflowHistory.from_json(workflow_id, text)
+    await decode_history(history, codec_from_environment())
     entries, _ = timeline_of(history)
     policy = start_of(history).policy.model_dump_json()
     return ExportedFile(
@@ -291,7 +302,7 @@ async def export(
         text = await fetch_json(client, workflow_id)
         name = file_name(workflow_id)
         (directory / name).write_text(text, encoding="utf-8")
-        manifest.files.append(describe_export(workflow_id, text, name))
+        manifest.files.append(await describe_export(workflow_id, text, name))
     (directory / MANIFEST).write_text(
         json.dumps(manifest.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
     )
@@ -321,7 +332,7 @@ def history_files(paths: Iterable[Path]) -> list[Path]:
 
 async def replay(paths: Iterable[Path]) -> list[ReplayOutcome]:
     """Replay each history against the installed workflow code; never raises per history."""
-    replayer = Replayer(workflows=[InteractionWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[InteractionWorkflow], data_converter=data_converter())
     outcomes = []
     for path in history_files(paths):
         try:

@@ -23,6 +23,7 @@ from connecteurs.models import Platform, workflow_id_from_reference
 from passerelle import __version__, operations
 from passerelle import config as config_module
 from passerelle import logging as passerelle_logging
+from passerelle.codec import CodecError, codec_from_environment, decode_history
 from passerelle.config import Config, ConfigError
 from passerelle.temporal import (
     DEV_FILE,
@@ -106,6 +107,7 @@ _EXPECTED: tuple[tuple[type[Exception], str, int], ...] = (
     (InvalidRequest, "invalid input", 2),
     (MissingSearchAttributes, "cannot start", 2),
     (WiringError, "cannot start", 2),
+    (CodecError, "encryption", 2),
     (ValueError, "error", 2),
 )
 
@@ -703,18 +705,20 @@ def audit_timeline(
     path = Path(source)
     local = path.is_file()
 
-    async def go() -> WorkflowHistory:
+    async def go() -> tuple[WorkflowHistory, Any, list[Any], bool]:
         if local:
-            return audit.load_history(path)
-        client = await connect()
-        workflow_id = workflow_id_from_reference(source)
-        return await client.get_workflow_handle(workflow_id).fetch_history()
+            history = audit.load_history(path)
+        else:
+            client = await connect()
+            workflow_id = workflow_id_from_reference(source)
+            history = await client.get_workflow_handle(workflow_id).fetch_history()
+        await decode_history(history, codec_from_environment())
+        entries, recorded = audit.timeline_of(history)
+        if redact_authors:
+            entries = audit.redact(entries, audit.authors_in(history))
+        return history, audit.start_of(history), entries, recorded
 
-    history = _run(go())
-    start = audit.start_of(history)
-    entries, recorded = audit.timeline_of(history)
-    if redact_authors:
-        entries = audit.redact(entries, audit.authors_in(history))
+    history, start, entries, recorded = _run(go())
     timezone = start.policy.timezone
     if as_json:
         _print_json(

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from passerelle.codec import data_converter
 from workflows import search_attributes
 
 DEFAULT_PORT = 7233
@@ -103,7 +103,7 @@ async def start(
     chosen = port if port is not None and port_is_free(port) else None
     with _stdout_to(log_file):
         return await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter,
+            data_converter=data_converter(),
             port=chosen,
             ui=ui_port is not None,
             ui_port=ui_port,

@@ -12,9 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
+from passerelle.codec import data_converter
 from workflows import search_attributes
 
 STATE_DIR = Path(".passerelle")
@@ -85,7 +85,7 @@ async def connect(address: str | None = None, namespace: str | None = None) -> C
         namespace=namespace or settings.namespace,
         api_key=settings.api_key,
         tls=tls,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(),
     )
 
 
