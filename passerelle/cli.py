@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Coroutine
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -23,6 +24,7 @@ from connecteurs.models import Platform, workflow_id_from_reference
 from passerelle import __version__, operations
 from passerelle import config as config_module
 from passerelle import logging as passerelle_logging
+from passerelle.audit import file_name as audit_file_name
 from passerelle.codec import CodecError, codec_from_environment, decode_history
 from passerelle.config import Config, ConfigError
 from passerelle.temporal import (
@@ -155,6 +157,11 @@ def _actor(value: str | None) -> str:
     return value or os.environ.get("PASSERELLE_ACTOR") or f"cli:{getpass.getuser()}"
 
 
+def _utc(value: datetime) -> str:
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _print_json(value: Any) -> None:
     out.print_json(json.dumps(value, ensure_ascii=False, default=str))
 
@@ -192,6 +199,12 @@ def demo(
             timeline = await operations.timeline(client, crisis)
             out.print()
             print_show(out, status, timeline.entries, "America/Montreal")
+            crisis_file = Path(result["summary"]["histories"]) / audit_file_name(status.workflow_id)
+            out.print(
+                f"\nEvery history was exported to {result['summary']['histories']}/; its story "
+                f"needs no server: `passerelle audit timeline {crisis_file}`",
+                soft_wrap=True,
+            )
         if stay:
             await _serve_until_stopped(client, server)
         elif not as_json:
@@ -646,16 +659,41 @@ def audit_export(
             "StartTime > '2026-11-01T00:00:00Z'\" (interactions only)."
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(help="With --query: at most this many.")] = 1000,
+    state_: Annotated[
+        State | None, typer.Option("--state", help="Only interactions in this state.")
+    ] = None,
+    platform: Annotated[Platform | None, typer.Option(help="Only this platform.")] = None,
+    since: Annotated[
+        datetime | None, typer.Option(help="Started at or after (ISO date/time, UTC).")
+    ] = None,
+    until: Annotated[datetime | None, typer.Option(help="Started before (ISO, UTC).")] = None,
+    limit: Annotated[int, typer.Option(help="Several histories: at most this many.")] = 1000,
     as_json: JsonOption = False,
 ) -> None:
-    """Export histories as JSON with a manifest (version, classifiers, config hash, SHA-256)."""
+    """Export histories as JSON with a manifest (version, classifiers, config hash, SHA-256).
+
+    One interaction by ID (-o FILE.json or a directory), or several selected through
+    visibility with --query and/or --state, --platform, --since, --until (-o DIRECTORY).
+    """
     from passerelle import audit
     from passerelle.operations import visibility_query
 
-    if (reference is None) == (query is None) or output is None:
-        err.print("[red]error:[/red] give an ID or --query, and -o (file or directory)")
+    clauses = [f"({query})"] if query else []
+    if state_ is not None:
+        clauses.append(f"PasserelleState = '{state_.value}'")
+    if platform is not None:
+        clauses.append(f"PasserellePlatform = '{platform.value}'")
+    if since is not None:
+        clauses.append(f"StartTime >= '{_utc(since)}'")
+    if until is not None:
+        clauses.append(f"StartTime < '{_utc(until)}'")
+    if (reference is None) == (not clauses) or output is None:
+        err.print(
+            "[red]error:[/red] give an ID or a selection (--query, --state, --platform, "
+            "--since, --until), and -o (file or directory)"
+        )
         raise typer.Exit(2)
+    selection = " AND ".join(clauses)
 
     (output.parent if output.suffix == ".json" else output).mkdir(parents=True, exist_ok=True)
 
@@ -672,10 +710,10 @@ def audit_export(
                     json.dumps(manifest.to_json(), indent=2), encoding="utf-8"
                 )
             return manifest
-        full = f"{visibility_query()} AND ({query})"
+        full = f"{visibility_query()} AND {selection}"
         ids = [w.id async for w in client.list_workflows(full, limit=limit)]
         err.print(f"exporting {len(ids)} histories…")
-        return await audit.export(client, ids, output, query)
+        return await audit.export(client, ids, output, selection)
 
     manifest = _run(go())
     if as_json:

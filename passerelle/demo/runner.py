@@ -24,7 +24,7 @@ from temporalio.client import Client
 
 from connecteurs.jsonl import parse_lines, read_outbox
 from connecteurs.models import Interaction
-from passerelle import devserver, operations
+from passerelle import audit, devserver, operations
 from passerelle.config import Config, parse
 from passerelle.deliver import Outcome, deliver
 from passerelle.temporal import STATE_DIR, TemporalSettings, connect, require_search_attributes
@@ -214,7 +214,12 @@ async def run_demo(
         worker = create_worker(client, config, build_runtime(config))
         await stack.enter_async_context(worker)
         interactions = await Demo(client, config, account, progress).run()
+        # Kept after the server stops: `passerelle audit timeline FILE` tells each story.
+        histories = run_dir / "histories"
+        histories.mkdir()
+        await audit.export(client, [i["workflow_id"] for i in interactions], histories, None)
         summary = _summary(interactions, run_dir, account, server, started)
+        summary["histories"] = histories.as_posix()
         result = {"interactions": interactions, "summary": summary}
         if after is not None:
             await after(client, server, result)

@@ -81,7 +81,7 @@ async def test_export_by_query_and_a_tampered_history_diverges(
             await operations.handle(client, delivery.workflow_id).result()
     directory = tmp_path / "by-query"
     prefix = f"interaction/jsonl/{setup.account}/"
-    query = f"PasserelleState = 'closed' AND WorkflowId STARTS_WITH '{prefix}'"
+    query = f"WorkflowId STARTS_WITH '{prefix}'"
 
     async def exported_all() -> bool:
         code, stdout, _ = await run_cli(
@@ -89,6 +89,12 @@ async def test_export_by_query_and_a_tampered_history_diverges(
             "export",
             "--query",
             query,
+            "--state",
+            "closed",
+            "--platform",
+            "jsonl",
+            "--since",
+            "2020-01-01",
             "-o",
             str(directory),
             "--json",

@@ -54,6 +54,23 @@ async def test_demo_runs_end_to_end_and_prints_json(tmp_path: Path) -> None:
     assert rows["q-en"]["messages"] == 1  # the redelivery started nothing
     outbox = tmp_path / document["summary"]["run_dir"] / "outbox.jsonl"
     assert len(outbox.read_text().splitlines()) == document["summary"]["outbox_actions"] == 6
+    # The server is gone; the exported histories still tell the crisis story.
+    histories = tmp_path / document["summary"]["histories"]
+    assert len(list(histories.glob("interaction__*.json"))) == 10
+    [crisis_file] = histories.glob("*__crisis.json")
+    code, stdout, stderr = await run_cli(
+        "audit", "timeline", str(crisis_file), "--json", cwd=tmp_path
+    )
+    assert code == 0, stderr
+    events = [e["event"] for e in json.loads(stdout)["entries"]]
+    assert events == [
+        "received",
+        "classified",
+        "decided",
+        "notify",
+        "crisis_support",
+        "direct_message",
+    ]
 
 
 async def test_list_show_answer_close_from_the_command_line(client: Client, tmp_path: Path) -> None:
