@@ -16,6 +16,7 @@ from activites.runtime import Runtime
 from connecteurs.base import Connecteur
 from connecteurs.errors import ConnecteurError
 from connecteurs.models import ActionResult, Classification, Interaction
+from plugins.classifiers.compose import compose
 from plugins.notifiers.base import Notification
 
 log = structlog.get_logger("passerelle.activities")
@@ -36,9 +37,10 @@ class InteractionActivities:
     @activity.defn(name="classify")
     async def classify(self, interaction: Interaction) -> Classification:
         # CPU-bound lexicon work: off the event loop that also serves workflows and polls.
-        # The first configured classifier decides.
-        classifier = self.runtime.classifiers[0]
-        return await asyncio.to_thread(classifier.classify, interaction)
+        def run_all() -> Classification:
+            return compose([c.classify(interaction) for c in self.runtime.classifiers])
+
+        return await asyncio.to_thread(run_all)
 
     @activity.defn(name="reply")
     async def reply(self, request: MessageRequest) -> ActionResult:
