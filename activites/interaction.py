@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 import structlog
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activites.errors import to_application_error
 from activites.models import InteractionRecord, MessageRequest, ModerationRequest
@@ -16,6 +17,7 @@ from activites.runtime import Runtime
 from connecteurs.base import Connecteur
 from connecteurs.errors import ConnecteurError
 from connecteurs.models import ActionResult, Classification, Interaction
+from plugins.classifiers.base import Classifier
 from plugins.classifiers.compose import compose
 from plugins.notifiers.base import Notification
 
@@ -30,6 +32,25 @@ async def _mapped(call: Callable[[], Awaitable[ActionResult]]) -> ActionResult:
         raise to_application_error(err) from err
 
 
+def classify_with_all(
+    classifiers: Sequence[Classifier], interaction: Interaction
+) -> Classification:
+    """Every classifier's verdict, merged; one failing must not silence the others (it
+    might be the one that did not see a crisis). Raises only when all of them fail."""
+    verdicts: list[Classification] = []
+    failures: list[str] = []
+    for classifier in classifiers:
+        try:
+            verdicts.append(classifier.classify(interaction))
+        except Exception as err:  # a plugin's bug, reported in the reasons
+            log.error("classifier failed", classifier=classifier.name, error=repr(err))
+            failures.append(f"{classifier.name}@{classifier.version} failed: {type(err).__name__}")
+    if not verdicts:
+        raise ApplicationError("every classifier failed: " + "; ".join(failures))
+    merged = compose(verdicts)
+    return merged.model_copy(update={"reasons": (*merged.reasons, *failures)})
+
+
 class InteractionActivities:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -37,10 +58,7 @@ class InteractionActivities:
     @activity.defn(name="classify")
     async def classify(self, interaction: Interaction) -> Classification:
         # CPU-bound lexicon work: off the event loop that also serves workflows and polls.
-        def run_all() -> Classification:
-            return compose([c.classify(interaction) for c in self.runtime.classifiers])
-
-        return await asyncio.to_thread(run_all)
+        return await asyncio.to_thread(classify_with_all, self.runtime.classifiers, interaction)
 
     @activity.defn(name="reply")
     async def reply(self, request: MessageRequest) -> ActionResult:

@@ -59,6 +59,9 @@ def load_history(path: Path) -> WorkflowHistory:
     """A history exported by ``audit export`` (or by ``temporal workflow show -o json``)."""
     text = path.read_text(encoding="utf-8")
     manifest = path.parent / MANIFEST
+    own = path.with_name(f"{path.stem}.{MANIFEST}")
+    if own.exists():
+        manifest = own
     workflow_id = path.stem
     if manifest.exists():
         files = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
@@ -257,12 +260,14 @@ class Manifest:
     exported_at: str
     query: str | None
     files: list[ExportedFile] = field(default_factory=list)
+    truncated: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "passerelle_version": self.passerelle_version,
             "exported_at": self.exported_at,
             "query": self.query,
+            "truncated": self.truncated,
             "classifiers": sorted({c for f in self.files for c in f.classifiers}),
             "config_sha256": sorted({f.policy_sha256 for f in self.files}),
             "files": [f.__dict__ for f in self.files],
@@ -277,14 +282,16 @@ async def describe_export(workflow_id: str, text: str, name: str) -> ExportedFil
     history = WorkflowHistory.from_json(workflow_id, text)
     await decode_history(history, codec_from_environment())
     entries, _ = timeline_of(history)
-    policy = start_of(history).policy.model_dump_json()
+    start_of(history)  # refuse what is not an interaction history
+    # The start input as stored, not as re-serialized by today's code: stable across versions.
+    raw_start = history.events[0].workflow_execution_started_event_attributes.input.payloads[0]
     return ExportedFile(
         workflow_id=workflow_id,
         file=name,
         sha256=hashlib.sha256(text.encode()).hexdigest(),
         events=len(history.events),
         classifiers=sorted({e.actor for e in entries if e.event == "classified"}),
-        policy_sha256=hashlib.sha256(policy.encode()).hexdigest(),
+        policy_sha256=hashlib.sha256(raw_start.data).hexdigest(),
     )
 
 
@@ -294,16 +301,22 @@ async def fetch_json(client: Client, workflow_id: str) -> str:
 
 
 async def export(
-    client: Client, workflow_ids: list[str], directory: Path, query: str | None
+    client: Client,
+    workflow_ids: list[str],
+    directory: Path,
+    query: str | None,
+    *,
+    manifest_name: str = MANIFEST,
+    truncated: bool = False,
 ) -> Manifest:
     """Write each history and the manifest into ``directory`` (which must exist)."""
-    manifest = Manifest(__version__, datetime.now(UTC).isoformat(), query)
+    manifest = Manifest(__version__, datetime.now(UTC).isoformat(), query, truncated=truncated)
     for workflow_id in workflow_ids:
         text = await fetch_json(client, workflow_id)
         name = file_name(workflow_id)
         (directory / name).write_text(text, encoding="utf-8")
         manifest.files.append(await describe_export(workflow_id, text, name))
-    (directory / MANIFEST).write_text(
+    (directory / manifest_name).write_text(
         json.dumps(manifest.to_json(), indent=2, ensure_ascii=False), encoding="utf-8"
     )
     return manifest
@@ -318,13 +331,14 @@ class ReplayOutcome:
     workflow_id: str
     ok: bool
     divergence: str | None = None
+    needs_key: bool = False
 
 
 def history_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(p for p in sorted(path.glob("*.json")) if p.name != MANIFEST)
+            found.extend(p for p in sorted(path.glob("*.json")) if not p.name.endswith(MANIFEST))
         else:
             found.append(path)
     return found
@@ -332,13 +346,19 @@ def history_files(paths: Iterable[Path]) -> list[Path]:
 
 async def replay(paths: Iterable[Path]) -> list[ReplayOutcome]:
     """Replay each history against the installed workflow code; never raises per history."""
-    replayer = Replayer(workflows=[InteractionWorkflow], data_converter=data_converter())
+    codec = codec_from_environment()
+    replayer = Replayer(workflows=[InteractionWorkflow], data_converter=data_converter(codec))
     outcomes = []
     for path in history_files(paths):
         try:
             history = load_history(path)
         except (OSError, ValueError) as err:
             outcomes.append(ReplayOutcome(str(path), "", False, f"unreadable: {err}"))
+            continue
+        first = history.events[0].workflow_execution_started_event_attributes.input.payloads
+        if first and first[0].metadata.get("encoding") == ENCODING and codec is None:
+            message = f"encrypted: set {KEY_FILE_ENV} to its key file"
+            outcomes.append(ReplayOutcome(str(path), history.workflow_id, False, message, True))
             continue
         result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
         failure = result.replay_failure

@@ -54,6 +54,8 @@ app = typer.Typer(
 )
 plugins_app = typer.Typer(help="Installed connectors, classifiers and notifiers.")
 config_app = typer.Typer(help="Check a configuration file before deploying it.")
+bench_app = typer.Typer(help="Benchmarks: figures in JSON, never timed tests.")
+app.add_typer(bench_app, name="bench")
 audit_app = typer.Typer(
     help="Export interaction histories, read their timeline from the history alone, replay them."
 )
@@ -640,6 +642,104 @@ def config_check(
         raise typer.Exit(1)
 
 
+# --------------------------------------------------------------------------- classify
+
+
+def _classifier() -> Any:
+    """The configured classifiers, composed, as one classifier."""
+    from plugins.classifiers.compose import compose
+    from plugins.discovery import CLASSIFIERS, discover
+
+    names = _config().classifiers
+    found = discover(CLASSIFIERS).plugins
+    missing = [n for n in names if n not in found]
+    if missing:
+        err.print(f"[red]error:[/red] classifier(s) not installed: {', '.join(missing)}")
+        raise typer.Exit(2)
+    members = [found[n]() for n in names]
+
+    class Composed:
+        name = "+".join(m.name for m in members)
+        version = "+".join(m.version for m in members)
+
+        def classify(self, interaction: Any) -> Any:
+            return compose([m.classify(interaction) for m in members])
+
+    return members[0] if len(members) == 1 else Composed()
+
+
+@app.command()
+def classify(
+    texts: Annotated[list[str] | None, typer.Argument(help="Texts to classify.")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="JSON Lines, one object a line with `text` (other keys ignored)."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One Classification a line, in input order.")
+    ] = False,
+) -> None:
+    """Run the configured classifiers on texts, offline (no Temporal needed)."""
+    from passerelle.bench.classify import to_interaction
+
+    inputs = list(texts or [])
+    if file is not None:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                inputs.append(str(json.loads(line)["text"]))
+            except (ValueError, KeyError, TypeError):
+                err.print(f"[red]error:[/red] {file}:{number}: expected a JSON object with text")
+                raise typer.Exit(2) from None
+    if not inputs:
+        err.print("[red]error:[/red] give texts or --file")
+        raise typer.Exit(2)
+    classifier = _classifier()
+    for index, text in enumerate(inputs):
+        result = classifier.classify(to_interaction(text, index))
+        if as_json:
+            print(result.model_dump_json())
+        else:
+            categories = ", ".join(sorted(c.value for c in result.categories))
+            out.print(
+                f"{categories:<24} risk {result.risk.value:<8} {result.language:<3} "
+                f"{result.sentiment.label.value:<8} {text}",
+                markup=False,
+            )
+
+
+@bench_app.command("classify")
+def bench_classify(
+    data: Annotated[
+        Path,
+        typer.Option(help="Labeled JSON Lines: text, language, categories (DESIGN §2 names)."),
+    ] = Path("tests/data/classify_heldout.jsonl"),
+    as_json: JsonOption = False,
+    mistakes: Annotated[int, typer.Option(help="List this many misclassified texts.")] = 0,
+) -> None:
+    """Precision, recall and F1 per class, a confusion matrix, crisis recall, language
+    accuracy and texts/s on one core, for the configured classifiers."""
+    from passerelle.bench import classify as bench
+
+    if not data.is_file():
+        err.print(f"[red]error:[/red] no data file {data} (run from a checkout, or give --data)")
+        raise typer.Exit(2)
+    try:
+        items = bench.load_dataset(data)
+    except ValueError as problem:
+        err.print(f"[red]error:[/red] {problem}")
+        raise typer.Exit(2) from None
+    err.print(f"classifying {len(items)} texts, then timing…")
+    report = bench.evaluate(_classifier(), items)
+    if as_json:
+        print(report.to_json())
+    else:
+        out.print(bench.render_text(report, mistakes=mistakes), markup=False, highlight=False)
+
+
 # --------------------------------------------------------------------------- audit
 
 
@@ -701,19 +801,29 @@ def audit_export(
         client = await connect()
         if reference is not None:
             workflow_id = workflow_id_from_reference(reference)
-            directory = output.parent if output.suffix == ".json" else output
-            manifest = await audit.export(client, [workflow_id], directory, None)
-            if output.suffix == ".json":
-                (directory / manifest.files[0].file).replace(output)
-                manifest.files[0].file = output.name
-                (directory / audit.MANIFEST).write_text(
-                    json.dumps(manifest.to_json(), indent=2), encoding="utf-8"
-                )
+            if output.suffix != ".json":
+                return await audit.export(client, [workflow_id], output, None)
+            # One file: its manifest beside it, named after it (never another export's).
+            manifest = await audit.export(
+                client,
+                [workflow_id],
+                output.parent,
+                None,
+                manifest_name=f"{output.stem}.{audit.MANIFEST}",
+            )
+            (output.parent / manifest.files[0].file).replace(output)
+            manifest.files[0].file = output.name
+            (output.parent / f"{output.stem}.{audit.MANIFEST}").write_text(
+                json.dumps(manifest.to_json(), indent=2), encoding="utf-8"
+            )
             return manifest
         full = f"{visibility_query()} AND {selection}"
-        ids = [w.id async for w in client.list_workflows(full, limit=limit)]
-        err.print(f"exporting {len(ids)} histories…")
-        return await audit.export(client, ids, output, selection)
+        ids = [w.id async for w in client.list_workflows(full, limit=limit + 1)]
+        truncated = len(ids) > limit
+        if truncated:
+            err.print(f"[yellow]![/yellow] more than {limit} match: exporting the first {limit}")
+        err.print(f"exporting {min(len(ids), limit)} histories…")
+        return await audit.export(client, ids[:limit], output, selection, truncated=truncated)
 
     manifest = _run(go())
     if as_json:
@@ -809,6 +919,8 @@ def audit_replay(
                 out.print(f"      {o.divergence}", markup=False)
         failed = sum(1 for o in outcomes if not o.ok)
         err.print(f"{len(outcomes) - failed}/{len(outcomes)} replayed without divergence")
+    if any(o.needs_key for o in outcomes):
+        raise typer.Exit(2)
     if any(not o.ok for o in outcomes):
         raise typer.Exit(1)
 

@@ -27,7 +27,11 @@ from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.converter import DataConverter, PayloadCodec
+from temporalio.converter import (
+    DataConverter,
+    DefaultFailureConverterWithEncodedAttributes,
+    PayloadCodec,
+)
 
 KEY_FILE_ENV = "PASSERELLE_PAYLOAD_KEY_FILE"
 ENCODING = b"binary/encrypted"
@@ -115,7 +119,12 @@ def data_converter(codec: PayloadCodec | None = None) -> DataConverter:
     codec = codec or codec_from_environment()
     if codec is None:
         return pydantic_data_converter
-    return dataclasses.replace(pydantic_data_converter, payload_codec=codec)
+    # Failure messages and stack traces can quote a message too: encrypt them as well.
+    return dataclasses.replace(
+        pydantic_data_converter,
+        payload_codec=codec,
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )
 
 
 async def decode_history(history: WorkflowHistory, codec: PayloadCodec | None) -> None:

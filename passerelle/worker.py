@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,15 @@ def build_runtime(config: Config, *, base_dir: Path | None = None) -> Runtime:
     )
 
 
+def pin_timezone_data() -> None:
+    """Deadlines are computed inside workflows from timezone rules: every worker must read
+    the same rules, those of the pinned ``tzdata`` package, not whatever the host has (a
+    host update would otherwise change replayed deadlines)."""
+    zoneinfo.reset_tzpath(to=())
+
+
 def create_worker(client: Client, config: Config, runtime: Runtime, **options: Any) -> Worker:
+    pin_timezone_data()
     activities = InteractionActivities(runtime)
     return Worker(
         client,

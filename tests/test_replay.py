@@ -47,6 +47,7 @@ def test_golden_histories_exist() -> None:
         "crisis_approval",
         "moderated",
         "breach_with_records",
+        "resolution",
     }
 
 

@@ -65,6 +65,10 @@ with workflow.unsafe.imports_passed_through():
 
 SYSTEM = "passerelle"
 DECISION_RECORDS = "decision-records-in-history"
+RESOLUTION_CLOCK = "resolution-clock-and-moderation-fallback"
+# Memos count against the server's size limit (about 270 bytes an entry): past this many,
+# the record stops growing (the query `timeline` still has everything).
+MAX_RECORDED_ENTRIES = 2000
 CLASSIFY_TIMEOUT = timedelta(seconds=30)
 CLASSIFY_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30), maximum_attempts=5)
 ACTION_TIMEOUT = timedelta(seconds=60)
@@ -108,6 +112,8 @@ class InteractionWorkflow:
         self._resolution_left: timedelta | None = None  # set while the clock is paused
         self._acknowledged = False
         self._drafts: dict[str, Draft] = {}
+        self._draft_seq = 0
+        self._approve_by: datetime | None = None
         self._escalations = 0
         self._breached = False
         self._assignee: str | None = None
@@ -224,7 +230,8 @@ class InteractionWorkflow:
         if decision.assignee and self._assignee is None:
             self._assign(decision.assignee, actor=f"policy:{decision.rule_id}")
         moderated = [await self._moderate(message, action) for action in decision.moderation]
-        if decision.route is Route.MODERATE and not all(r.ok for r in moderated):
+        fallback = decision.route is Route.MODERATE and not all(r.ok for r in moderated)
+        if fallback and workflow.patched(RESOLUTION_CLOCK):
             # The platform would not (or could not) hide it: a person must look at it.
             self._log(
                 "moderation_fallback",
@@ -241,6 +248,15 @@ class InteractionWorkflow:
                     ),
                 }
             )
+            if not is_root:
+                # A spam reply that could not be hidden is looked at, but it neither
+                # reopens the thread nor becomes the message answers go to.
+                self._start_sla(decision)
+                if self._state is not State.CLOSED and self._state is not State.ESCALATED:
+                    self._set_state(State.AWAITING_RESPONSE)
+                self._busy = False
+                self._changes += 1
+                return
             self._decision = decision
         await self._route(message, decision, is_root, classification)
         self._busy = False
@@ -324,7 +340,7 @@ class InteractionWorkflow:
             self._decision = decision.model_copy(update={"route": route})
         self._start_sla(decision)
         if route is Route.AUTO_ANSWER:
-            text = self._policy.template_text(decision.template_id, self._language())
+            text = self._policy.template_text(decision.template_id, self._language(), message)
             if text is not None:
                 result = await self._send(message, text, direct=self._is_dm(message))
                 if result.ok:
@@ -340,9 +356,13 @@ class InteractionWorkflow:
             target = immediate_target(decision, self._policy)
             reason = "crisis protocol" if self._crisis else f"rule {decision.rule_id}"
             notified = await self._notify(target, reason, level=None)
+            if decision.target is None and notified.ok and self._policy.escalation:
+                self._escalations = max(self._escalations, 1)  # the first level was just paged
             self._set_state(State.ESCALATED if notified.ok else State.AWAITING_RESPONSE)
-            if self._crisis and not self._support_sent:
-                await self._send_crisis_support(message)
+            if self._crisis:
+                self._drop_drafts("template")  # no cheerful template for a person in crisis
+                if not self._support_sent and not self._pending("crisis_support"):
+                    await self._send_crisis_support(message)
 
     async def _send_crisis_support(self, message: Interaction) -> None:
         crisis = self._policy.crisis
@@ -361,6 +381,7 @@ class InteractionWorkflow:
             draft = self._add_draft("crisis_support", text, direct, message)
             # Nobody approving in time is a breach: the chain pages the next level.
             approve_by = workflow.now() + crisis.approve_within
+            self._approve_by = approve_by
             if self._deadline is None or approve_by < self._deadline:
                 self._set_deadline(approve_by)
             self._log(
@@ -396,9 +417,18 @@ class InteractionWorkflow:
             template=decision.template_id,
         )
 
+    def _pending(self, kind: str) -> bool:
+        return any(d.kind == kind for d in self._drafts.values())
+
+    def _drop_drafts(self, kind: str) -> None:
+        for draft_id in [d.draft_id for d in self._drafts.values() if d.kind == kind]:
+            del self._drafts[draft_id]
+            self._log("draft_dropped", f"{draft_id} ({kind}) no longer applies", actor=SYSTEM)
+
     def _add_draft(self, kind: str, text: str, direct: bool, message: Interaction) -> Draft:
+        self._draft_seq += 1  # never reused: a stale `approve draft-N` cannot send another text
         draft = Draft(
-            draft_id=f"draft-{len(self._drafts) + 1}",
+            draft_id=f"draft-{self._draft_seq}",
             kind=kind,
             text=text,
             direct=direct,
@@ -502,6 +532,9 @@ class InteractionWorkflow:
             else:
                 result = await self._send(draft.reply_to, text, direct=draft.direct)
             if result.ok:
+                if draft.kind == "crisis_support":
+                    self._approve_by = None
+                    self._drop_drafts("crisis_support")
                 self._answered(request.actor, draft.template_id)
             else:
                 self._drafts[draft.draft_id] = draft  # still owed: keep it for another try
@@ -518,7 +551,9 @@ class InteractionWorkflow:
     async def acknowledge(self, request: AcknowledgeRequest) -> InteractionStatus:
         async with self._lock:
             self._acknowledged = True
-            self._set_deadline(None)  # a human has it: stop paging the chain
+            # A human has it: stop paging the chain, except for a support message that still
+            # waits for approval: its deadline stands.
+            self._set_deadline(self._approve_by if self._pending("crisis_support") else None)
             self._log("acknowledged", request.note or "taken in hand", actor=request.actor)
             return self._status()
 
@@ -666,12 +701,17 @@ class InteractionWorkflow:
     # ------------------------------------------------------------------ state helpers
 
     def _answered(self, actor: str, template: str | None) -> None:
+        self._drop_drafts("template")  # answered: a drafted template would be a second reply
         self._answered_at = workflow.now()
         self._escalations = 0  # a later breach starts the chain again from its first level
         self._set_deadline(None)
         if not self._crisis:
             self._set_state(State.ANSWERED)
-            if self._policy.pause_resolution_while_answered and self._resolution_deadline:
+            if (
+                self._policy.pause_resolution_while_answered
+                and self._resolution_deadline
+                and self._resolution_left is None
+            ):
                 # Waiting on the customer: keep what is left of the clock, in its calendar.
                 self._resolution_left = business_time_between(
                     workflow.now(), self._resolution_deadline, self._hours()
@@ -702,6 +742,8 @@ class InteractionWorkflow:
 
     def _start_sla(self, decision: Decision) -> None:
         resolution = decision.resolution_deadline
+        if resolution is not None and not workflow.patched(RESOLUTION_CLOCK):
+            resolution = None  # histories from before the resolution clock never had one
         if resolution is not None and (
             self._resolution_deadline is None or resolution < self._resolution_deadline
         ):
@@ -793,10 +835,15 @@ class InteractionWorkflow:
             data={k: v for k, v in data.items() if v is not None},
         )
         self._timeline.append(entry)
-        if workflow.patched(DECISION_RECORDS):
+        position = len(self._timeline)
+        if position <= MAX_RECORDED_ENTRIES and workflow.patched(DECISION_RECORDS):
             # Each decision also goes into the history itself (a memo upsert event), so an
             # audit reads it from an exported history, without this code or a worker.
-            workflow.upsert_memo({timeline_key(len(self._timeline)): entry})
+            if position == MAX_RECORDED_ENTRIES:
+                entry = entry.model_copy(
+                    update={"summary": f"{entry.summary} [later records: query `timeline`]"}
+                )
+            workflow.upsert_memo({timeline_key(position): entry})
 
     def _status(self) -> InteractionStatus:
         return InteractionStatus(

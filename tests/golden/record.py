@@ -125,6 +125,14 @@ async def moderated(client: Client, setup: Setup) -> str:
     return d.workflow_id
 
 
+async def resolution(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(client, setup.interaction("res", "Where is the replay of the live?"))
+    await wait_status(client, d.workflow_id, lambda s: s.breached, timeout=30)
+    await operations.answer(client, d.workflow_id, "On our channel.", "agent:camille")
+    await operations.close(client, d.workflow_id, "resolved late", "agent:camille")
+    return d.workflow_id
+
+
 SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
     "auto_answer": (auto_answer, FAST, {}),
     "human_answer": (human_answer, FAST, {}),
@@ -137,6 +145,7 @@ SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
     "crisis_approval": (crisis_approval, FAST + '[crisis]\nmode = "approve"\n', {}),
     "moderated": (moderated, FAST, {}),
     "breach_with_records": (breach, FAST + ESCALATION, {"P2": "2s"}),
+    "resolution": (resolution, FAST, {"P3": 'first_response = "1h"\nresolution = "2s"'}),
 }
 
 

@@ -33,7 +33,7 @@ async def test_export_timeline_and_replay_an_interaction(client: Client, tmp_pat
         "audit", "export", ref, "-o", str(exported), cwd=tmp_path, env=env
     )
     assert code == 0, stderr
-    manifest = json.loads((exported.parent / "manifest.json").read_text())
+    manifest = json.loads((exported.parent / "au.manifest.json").read_text())
     [entry] = manifest["files"]
     assert (
         entry["file"] == "au.json"

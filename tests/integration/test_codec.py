@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 from pathlib import Path
 
@@ -61,3 +62,10 @@ async def test_histories_are_encrypted_at_rest_and_audits_need_the_key(
         "audit", "timeline", str(exported), cwd=tmp_path, env={KEY_FILE_ENV: str(other)}
     )
     assert code == 2 and "not loaded" in stderr
+
+    code, stdout, _ = await run_cli("audit", "replay", str(exported), "--json", cwd=tmp_path)
+    assert code == 2 and json.loads(stdout)[0]["needs_key"]  # not reported as a divergence
+    code, _, stderr = await run_cli(
+        "audit", "replay", str(exported), cwd=tmp_path, env={KEY_FILE_ENV: str(key_file)}
+    )
+    assert code == 0, stderr

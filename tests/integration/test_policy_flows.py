@@ -223,3 +223,54 @@ async def test_escalation_levels_reach_a_signed_webhook_then_an_inbox(
     assert hook.headers["Idempotency-Key"].startswith(f"interaction/jsonl/{setup.account}/n/")
     [mail] = inbox.messages()
     assert mail["To"] == "lead@example.org" and "P2" in mail["Subject"]
+
+
+async def test_a_crisis_thread_in_approve_mode_keeps_one_support_draft_and_its_deadline(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(tmp_path, '[crisis]\nmode = "approve"\napprove_within = "3s"\n')
+    ref = setup.ref("cd")
+    handle = operations.handle(client, ref)
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("cd", CRISIS, handle="nuit"))
+        await wait_status(client, ref, lambda s: bool(s.drafts))
+        for n in (2, 3):
+            later = setup.interaction(
+                f"cd-{n}", "Personne ne me répond.", handle="nuit", thread_id="cd"
+            )
+            await setup.deliver(client, later)
+        waiting = await wait_status(client, ref, lambda s: s.messages == 3)
+        # Acknowledging does not cancel the approval deadline of the support message.
+        await handle.execute_update(
+            InteractionWorkflow.acknowledge, AcknowledgeRequest(actor="nurse:ana")
+        )
+        paged = await wait_status(client, ref, lambda s: s.escalation_level == 1, timeout=30)
+        await handle.execute_update(
+            InteractionWorkflow.approve,
+            ApproveRequest(draft_id=paged.drafts[0].draft_id, actor="nurse:ana"),
+        )
+        done = await operations.status(client, ref)
+    assert [d.draft_id for d in waiting.drafts] == ["draft-1"]  # one, not one per message
+    assert done.drafts == ()
+    sent = [line for line in setup.outbox_lines() if line["action"] == "direct_message"]
+    assert len(sent) == 1
+    pages = [(n["target"], n["reason"]) for n in setup.notification_lines()]
+    assert ("team-lead", "sla_breach") in pages
+
+
+async def test_draft_ids_are_never_reused(client: Client, tmp_path: Path) -> None:
+    setup = make_setup(tmp_path, DRAFT_TEMPLATE)
+    ref = setup.ref("di")
+    handle = operations.handle(client, ref)
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("di", PRAISE, handle="lucie"))
+        first = await wait_status(client, ref, lambda s: bool(s.drafts))
+        await handle.execute_update(
+            InteractionWorkflow.approve, ApproveRequest(draft_id="draft-1", actor="lead:marc")
+        )
+        await setup.deliver(
+            client, setup.interaction("di-2", "Merci encore, bravo !", handle="bob", thread_id="di")
+        )
+        second = await wait_status(client, ref, lambda s: s.messages == 2 and bool(s.drafts))
+    assert [d.draft_id for d in first.drafts] == ["draft-1"]
+    assert [d.draft_id for d in second.drafts] == ["draft-2"]

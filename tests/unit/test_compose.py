@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from temporalio.exceptions import ApplicationError
 
+from activites.interaction import classify_with_all
 from connecteurs.models import Category, Classification, Risk, Sentiment, SentimentLabel
 from plugins.classifiers.compose import compose
 
@@ -47,3 +49,31 @@ def test_other_is_dropped_when_something_was_found_and_one_verdict_passes_throug
     assert compose([single]) is single
     with pytest.raises(ValueError):
         compose([])
+
+
+class Broken:
+    name = "broken"
+    version = "9"
+
+    def classify(self, interaction: object) -> Classification:
+        raise RuntimeError("model file missing")
+
+
+class Sees:
+    name = "sees"
+    version = "1"
+
+    def __init__(self, verdict: Classification) -> None:
+        self.verdict = verdict
+
+    def classify(self, interaction: object) -> Classification:
+        return self.verdict
+
+
+def test_a_failing_classifier_does_not_silence_the_others() -> None:
+    crisis = verdict("sees@1", Category.CRISIS, risk=Risk.CRITICAL)
+    merged = classify_with_all([Broken(), Sees(crisis)], None)  # type: ignore[list-item,arg-type]
+    assert Category.CRISIS in merged.categories and merged.risk is Risk.CRITICAL
+    assert "broken@9 failed: RuntimeError" in merged.reasons
+    with pytest.raises(ApplicationError, match="every classifier failed"):
+        classify_with_all([Broken()], None)  # type: ignore[list-item,arg-type]
