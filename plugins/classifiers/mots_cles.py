@@ -10,10 +10,31 @@ Matching happens on a *folded* copy of the text (lowercase, accents stripped, le
 elongations collapsed) so that "DÉÇU", "decu" and "décuuuu" are the same word; the
 lowercase copy with accents is kept for the few places where accents carry meaning ("où"
 versus "ou") and for language detection.
+
+Language: stopword counts decide short texts; from three words on, the character n-gram
+model of ``py3langid`` (when installed) is asked too, restricted to French, English and a
+few neighbours, so that Spanish or German comes out as ``und`` instead of a forced guess.
+
+Choices (crisis):
+
+* A third party at risk *now* is crisis: "my friend says she wants to die", "mon chum veut se
+  tuer": someone is in danger and the helpline helps the writer help them. A death, an
+  attempt or a bereavement in the past ("lost my uncle to suicide", "il y a 10 ans j'ai fait
+  une tentative, aujourd'hui je vais bien") and news or statistics are not crisis.
+* Figurative uses are not crisis: "mourir de rire", "this traffic is killing me", "j'ai failli
+  mourir de honte", "I'd kill for a coffee", "Suicide Squad", praise of a prevention
+  campaign. The topic words (suicide, self-harm) still fire outside such phrases: a false
+  positive costs a human a minute, a miss can cost a life.
+* Thanks inside a crisis message ("merci pour tout", "thank you for trying") are a goodbye,
+  not praise: praise is dropped when crisis is found.
+* Teasing between friends ("t'es malade toi 😂", "mon petit con 😂 je t'aime") is not abuse
+  when only mild insults appear next to laughter and a friendly marker.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import math
 import re
 import unicodedata
@@ -30,7 +51,7 @@ from connecteurs.models import (
 )
 
 NAME = "mots-cles"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 
 def _split(words: str) -> frozenset[str]:
@@ -149,10 +170,10 @@ NEGATIVE_WORDS: dict[str, float] = {
     ),
 }
 
-POSITIVE_EMOJI = frozenset("❤♥😍🙏👍😊🥰👏💪😀😃😄😁🤗💕💖💙💚💛💜🧡🤍✨🎉🙌☺🌟😘👌💯")
+POSITIVE_EMOJI = frozenset("❤♥😍🙏👍😊🥰👏💪😀😃😄😁🤗💕💖💙💚💛💜🧡🤍✨🎉🙌☺🌟😘👌💯🔥")
 NEGATIVE_EMOJI = frozenset("😡🤬👎😠💩🤮😤🙄🖕")
 SAD_EMOJI = frozenset("😢😭😞😔💔😿🥺☹🙁😥😩😫")
-SPAM_EMOJI = frozenset("💰💸🤑📈")
+SPAM_EMOJI = frozenset("💰💸🤑📈🎁🔞")
 
 # How much each detected category pulls the sentiment, for texts whose words say little
 # ("toujours pas reçu mon remboursement" is negative without one negative word).
@@ -179,8 +200,8 @@ _WANT_FR = (
     r"|souhaiterais|prefererais|envie de|besoin de)"
 )
 _WANT_EN = (
-    r"(?:want|wanna|wan|whant|wish|wished|ready|plan|planning|trying|tryna|decided|deserve"
-    r"|deserved|would rather|i'd rather|id rather)"
+    r"(?:wants?|wanted|wanting|wanna|wan|whant|wish|wished|ready|plan|planning|trying|tryna"
+    r"|decided|deserve|deserved)"
 )
 
 CRISIS_DIRECT: tuple[str, ...] = (
@@ -196,28 +217,100 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:je me fais|me faire|m'etre fait|me suis fait) du mal",
     rf"(?:{_WANT_FR}|vais) me faire mal",
     rf"(?:{_WANT_FR}|vais|pense a|penser a|songe a|pret a|prete a|compte|essaye de"
-    r"|essayer de|essaie de|tente de|tenter de|ai essaye de|ai tente de) (?:de )?me "
-    r"(?:tuer|tue|suicider|pendre|foutre en l'air|supprimer|noyer|jeter)",
+    r"|essayer de|essaie de|tente de|tenter de|ai essaye de|ai tente de|parle de|menace de)"
+    r" (?:de )?(?:me|se|s') ?(?:tuer|tue|suicider|pendre|foutre en l'air|supprimer|noyer"
+    r"|jeter|tirer une balle|tirer dessus)(?! a (?:l'ouvrage|la tache|travailler))",
+    r"(?:va|allait|vont|allaient) (?:se|s') ?(?:tuer|suicider|pendre|foutre en l'air|jeter"
+    r"|tirer une balle)(?! a (?:l'ouvrage|la tache|travailler))",
+    r"(?:me|se|m'|s') ?tirer une balle",
+    r"(?:parle|parlait|parlent|parler|pense|pensait) (?:de |d'|a )(?:mourir|en finir"
+    r"|disparaitre|la mort)",
     r"(?:me|m') (?:foutre|fous|fou) en l'air",
     r"(?:m'|me )?(?:ouvrir|ouvre|couper|taillader|trancher) les veines",
-    r"me (?:pendre|scarifier|mutiler|taillader|(?:jeter|lancer) (?:sous|du|d'un|par|en bas)"
-    r"|(?:sacrer|crisser|garrocher) en bas)",
-    r"(?:plus|pu|pus|pas|aucune|perdu|perdue) (?:le |la |l'|d'|de )?(?:gout|envie|force"
-    r"|raisons?) (?:de |d')?vivre",
+    r"(?:me|se) (?:pendre|scarifi\w*|mutil\w*|taillad\w*|(?:jeter|lancer) (?:sous|du|d'un|par"
+    r"|en bas)"
+    r"|(?:sacrer|crisser|garrocher|tirer|jeter|lancer) en bas)",
+    r"(?:think\w*|thought) (?:about|of) (?:driving|crashing|swerving|jumping|overdosing|cutting"
+    r"|hanging|drowning)",
+    r"(?:plus|pu|pus|pas|aucune|perdu|perdue) (?:aucune |de |d' ?)?(?:le |la |l'|d'|de )?"
+    r"(?:gout|envie|force|raisons?) (?:de |d')?(?:vivre|rester en vie|continuer a vivre)",
+    r"(?:plus|pu|pus) (?:le )?gout de rien",
+    r"(?:devrais|devrait|ferais mieux de|should|might as well|ought to) (?:juste |just )?"
+    r"(?:mourir|crever|disparaitre|en finir|die|disappear|end it|kill myself)",
+    r"(?:^|(?<=[.!?,\n]) ?)(?:il |y )?(?:faudrait|vaudrait mieux) que je (?:meure|disparaisse)",
+    rf"{_WANT_FR} (?:juste )?(?:partir|m'en aller|dormir|disparaitre) (?:pour de bon|pour"
+    r" toujours|a jamais|et (?:ne )?(?:plus|pu|jamais|pas) (?:me )?reveiller)",
+    r"(?:vais|veux) tout (?:arreter|lacher) (?:ce soir|pour de bon|definitivement)"
+    r"|j'ai (?:assez|trop) souffert(?= ?(?:$|[.,!;\n]))",
+    r"(?:vois|voit|vois pu|trouve) (?:pas|pu|plus|aucune) (?:d'issue|de sortie|d'avenir|de porte"
+    r" de sortie|de lumiere|le bout|de solution)|(?:can't|cant|cannot|don't|dont) see (?:a |any"
+    r" )?(?:way out|future|light|other way)|(?:done|tired of|finished) fighting",
+    r"(?:me|se|m'|s') ?(?:couper|coupe|coupais|coupes|coupent)(?= ?(?:$|[^\w\s]|encore"
+    r"|souvent|le soir|la nuit|tous|quand|depuis|again))",
+    r"(?:overdose|surdose|od) (?:ce soir|tonight|on purpose|expres)|(?:going to|gonna|want to"
+    r"|wanna|will|planning to|about to|vais|veux|va) (?:to )?(?:overdose|od|faire une overdose"
+    r"|faire une surdose)",
     r"(?:j'?)?(?:veux|veut|peux|peut|sais|voulais) (?:plus|pu|pus|pas) (?:vivre|exister"
     r"|continuer a vivre)",
     r"(?:plus|pu|pas) (?:la force|le courage|l'energie) de (?:continuer|me battre|vivre|tenir)",
     r"personne ne (?:me )?(?:regretter\w*|remarquer\w*|s'en (?:rendrait|apercevrait) compte)"
-    r"|si je (?:disparaissais|mourais|n'etais plus la)",
-    r"(?:no one|nobody|noone) (?:would|will|'d) (?:miss me|notice|care if i)",
-    r"(?:marre|tanne|tannee|fatigue|fatiguee|epuise|epuisee|lasse?|ecoeuree?) de (?:la vie"
-    r"|vivre|exister|ma vie|cette vie)",
-    r"(?:la|ma) vie (?:n')?a (?:plus|pu|pus|aucun|pas)(?: de)? sens",
+    r"|si je (?:disparaissais|mourais|meurs|mourrais|disparais|n'etais plus la)",
+    r"(?:no one|nobody|noone) (?:would|will|'d) (?:even |really |ever )?(?:miss me|notice"
+    r"|care if i)",
+    r"if i (?:was|were|am) (?:gone|dead|not here|not around|never born)",
+    r"(?:happier|better|better off) without me",
+    r"(?:it all|everything|my life|all of this|this life|the pain) to (?:end|stop|be over)",
+    r"nothing left (?:for me|to live for)|(?:rien|plus rien|pu rien) (?:ne |qui )?me retient",
+    r"wish i (?:wasn't|wasnt|weren't|werent|was not|were not) (?:alive|here|born|around)",
+    r"and (?:not|never) wake (?:up|back up)",
+    r"(?:ca|tout) va (?:finir|se terminer|s'arreter) (?:ce soir|cette nuit)|(?:it|this|everything)"
+    r" (?:ends|will end|is ending) tonight",
+    r"(?:what's|whats|what is) the point (?:of|in) (?:living|life|being alive|going on)",
+    r"(?:end|ending|take|taking) (?:his|her|their) (?:own )?life",
+    r"(?:plan\w*|going|gonna|ready|decided|want|wanna|about) (?:to )?end it(?! with)",
+    r"end it (?:all|tonight|today|now|soon|this (?:week|weekend|time))",
+    r"(?:go to )?sleep forever|(?:sleep|fall asleep|go to sleep) and never wake up"
+    r"|never wake up",
+    r"(?:this is|here's|here is|heres) (?:my )?goodbye",
+    r"(?:written|wrote|writing|write|left) (?:my |a )?(?:suicide )?(?:note|goodbye letters?)",
+    r"(?:took|take|taken|swallowed|swallow) (?:a bunch of|a lot of|too many|a whole (?:bottle"
+    r"|box|pack) of|a handful of|all (?:of )?(?:my|the|her|his)) (?:my |the |her |his )?"
+    r"(?:pills|meds|tablets|sleeping pills|medication|painkillers|advil|tylenol)",
+    r"how (?:much )?longer i can (?:hold on|take (?:it|this)|keep going|go on)"
+    r"|can't hold on (?:anymore|much longer)|cant hold on",
+    r"(?:life|living) (?:is not|isn't|isnt|aint|ain't|is no longer) worth (?:living|it)",
+    r"(?:i'm|im|i am) (?:standing |sitting )?on (?:the|a|top of the|the edge of the) (?:bridge"
+    r"|roof|ledge|edge)",
+    r"(?:going to|gonna|about to|want to|wanna) jump(?= ?(?:$|[.,!?;\n]|off|from))",
+    r"(?:marre|tanne|tannee|fatigue|fatiguee|epuise|epuisee|lasse?|ecoeuree?|jpp|j'en peux"
+    r" (?:plus|pu|pus)|jen peux (?:plus|pu)) (?:de |d')(?:la vie|vivre|exister|ma vie|cette vie)",
+    r"(?:la|ma) vie (?:n')?a (?:(?:plus|pu|pus|pas|jamais) (?:de |d'|aucun )?|aucun )sens",
+    r"(?:la vie|ma vie|vivre) (?:ne )?(?:vaut|vaux) (?:plus|pu|pas) la peine",
+    r"a quoi bon (?:continuer|vivre|me battre|rester|tout ca)",
+    r"(?:personne|pas un chat) (?:ne )?(?:va |vas |irait |allait )?(?:s'ennuyer|s'ennuierait"
+    r"|me regretter|remarquer|remarquerait|s'en rendre compte)",
+    r"(?:si j'etais|si je suis|au cas ou je serais|quand je serai|si je serais) (?:mort|morte"
+    r"|pu la|plus la|pas la|partie?|disparue?)",
+    r"(?:tonight|today|ce soir|aujourd'hui) (?:is|c'est|sera|will be) (?:my|ma|mon) (?:last"
+    r"|derniere?|dernier)",
+    r"(?:serai(?:t|ent)|seront) (?:tellement |bien )?(?:plus heureux|plus heureuse|mieux|plus"
+    r" simple|plus simples) (?:sans moi|si je)",
+    r"(?:me|se|s'|m') ?coup\w* (?:encore |souvent |tous les jours )?(?:les |mes |ses )?"
+    r"(?:bras|poignets|veines|cuisses|jambes)",
+    r"(?:envie de|veux|vais|va|j'vais|jvais|pret a|prete a) sauter(?= ?(?:$|[.,!?;\n]))",
+    r"(?:suis|chu|je suis) (?:sur|en haut) (?:le|du|d'un|un) (?:toit|pont|balcon|bord)",
+    r"(?:sais pas|vois pas comment|pas sure?|pas certaine?|pas capable de) (?:si )?(?:je vais"
+    r"|j'vais|jvais|je vas) (?:passer|survivre a|tenir|me rendre a) (?:la nuit|la soiree"
+    r"|jusqu'a demain|demain)",
+    r"(?:fait|faite|refait) une (?:autre |nouvelle )?tentative(?= ?(?:$|[.,!?;\n]|la semaine"
+    r"|hier|ce matin|cette nuit|recemment|il y a|le mois|en \d|pis |et ))",
+    r"(?:ecrit|ecris|ecrire|redige|laisse) (?:ma |mes |une |des |ma derniere )?lettres? d'adieu"
+    r"|(?:message|mot) d'adieu",
     r"(?:idees|pensees) (?:noires|suicidaires|de mort|de suicide)",
     r"mieux sans moi",
     r"(?:suis|etre) (?:un|une) (?:fardeau|poids) pour",
     r"mon dernier message|adieu (?:a tous|tout le monde|le monde|pour toujours)",
-    r"(?:avaler|avale|prendre|pris|prends) (?:tous|toutes|toute) (?:mes|les|ma|la) "
+    r"(?:avaler|avale|prendre|pris|prends) (?:tous|toutes|toute) (?:mes|les|ma|la|ses|sa|leurs) "
     r"(?:medicaments|medocs|cachets|pilules|boite)",
     r"sauter (?:d'un|du|de la|par la|sous le|sous un|en bas d'un|en bas du) (?:pont|toit"
     r"|fenetre|falaise|immeuble|balcon|train|metro)",
@@ -225,10 +318,12 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:pense|songe|reflechis) (?:a|au) (?:mourir|en finir|me tuer)",
     # English
     r"(?:kill|kil|killing|killed|hurt|hurting|harm|harming|cut|cutting|off|offing|end|ending"
-    r"|shoot|hang|hanging|drown) (?:my ?self|myslef|mysef|meself|mself)",
+    r"|shoot|hang|hanging|drown) (?:my ?self|myslef|mysef|meself|mself|him ?self|her ?self"
+    r"|them ?selves|them ?self)",
     rf"{_WANT_EN} (?:to |too |2 )?"
     r"(?:just |really |fucking |honestly )?(?:die|dye|be dead|not exist|not be alive"
-    r"|not wake up|disappear(?! from))(?! (?:laughing|of (?:laughter|embarrassment|cringe"
+    r"|not wake up|disappear(?! from| into (?:a|the|my)| in (?:a|the|my)))"
+    r"(?! (?:laughing|of (?:laughter|embarrassment|cringe"
     r"|boredom)))",
     r"wish (?:i (?:was|were) (?:dead|never born)|i had never been born"
     r"|i (?:could|would) (?:just )?(?:die|disappear|sleep forever))",
@@ -237,7 +332,8 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:no|zero|not a single|no more) reasons? (?:to|for) (?:live|living|go on|stay"
     r"|keep going|be here|stay alive)",
     r"nothing (?:left )?to live for",
-    r"(?:don't|dont|do not|no longer|never|didn't|didnt) (?:want|wanna|wish) (?:to |too |2 )?"
+    r"(?:don't|dont|do not|doesn't|doesnt|does not|won't|no longer|never|didn't|didnt)"
+    r" (?:want|wanna|wish) (?:to |too |2 )?"
     r"(?:live|be alive|be here|exist|wake up)",
     r"(?:can't|cant|cannot|can not) (?:go on|do this anymore|take (?:it|this) anymore"
     r"|keep going|live like this|keep living)",
@@ -252,9 +348,14 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:overdose|od) on purpose",
     r"(?:jump|jumping) (?:off|from|in front of) (?:a|the|this|that) (?:bridge|roof|building"
     r"|cliff|train|car|truck)",
-    r"(?:thinking|thought|think) (?:about|of) (?:killing|ending it|ending things|hurting"
-    r"|not being here|dying)",
+    r"(?:thinking|thought|think|talking|talked|talks|talk) (?:about|of) (?:killing|ending it"
+    r"|ending things|hurting|not being here|dying|suicide)",
     r"kms|unaliv\w*|sewer ?slide\w*",
+    # A few words in the languages the project's audience also writes in.
+    r"(?:me )?quiero (?:morir(?:me)?|matarme|suicidarme)|(?:ya )?no quiero (?:seguir )?vivir"
+    r"|me voy a matar|quero (?:morrer|me matar)|vou me matar|nao quero (?:mais )?viver"
+    r"|ich will (?:nicht mehr leben|sterben|mich umbringen)|ich bringe mich um"
+    r"|voglio (?:morire|uccidermi)|mi voglio uccidere|non voglio (?:piu )?vivere",
 )
 # Topic words: crisis unless the occurrence sits inside an informational phrase.
 CRISIS_TOPIC: tuple[str, ...] = (_CRISIS_TOPIC_WORD,)
@@ -267,6 +368,83 @@ CRISIS_INFORMATIONAL: tuple[str, ...] = (
     rf"|statistiques?|statistics|recherche sur|research on) {_GAP}{_CRISIS_TOPIC_WORD}",
     rf"{_CRISIS_TOPIC_WORD} (?:prevention|awareness|squad|bomb\w*|rates?|statistics"
     r"|mission|doors?|research)",
+    # talking about it: "merci de parler de santé mentale et de suicide sans tabou"
+    rf"(?:merci|thanks?|thank you|bravo|important|so needed) (?:de |d'|pour |for )?(?:parler"
+    rf"|aborder|talking|discussing|addressing|raising|covering|sharing|speaking) "
+    rf"{_GAP}{_GAP}{_CRISIS_TOPIC_WORD}",
+    # bereavement: someone already lost
+    rf"(?:perdu|perte|deuil|endeuill\w*|lost|losing|loss|died|mort|morte|morts|decede\w*"
+    rf"|passed away|survivors?|survivants?) (?:[^\W_]+ ){{0,4}}?(?:par|to|au|a cause du|by|from"
+    rf"|of) "
+    rf"{_CRISIS_TOPIC_WORD}",
+    rf"(?:s'est|se sont|committed|commit) {_CRISIS_TOPIC_WORD}",
+    rf"(?:documentaire|reportage|article|emission|film|podcast|documentary|report|episode|livre"
+    rf"|book|conference|talk|etude|study|formation|training) (?:sur|about|on|de) {_GAP}"
+    rf"{_CRISIS_TOPIC_WORD}",
+    rf"{_CRISIS_TOPIC_WORD} (?:chez|among|in) (?:les )?(?:jeunes|hommes|femmes|ados|youth|teens"
+    r"|men|women|veterans|farmers|agriculteurs|aines|seniors)",
+    rf"{_CRISIS_TOPIC_WORD} assiste|assisted {_CRISIS_TOPIC_WORD}",
+    # "suicide-toi" is harassment, not the writer's crisis
+    rf"{_CRISIS_TOPIC_WORD}[- ](?:toi|vous)",
+)
+# The open-ended part: people in crisis rarely use a stock phrase. A sentence that holds a
+# death or self-harm word *and* a word of intent or despair is crisis, unless a figurative
+# frame sits in the same sentence ("je vais mourir de rire", "lol", "my phone is dying").
+CRISIS_DEATH: tuple[str, ...] = (
+    r"mourir|meurs|meure|mourrais|mourrai|crever|creve|ma mort|mort|morte|(?:me|se|m'|s') ?tuer"
+    r"|suicid\w*|en finir|automutil\w*|scarifi\w*|me couper",
+    r"die|dying|dead|death|my death|kill (?:my ?self|me)|suicid\w*|end it|ending it|cutting"
+    r"|overdose",
+)
+# Places and means: only with a strong word ("les pilules sont là, je suis prête").
+CRISIS_MEANS: tuple[str, ...] = (
+    r"disparaitre|exister|en vie|saigne\w*|pilules|medicaments|medocs|cachets|somniferes|pont"
+    r"|balcon|toit",
+    r"disappear|exist|alive|bleed\w*|blood|pills|meds|tablets|bridge|roof|ledge|into a wall"
+    r"|into a tree|scratching",
+)
+CRISIS_DESPAIR_STRONG: tuple[str, ...] = (
+    r"(?:plus|pu|pus|pas) (?:envie|capable|la force|le gout)|seule?|deteste|a bout|prete?"
+    r"|decide\w*|sauter|cache\w*|personne|vide|fardeau|desespoir|desespere\w*|j'en peux plus"
+    r"|jpp|tanne\w* de|marre de|sert a rien|a quoi bon|souffr\w*",
+    r"alone|hate myself|ready|decided|jump\w*|hoard\w*|stash\w*|saving up|nobody|no one"
+    r"|no point|hopeless|worthless|empty|burden|can't take|cant take|tired of|until they"
+    r"|every night|anymore",
+)
+CRISIS_DESPAIR: tuple[str, ...] = (
+    r"envie|veux|voudrais|vais|pense|penser|songe|rendu|laisser|laisse|ce soir|cette nuit"
+    r"|prepare\w*|craquer|douleur|epuise\w*|tanne\w*|marre",
+    r"wants?|wanna|wish|going to|gonna|planning|plan|think\w*|thought|the point|can't do"
+    r"|cant do|pain|tired|exhausted|tonight|until|sometimes|every day|keep",
+    *CRISIS_DESPAIR_STRONG,
+)
+CRISIS_FIGURATIVE: tuple[str, ...] = (
+    r"de rire|de honte|de faim|de soif|de chaleur|de fatigue|de froid|de peur|d'ennui"
+    r"|d'impatience|laughing|laughter|embarrass\w*|lol\w*|lmao\w*|mdr|ptdr|haha\w*|to die for"
+    r"|dying to|dead tired|batterie|battery|phone|cell\w*|plante|plant|killing it|killed it"
+    r"|song|chanson|film|movie|series?|show|jeu|game|personnage|character|examen|exam|prof"
+    r"|teacher|boss|patron|workout|gym|entrainement|traffic|trafic|chaleur|heat|bouchee|bite"
+    r"|va me tuer|vont me tuer|gonna kill me|will kill me|killing me|kills me|mort de"
+    r"|dead (?:tired|serious|inside lol)|deadline|dead end|dead battery|laptop|ordi\w*"
+    r"|computer|voiture|car|char|auto|(?:mourir|crever|meurs|meurt|mort|morte|creve) d(?:e|')"
+    r"|(?:veux|want|wanna) (?:pas|not|never) (?:mourir|die|to die)|(?:don't|dont|do not)"
+    r" (?:want|wanna) (?:to )?die|rather die than",
+)
+CRISIS_FIGURATIVE_EMOJI = frozenset("😂🤣😆😹😜😝😛")
+
+# A recovery story: a past marker and a present one, and nothing saying it is back.
+_CRISIS_PAST_RE = re.compile(
+    r"(?<!\w)(?:il y a \w+ (?:ans|annees|mois)|(?:\w+ )?years? ago|(?:in|en) (?:19|20)\d\d"
+    r"|quand j'etais (?:jeune|ado|adolescente?|petite?)|when i was (?:younger|a teen\w*|a kid"
+    r"|\d+))(?!\w)"
+)
+_CRISIS_RECOVERED_RE = re.compile(
+    r"(?<!\w)(?:aujourd'hui|today|maintenant|now|je vais (?:bien|mieux)|i'm (?:doing )?(?:well"
+    r"|better|fine|okay|ok)|sober|clean)(?!\w)"
+)
+_CRISIS_AGAIN_RE = re.compile(
+    r"(?<!\w)(?:encore|again|still|toujours|de nouveau|a nouveau|revenu\w*|back|ce soir"
+    r"|tonight|right now|en ce moment)(?!\w)"
 )
 
 HARASSMENT: tuple[str, ...] = (
@@ -274,7 +452,8 @@ HARASSMENT: tuple[str, ...] = (
     r"|retrouver|egorger|fumer|peter la gueule|casser la gueule|faire la peau)",
     r"(?:je|on) (?:sais|sait|connais|connait) ou (?:tu|vous) (?:habites?|habitez|vis|vivez"
     r"|restes?|restez|travailles?|travaillez)",
-    r"(?:i'll|i will|ill|im gonna|i'm gonna|i am going to|gonna|we will|we'll) (?:kill|find"
+    r"(?:i'll|i will|ill|im gonna|i'm gonna|i am going to|i'm going to|im going to|gonna"
+    r"|we will|we'll|we're going to|we're gonna|were gonna) (?:kill|find"
     r"|hurt|get|shoot|stab|beat|destroy) (?:you|u|ya)",
     r"i know where (?:you|u) (?:live|work)",
     r"watch your back",
@@ -288,12 +467,44 @@ HARASSMENT: tuple[str, ...] = (
     r"(?:^|(?<=[.!?,\n]) ?)(?:va|allez) (?:donc )?(?:crever|mourir)",
     r"(?:j'espere|j'souhaite|je souhaite|jespere) (?:que )?(?:tu |vous |t')?(?:creves?"
     r"|crevez|meurs|mourrez|mourez|vas crever|vas mourir)",
+    r"(?:tu vas|t'vas|tu vas|vous allez|you'll|you will|you're gonna|youre gonna|ur gonna"
+    r"|you are going to) (?:le |la |tellement )?(?:regretter|payer|regret it|regret this"
+    r"|pay for (?:this|it|that))(?! d)",
+    r"je (?:t'|vous )attends? (?:a la sortie|dehors|en bas|dans le stationnement|apres)",
+    r"(?:fais|faites) attention (?:a toi|a vous|quand tu sors|quand vous sortez|en sortant)",
+    r"(?:i'm|im|i am|we're|we are) coming for (?:you|u)|(?:you|u) (?:better|had better|'d"
+    r" better) watch (?:out|your back)",
+)
+_GROUP = (
+    r"(?:les |the |all |tous les |ces |these |those )?(?:personnes )?(?:immigre\w*|immigrant\w*"
+    r"|migrants?"
+    r"|refugie\w*|refugees?|juifs?|juives?|jews?|musulman\w*|muslims?|islamistes?|arabes?"
+    r"|arabs?|noirs|noires|blacks|asiatiques|asians|chinois|chinese|autochtones|natives|gays?"
+    r"|homos?|homosexuel\w*|lesbiennes?|lesbians?|trans|transgenres?|transgenders?|queers?"
+    r"|femmes|women|feministes?|feminists?)(?: people| folks)?"
 )
 HATE: tuple[str, ...] = (
     r"sales? (?:juif|juive|arabe|noir|noire|musulman|musulmane|immigre|immigree|etranger"
     r"|etrangere|pd|pede)s?",
     r"(?:retourne|retournez|rentre|rentrez) (?:dans|chez) (?:ton|votre) (?:pays|bled)",
     r"go back to (?:your|ur) (?:own )?country",
+    rf"{_GROUP} (?:sont|is|are|=|c'est) (?:tous |all |just |juste |des |une |a |an |rien que"
+    r" des )*(?:terroristes?|terrorists?|maladies?|diseases?|abomination\w*|malades mentaux"
+    r"|mentally ill|vermin|vermine|animaux|animals|parasites?|cancer|dechets|trash|garbage"
+    r"|sous-humains?|subhuman|criminels|criminals|degenerate\w*|degeneres?|inferieur\w*"
+    r"|inferior|violeurs|rapists?|disgusting|degoutants?)",
+    rf"{_GROUP} (?:qui )?(?:nous )?(?:volent|ruinent|detruisent|envahissent|profitent|abusent"
+    r"|remplacent|controlent|are ruining|are destroying|are taking over|are invading|ruin"
+    r"|destroy|steal|take our|invade|replace|control|controls|run (?:everything|the world))",
+    rf"{_GROUP} (?:shouldn't|should not|ne devraient pas|devraient pas|don't deserve|ne"
+    r" meritent pas|meritent pas) (?:be|etre|avoir|have|vote|voter|work|travailler|exist"
+    r"|exister)",
+    rf"{_GROUP} (?:n'ont|ont) rien a faire (?:ici|chez nous|au quebec|au canada|en france)"
+    rf"|{_GROUP} (?:don't|do not|dont) belong (?:here|in this country)",
+    rf"{_GROUP} (?:devraient|should) (?:retourner|rentrer|go back|be deported|etre deportes)",
+    r"(?:qu'ils|qu'elles|ils devraient|elles devraient|they should|send them) (?:retournent"
+    r"|retourner|rentrent|rentrer|go back|be sent back) (?:chez eux|dans leur pays|home"
+    r"|to their (?:own )?country|where they came from)",
 )
 ABUSE_ALWAYS: tuple[str, ...] = (
     r"connard\w*|conard\w*|connasse\w*|encul\w*|enfoir\w*|salop(?:e|es|ard|ards|erie)?"
@@ -303,25 +514,36 @@ ABUSE_ALWAYS: tuple[str, ...] = (
     r"va (?:donc )?(?:chier|te faire (?:foutre|enculer|voir|mettre))",
     r"allez (?:donc )?(?:chier|vous faire (?:foutre|enculer|voir))",
     r"mange[sz]? (?:donc )?(?:d'la|de la|un char de|un char d'|du) (?:marde|merde)",
-    r"trou (?:de |d')cul|batard\w*|tete de (?:noeud|con)",
-    r"(?:pauvre|gros|grosse|sale|espece de|esti de|maudit|ostie de) (?:con|conne|cons)",
-    r"f(?:[u*@#]{1,3}c?|c)k(?:ing|in)? (?:you|u|off|ya|yourself)",
+    r"trous? (?:de |d')cul|batard\w*|tete de (?:noeud|con)",
+    r"waste of (?:oxygen|space|air|skin)",
+    r"(?:pauvre|gros|grosse|sale|espece de|espece d'|esti de|maudit|maudite|ostie de|ti|p'tit)"
+    r" (?:con|conne|cons|debile|cave|idiot|idiote|imbecile|cretin|cretine|twit|epais|epaisse"
+    r"|niaiseux|niaiseuse|clown|tata)",
+    r"fuck (?:this|that|these|those|your|all of)",
+    r"f(?:[u*@#]{1,3}c?|c)k(?:ing|in)? (?:you|u|off|ya|yourself|yourselves)",
     r"stfu|gtfo|shut (?:the (?:f\w*|hell) )?up|shut it",
     r"asshole\w*|a-hole|arsehole\w*|dick ?head\w*|douche ?bag\w*|bitch\w*",
     r"mother ?f\w*ker\w*|moron\w*|dumb ?ass\w*|jackass\w*|scumbag\w*|retarded",
     r"piece of (?:shit|crap|garbage|trash)|screw (?:you|u)|go to hell|(?:you|u) suck"
     r"|kiss my ass",
+    r"tais[- ]toi|taisez[- ]vous|ferme[- ]la",
+    r"(?:t'es|tes|tu es|vous etes|t'etais) (?:qu'une?|rien qu'une?|juste une?|une?|des)"
+    r" (?:grosse |gros |sale |belle |vraie |petite |ti )?(?:merde|marde|ordure|pourriture"
+    r"|raclure|dechet|vidange)s?",
+    r"(?:you're|youre|you are|ur|u r|y'all are|you guys are|you people are) (?:such |a |an"
+    r" |a total |a complete |all |just )*(?:joke|fraud|frauds|disgrace|clowns?|losers?)",
 )
 # Nouns that insult whoever they are said to, even bare ("Idiot !").
 ABUSE_NOUNS: tuple[str, ...] = (
     r"idiot\w*|imbecile\w*|cretin\w*|abruti\w*|bouffon\w*|tocard\w*|guignol\w*|caves?"
     r"|niaiseu(?:x|se|ses)|epais|epaisse|loser\w*|twat|prick|wanker|menteu(?:r|rs|se|ses)"
-    r"|liars?|hypocrites?|voleu(?:r|rs|se|ses)",
+    r"|liars?|hypocrites?|voleu(?:r|rs|se|ses)|clowns?|twits?|mongol\w*|tares|taree?s"
+    r"|incompetente?s|incompetents",
 )
 # Adjectives that only insult with a target: "vous êtes débiles", not "question débile".
 ABUSE_ADJECTIVES: tuple[str, ...] = (
     r"stupid\w*|debile\w*|dumb|pathetic|pathetique\w*|cons?|connes?|fools?|jerks?"
-    r"|dumm(?:y|ies)",
+    r"|dumm(?:y|ies)|ridicules?|nuls|nulles",
 )
 # Quebec swear words are punctuation until aimed at someone ("mon tabarnak", "esti de cave").
 SACRES: tuple[str, ...] = (
@@ -334,6 +556,28 @@ ABUSE_TARGET: tuple[str, ...] = (
     r"|such an?",
 )
 SACRE_POSSESSIVE: tuple[str, ...] = (r"(?:mon|ma|mes) (?:" + SACRES[0] + ")",)
+# "le gars c'est un abruti", "they are idiots", "sti d'épais": an insult said of someone.
+ABUSE_PREDICATE: tuple[str, ...] = (
+    r"(?:c'est|est|sont|is|are|'s|was|were|etait|etaient) (?:(?:un|une|des|a|an|such an?"
+    r"|tous des|toutes des|all|juste un|juste une|just an?) )?(?:(?:vrai|vraie|vrais|vraies"
+    r"|gros|grosse|complete|total|fucking|real|maudit|maudite|esti|ostie|sti|criss|crisse"
+    r"|petit|petite|ti|bande d'|bande de|gang de) )*(?:" + ABUSE_NOUNS[0] + ")",
+    r"(?:" + SACRES[0] + r"|sti|maudit|maudite) d(?:e |')(?:(?:gros|grosse|petit|petite|sale"
+    r"|vieux|vieille|maudit|maudite) )?(?:" + ABUSE_NOUNS[0] + r"|vaches?|truies?)",
+)
+# Teasing between friends: only mild insults, laughter and a friendly word ("mon petit con 😂").
+ABUSE_MILD: tuple[str, ...] = (
+    r"cons?|connes?|idiot\w*|caves?|niaiseu\w*|nerds?|dorks?|twits?|clowns?|malades?|fous?"
+    r"|folles?|stupid|dumb|silly|dumm(?:y|ies)|epais|epaisse|loser\w*|shut up|tais[- ]toi",
+)
+LAUGHTER: tuple[str, ...] = (r"lol\w*|lmao\w*|mdr\w*|ptdr\w*|haha\w*|ahah\w*|hihi\w*|hehe\w*|xd",)
+LAUGHTER_EMOJI = frozenset("😂🤣😆😹😜😝😛")
+FRIENDLY: tuple[str, ...] = (
+    r"love (?:you|u|ya)|luv (?:u|you)|ily|je t'aime|je t'adore|je l'aime|see (?:you|ya|u)"
+    r"|a (?:tantot|plus|demain)|mon (?:petit|gros|chum|frere|ami|pote)|ma (?:petite|grosse"
+    r"|chum|soeur|belle|puce)|bro|buddy|dude|bestie|pareil",
+)
+FRIENDLY_EMOJI = frozenset("❤♥😘🥰💕💖")
 
 SPAM_STRONG: tuple[str, ...] = (
     r"free (?:followers|likes|views|subscribers|money|gift ?cards?|iphone|bitcoin|crypto"
@@ -342,8 +586,7 @@ SPAM_STRONG: tuple[str, ...] = (
     r"(?:buy|acheter|achetez) (?:des )?(?:followers|likes|abonnes|views|vues)",
     r"dm (?:me )?(?:for|to get|pour)",
     r"(?:send|text|message|write) me (?:a |on )?(?:dm|pm|message|whatsapp|telegram)",
-    r"(?:ecris|ecrivez|contacte|contactez)[- ]moi (?:en )?(?:mp|dm|prive|sur whatsapp"
-    r"|sur telegram)",
+    r"(?:ecris|ecrivez|contacte|contactez)[- ]moi (?:sur whatsapp|sur telegram)",
     r"check (?:out )?my (?:profile|bio|page|channel|account|link|story|stories)",
     r"(?:va|allez|aller) (?:voir|checker) (?:mon|ma) (?:profil|compte|page|bio|story|chaine)",
     r"link in (?:my )?bio|lien (?:dans|en) (?:ma |mon )?bio",
@@ -356,13 +599,40 @@ SPAM_STRONG: tuple[str, ...] = (
     r"gagne[rz]? (?:facilement |rapidement )?(?:de l'argent|des euros|\d+ ?(?:€|euros?|\$"
     r"|dollars?)) (?:facilement|rapidement|en ligne|depuis chez|par jour|par semaine"
     r"|sans effort)",
-    r"(?:\$|€) ?\d[\d,.]*k? (?:a|per|par) (?:day|jour|week|semaine|hour|heure)",
-    r"\d[\d,.]*k? ?(?:\$|€|usd|euros?|dollars?) (?:a|per|par) (?:day|jour|week|semaine|hour"
-    r"|heure)",
+    r"(?:\$|€) ?\d[\d,.]*k? ?(?:a|per|par|/) ?(?:day|jour|week|semaine|hour|heure|month|mois)",
+    r"(?:join|rejoignez|rejoins|rejoindre) (?:my|our|mon|notre) (?:team|equipe)",
+    r"(?:vends|vend|vendons|sell|selling|sells) (?:des |cheap |de |real )?(?:followers|likes"
+    r"|abonnes|comptes|accounts|views|vues)",
+    r"sans verification|no (?:credit )?checks?",
+    r"\d[\d,.]*k? ?(?:\$|€|usd|euros?|dollars?)? ?(?:a|per|par|/) ?(?:day|jour|week|semaine"
+    r"|hour|heure|month|mois)",
     r"(?:invest|investissez|investir) (?:in|dans|en) (?:crypto\w*|bitcoin\w*|btc|forex"
     r"|nft\w*)",
     r"binary options?|options binaires|onlyfans|0nlyfans",
-    r"whats ?app ?:? ?\+?\d|telegram ?:? ?@",
+    r"whats ?app ?:? ?\+?\d[\d ().-]*\d|telegram ?:? ?@\w+",
+    r"(?:invested|investi|invest|investir|investing) (?:in |dans |en )?(?:le |la |du )?"
+    r"(?:bitcoin|crypto|btc|forex)\w* (?:with|avec)",
+    r"(?:made|earned|gagne|fait|make|earn) \$?\d[\d,. ]*k? ?(?:\$|€|dollars|euros|usd)? (?:in"
+    r"|en) (?:a|one|une|\d+|deux|trois) (?:weeks?|days?|months?|semaines?|jours?|mois)",
+    r"(?:contact|contactez|contacte|message|write to|ecrivez a|reach out to|dm|text)"
+    r" (?:mr\.? |mrs\.? |mme |m\. |madame |monsieur |dr\.? |the expert |l'expert )?@\w+",
+    r"(?:recuperation|recuperer|recover\w*) (?:de |d'|your |vos |votre |my |mon |des )?(?:fonds"
+    r"|funds|argent|money|crypto|bitcoin)",
+    r"(?:subscribe|abonnez[- ]vous|abonne[- ]toi) (?:to|a) (?:my|ma|mon) (?:channel|chaine|page"
+    r"|compte|account|profile|profil|youtube|tiktok|insta\w*)",
+    r"dm us|inbox us|message us|pm us|contactez[- ]nous en (?:prive|mp)",
+    r"(?:grow|boost) (?:your|ton|votre) (?:account|page|followers|audience|compte|profile)",
+    r"(?:pour gagner|to win|chance to win|gagner une?|win an?) (?:iphone|ipad|macbook"
+    r"|playstation|ps5|gift ?card|carte[- ]cadeau|voyage|trip)",
+    r"(?:iphone|ipad|playstation|ps5)s? gratuits?",
+    r"(?:checkez|checke|check|visitez|visite|go see|venez voir|viens voir) (?:out )?(?:ma|mon"
+    r"|my) (?:page|profil|profile|compte|account|bio|story|chaine|channel)",
+    r"(?:viens|venez|come) (?:voir|see) (?:mes|my) (?:photos|pics|videos)",
+    r"(?:clique[rz]?|click|tap) (?:sur |on )?(?:mon|ma|my) (?:profil|profile|page|bio|compte"
+    r"|account)",
+    r"(?:business|investment|work from home) opportunity|opportunite d'(?:affaires|investissement)",
+    r"pret (?:rapide|personnel sans|sans)|sans verification de credit|no credit check"
+    r"|fast loans?|loan offer",
     r"(?:hot|sexy) (?:singles|girls|pics|videos)",
     r"(?:bitcoin|crypto|forex|btc) (?:trading|investment|investissement|profits?|mining"
     r"|signals?|expert|account manager)",
@@ -379,6 +649,14 @@ SPAM_WEAK: tuple[str, ...] = (
     r"|gagnant\w*|cheap|buy now|achetez maintenant|whatsapp|telegram",
     r"(?:bit\.ly|tinyurl|t\.me|wa\.me|cutt\.ly|shorturl|rb\.gy|linktr\.ee)\S*",
     r"\$\$+|€€+",
+    r"keto\w*|detox|minceur|slim\w*|weight loss|perte de poids|belly fat|fat burn\w*"
+    r"|(?:lose|lost|perdez"
+    r"|perdre|perdu) \d+ ?(?:lbs|kg|kilos|pounds|livres)|get yours|commandez|order now"
+    r"|shop now|cheap prices|pas chers?|concours|sans quitter la maison|from home"
+    r"|from the comfort|hit me up",
+    r"visit(?:ez)? (?:our|notre) (?:shop|store|boutique|site|website|page)",
+    r"(?:ecris|ecrivez|contacte|contactez)[- ]moi (?:en )?(?:mp|dm|prive)",
+    r"\d+k? (?:followers|likes|abonnes|views|vues)",
 )
 
 COMPLAINT: tuple[str, ...] = (
@@ -388,7 +666,47 @@ COMPLAINT: tuple[str, ...] = (
     r"toujours (?:pas|rien|aucun\w*|pu|en attente)",
     r"(?:aucune|pas de|sans|jamais eu de|pas eu de) (?:reponse|retour|nouvelles?)",
     r"personne (?:ne )?(?:repond|m'a repondu|me repond|nous repond)",
-    r"rembours\w*|arnaque\w*|escroc\w*|escroquerie",
+    # not a bare "remboursé": "c'est remboursé par la RAMQ?" is a question
+    r"(?:mon|ton|notre|votre|un|le|du|au|de|d'un) remboursement|(?:pas|jamais|toujours pas"
+    r"|pas encore|pas ete) rembourse\w*|rembourse[rz]?[- ](?:moi|nous)",
+    r"arnaque\w*|escroc\w*|escroquerie",
+    r"(?:fait|fasse) (?:\d+|un|une|deux|trois|quatre|cinq|six|plusieurs|des) (?:heures?|h|jours?"
+    r"|minutes|min"
+    r"|semaines?|mois|ans?) (?:que|qu') ?(?:j'attends|j'attend|on attend|j'appelle|j'essaie"
+    r"|j'essaye|jattends)",
+    r"bug(?:ue)? (?:tout le temps|sans arret|encore|toujours|constamment)|plein\w* de (?:bugs?"
+    r"|bogues?|erreurs?)|full of bugs",
+    r"desagreable\w*|fait pitie|raccroch\w* au nez|hung up on (?:me|us)|(?:they|she|he"
+    r"|someone|somebody) hung up",
+    r"(?:perdu|lost|egare|misplaced) (?:mon|ma|mes|my|our|notre|nos) (?:dossier|file|formulaire"
+    r"|form|demande|application|papiers|documents|results|resultats|records?)",
+    r"trait\w* comme (?:des|un|une) (?:numeros?|chiens|moins que rien|idiots|enfants)"
+    r"|treated like (?:numbers|dogs|garbage|crap|children|idiots|a number)",
+    r"(?:site|app|appli|application|systeme|plateforme|page|formulaire|portail) (?:plante|bug"
+    r"|crash\w*|beug\w*)",
+    r"(?:paye|paid) (?:pour|for) (?:rien|nothing)",
+    r"(?:\d+|two|three|four|five) (?:minutes|mins|hours|heures|h) (?:on hold|en attente"
+    r"|a attendre|waiting)",
+    r"(?:encore |re)annul\w*|annul\w* encore|(?:cancelled|canceled|postponed) again"
+    r"|c'est la (?:deuxieme|troisieme|quatrieme|cinquieme|\d+e) fois",
+    r"(?:pas|mal|aucunement) adapte\w*",
+    r"(?:repondez|repondent|rappelez|rappellent|retournez|retournent) (?:jamais|pas|pu|plus"
+    r"|rarement)",
+    r"perte de temps|waste of (?:time|money)|not impressed|pas impressionne\w*",
+    r"expeditif|expeditive|dismissive|condescend\w*|meprisant\w*|arrogant\w*"
+    r"|(?:cold|froide?s?) (?:and|et|to|avec)",
+    r"(?:n'a|a) (?:aucun|pas de|pas d') ?sens|makes no sense|doesn't make (?:any )?sense",
+    r"on hold (?:for|since)|en attente (?:depuis|pendant)",
+    r"(?:site|website|app|page|server|portal|link|system|systeme|plateforme|platform) (?:is |est"
+    r" |are )?(?:always |still |toujours |encore |again )?(?:down|en panne)",
+    r"(?:is|was|are|were|est|etait|sont|etaient) (?:so |vraiment |really |tellement |trop"
+    r" |just |absolutely |full |ben )?(?:terrible|awful|horrible|filthy|dirty|disgusting|rude"
+    r"|unprofessional|unprepared|late|en retard|degueulasse|malpropre|impoli\w*"
+    r"|desagreable\w*)",
+    r"(?:won't|wont|doesn't|doesnt|does not|can't|cant|cannot|isn't|isnt) (?:load|open|play"
+    r"|start|connect|let me)",
+    r"(?:veut|peut|va) (?:pas|pu|plus) (?:ouvrir|charger|jouer|marcher|fonctionner|se connecter)"
+    r"|(?:ouvre|charge|joue) (?:pas|plus|pu)",
     r"nul(?:le|les|s)?(?! part)",
     r"lamentable|deplorable|pitoyable|scandal\w*|honte(?:ux|use)?|honteu\w*",
     r"mecontent\w*|insatisfait\w*",
@@ -403,11 +721,16 @@ COMPLAINT: tuple[str, ...] = (
     r"(?:en a|en ai|en avons) marre|ras[- ]le[- ]bol",
     r"(?:fou\w*|moqu\w*) (?:de|d') (?:nous|moi|la gueule|vos clients|vos patients)",
     r"n'importe quoi|merci pour rien|c'est une blague",
-    r"(?:chu|suis|on est|je suis|sommes) (?:ben |vraiment |full |tellement )?tanne\w*",
-    r"(?:pas|pu) d'allure|niais(?:er|age|ez|ent)|(?:de la|d'la) (?:marde|merde)",
+    r"(?:chu|suis|on est|je suis|sommes) (?:ben |vraiment |full |tellement )?tanne\w*"
+    r"(?! (?:de |d')(?:vivre|exister|la vie|ma vie))",
+    r"(?:pas|pu) d'allure|niais(?:er|age|ez|ent)"
+    r"|(?<!mange )(?<!manges )(?<!mangez )(?<!donc )(?:de la|d'la) (?:marde|merde)",
     r"c'est (?:poche|plate)",
     r"(?:c'est|ca prend|c'etait) (?:ben |trop |tellement |vraiment |full )?long(?:ue)?",
     r"service (?:client )?(?:nul|lamentable|catastrophique|pourri|horrible)|pourri(?:e|s|es|ture)?",
+    r"(?:service|organisme|app|appli|application|site|systeme|programme|clinique|gouvernement"
+    r"|hopital|compagnie|affaire) de (?:marde|merde)",
+    r"(?:can't|cant|cannot|couldn't|couldnt) even (?:answer|reply|respond|call|send|get|do)",
     r"(?:facture|debite|preleve)\w* (?:deux|2) fois",
     # English
     r"disappoint\w*|unacceptable|outrageous",
@@ -417,7 +740,18 @@ COMPLAINT: tuple[str, ...] = (
     r"(?:never|haven't|havent|didn't|didnt) (?:received|got|gotten|heard back)",
     r"(?:been|keep|kept) waiting",
     r"waiting (?:for|since) (?:\w+ )?(?:days|weeks|months|ages|hours|forever)",
-    r"worst|refund\w*|money back|charged (?:me )?twice|overcharged",
+    r"worst|money back|charged (?:me )?twice|overcharged",
+    r"(?:my|a|the|our|full|no) refund|refund (?:me|us|my)|(?:never|not|haven't|hasn't|didn't"
+    r"|still no|wasn't) (?:been )?refunded",
+    r"(?:you|they|y'all) (?:never|don't|dont|do not|didn't|didnt) (?:reply|answer|respond"
+    r"|call back|get back|pick up)",
+    r"(?:nobody|no one|noone) (?:ever )?(?:answers|responds|replies|picks up|calls back)",
+    r"(?:hasn't|hasnt|has not|haven't|havent|nobody has|no one has) (?:anyone |anybody"
+    r" |someone )?(?:called|gotten|got|replied|answered|responded|contacted|emailed|written)"
+    r"(?: (?:me|us))?(?: back)?",
+    r"it's been (?:two|three|four|five|six|several|many|\d+|a few) (?:days|weeks|months)",
+    r"(?:wait|waiting|waited) (?:\d+|two|three|four|five|six|several|many) (?:hours|days"
+    r"|weeks|months)",
     r"(?:not|isn't|isnt|doesn't|doesnt|does not|stopped|never) work(?:ing|s)?",
     r"(?:keeps?|kept) crashing|(?:app|site|website|page|form|link) (?:crashed|crashes|is broken"
     r"|is down)",
@@ -438,7 +772,9 @@ PRAISE: tuple[str, ...] = (
     r"merci(?! pour rien)(?! (?:de|d') ?(?:me |m'|nous |bien vouloir|corriger|repondre"
     r"|rembourser|regler|verifier|envoyer|rappeler|contacter))",
     r"mille mercis?|bravo|felicitations?|chapeau|genia(?:l|le|les|ux)|excellent(?:e|es|s)?",
-    r"formidable|magnifique|merveilleu(?:x|se|ses)|parfait(?:e|es|s)?|superbe",
+    r"formidables?|magnifiques?|merveilleu(?:x|se|ses)|parfait(?:e|es|s)?|superbes?",
+    r"(?:so )?(?:glad|happy|heureux|heureuse|content|contente) (?:you're|that you|you are|que"
+    r" vous|de voir)",
     r"j'adore|on adore|adore",
     r"(?:trop|tellement|vraiment|tres|super|hyper) (?:bien|bon|bonne|cool|beau|belle|utile"
     r"|interessant|interessante|important|inspirant|inspirante|touchant|touchante)",
@@ -463,12 +799,39 @@ PRAISE: tuple[str, ...] = (
     r"appreciat\w*|grateful|thankful|helpful|keep it up|keep up the (?:good|great) work",
     r"(?:you|you're|youre|you guys|y'all) (?:are )?(?:the best|rock|rocks)",
     r"god bless|bless you",
+    r"(?:la |le |les )?meilleure?s? (?:clinique|equipe|service|organisme|initiative|programme"
+    r"|page|atelier|app|application|ressource|video|infirmieres?|intervenante?s?)"
+    r"|best (?:clinic|team|service|program|page|workshop|app|resource|video|nurses?|staff"
+    r"|support|group) (?:ever|in town|around|out there)",
+    r"c'est (?:trop |vraiment |tellement |full )?malade(?! de| mental)|malade comme"
+    r" (?:initiative|idee|projet|video|job|contenu)",
+    r"grace a (?:vous|toi|votre|ton|vos|tes|l'equipe)|thanks to (?:you|your|the team)",
+    r"(?:beautiful|lovely|great|wonderful|nice) (?:[^\W_]+ ){0,2}?(?:video|post|content|message"
+    r"|work|initiative|campaign|idea|team|article|session|workshop|program)",
+    r"(?:belle|beau|magnifique|superbe) (?:video|initiative|campagne|publication|message|equipe"
+    r"|atelier|projet|travail)",
+    r"(?:this is|that's|thats|it's|its|so) (?:sick|fire|lit|dope)",
+    r"(?:travail|job|boulot|work|equipe|team) (?:extraordinaire|incroyable|remarquable"
+    r"|exceptionnel\w*|phenomenal)|(?:extraordinary|incredible|phenomenal|remarkable|exceptional"
+    r"|fabulous|outstanding) (?:work|job|team|people|staff)",
+    r"(?:it was|c'etait|was) (?:so |really |vraiment |tellement |trop )?(?:great|amazing|awesome"
+    r"|wonderful|fantastic|genial|super|excellent|parfait|top|incroyable|incredible)",
+    r"(?:^|(?<=[.!?\n]) *)(?:loved?|loving|adored?)(?! to)",
+    r"(?:you're|you are|ur|you guys are|y'all are) (?:killing|crushing|nailing) it",
+    # a few words in the other languages the audience writes in
+    r"(?:muchas )?gracias|danke\w*|vielen dank|grazie|obrigad[oa]|dank je|tack sa mycket"
+    r"|dziekuje|excelente|felicidades|bellissim\w*|me encanta|adorei|muy buen\w*|muito bom"
+    r"|sehr gut|(?:ist|so|echt|sehr) toll|que (?:bonito|buena|bueno|lindo)|lo mejor",
 )
 
 QUESTION: tuple[str, ...] = (
     # interrogative words opening a sentence
     r"(?:^|(?<=[.!?\n])) *(?:comment|pourquoi|quand(?! (?:je|j'|on|tu|il|elle|nous|vous|ils"
-    r"|elles|c'est|meme|ca|t'))|combien|quel|quelle|quels|quelles|est[- ]ce"
+    r"|elles|c'est|meme|ca|t'))|combien|(?:quel|quelle|quels|quelles)(?! (?:perte|honte|gachis"
+    r"|horreur|blague|belle|beau|bonne|bon|joie|plaisir|bonheur|dommage|desastre|farce|merveille"
+    r"|bande|gang|gagne"
+    r"|magnifique|superbe|chance)(?!\w))|est[- ]ce|what's|whats|where's|wheres|when's|whens"
+    r"|who's|how's|hows"
     r"|how(?! (?:amazing|great|cool|nice|sweet|beautiful|wonderful|awesome|lovely|sad|awful"
     r"|terrible|kind|cute|brave|inspiring|dare)(?!\w))|what(?! an?(?!\w))"
     r"|where(?! (?:i|we|you|they)(?!\w))"
@@ -476,6 +839,7 @@ QUESTION: tuple[str, ...] = (
     r"|could|is|are|do(?! (?:not|it)(?!\w))|does|did|should|anyone|any)",
     # French anywhere
     r"est[- ]ce (?:que|qu'|qu)|qu'est[- ]ce|pourquoi|combien",
+    r"c'est quoi|cest quoi|c quoi|c koi|ckoi|c'est koi|kossé|qu'osse",
     # inversion ("y a-t-il", "puis-je") and Quebec "-tu" ("c'est-tu", "ça marche-tu"); "-vous"
     # is an imperative too ("inscrivez-vous"), so only listed verbs count
     r"[^\W_]+-(?:t-)?(?:tu|il|elle|on|je|ils|elles)",
@@ -485,7 +849,8 @@ QUESTION: tuple[str, ...] = (
     r"(?:quelqu'un|qqn|quelqu'un d'autre) (?:sait|saurait|a|peut|connait|pourrait)",
     r"comment (?:faire|on|je|j'|puis|peut|peux|est|s'|obtenir|trouver|avoir|acceder|savoir"
     r"|ca|prendre|participer|contacter|joindre)",
-    r"c'est tu (?:possible|vrai|normal|gratuit|correct|ouvert|encore)|(?:ya|y'a|y a) tu",
+    r"c'est tu|(?:ya|y'a|y a) tu",
+    r"comment(?= ?(?:$|[.!?\n]))|(?:c'est|cest|c) (?:quand|ou|combien|qui|quoi)(?!\w)",
     # English anywhere
     r"can (?:i|we|you|someone|anyone|u)|could (?:you|u|i|someone|anyone)",
     r"(?:does|do) (?:anyone|anybody|someone|you know)",
@@ -506,19 +871,37 @@ QUESTION_OU = re.compile(
 
 REQUEST: tuple[str, ...] = (
     r"svp|stp|s'il (?:vous|te) plait|sil vous plait|please|pls|plz",
-    r"merci de (?:me |m'|nous |bien vouloir)",
-    r"(?:je |j')(?:voudrais|aimerais|souhaiterais|souhaite)",
-    r"(?:i'd|i would|we'd|we would) (?:like|love) to (?:know|get|have|receive|ask|book|request"
-    r"|see)",
-    r"(?:can|could|would) (?:you|u|someone|anyone) (?:please |pls |plz )?(?:send|help|tell"
-    r"|share|post|add|check|fix|contact|call|dm|message|explain|confirm|update|look)",
-    r"(?:pouvez|pourriez|pourrais|peux|peut)[- ](?:vous|tu|on) (?:me |m'|nous )?(?:envoyer"
+    r"merci de (?:me|m'|nous|bien vouloir)",
+    r"(?:tu|vous|on) (?:peux|peut|pourrais|pourrait|pouvez|pourriez) (?:me |m'|nous )?(?:envoyer"
     r"|aider|dire|expliquer|confirmer|rappeler|contacter|indiquer|donner|repondre|verifier"
     r"|corriger)",
+    r"(?<!vous )(?:faites|ajoutez|mettez|publiez|partagez|envoyez|organisez|offrez|postez"
+    r"|creez|proposez|traduisez) (?:une?|des|plus d'|plus de|d'autres|la|le|les|vos|votre)",
+    r"(?:^|(?<=[.!?\n]) *)(?:please )?(?:make|add|post|share|send|put|bring|create|organize"
+    r"|offer|consider|include|translate|upload) (?:a|an|the|some|more|another|it|them|your"
+    r"|this|us|me)",
+    r"(?:contactez|appelez|rappelez|ecrivez|joignez)[- ]moi|(?:call|contact|email|text) me"
+    r" (?:back|at|asap|please|when)",
+    r"(?:puis-je|pourrais-je|could i|can i|may i) (?:parler|speak|talk) (?:a|to|with)"
+    r"|(?:j'aimerais|je voudrais) parler",
+    r"(?:we'd|we would|i'd|i would) love to have|demande d'entrevue|interview request"
+    r"|request (?:for )?an interview",
+    r"(?:je |j')(?:voudrais|aimerais|souhaiterais|souhaite)",
+    r"(?:i'd|i would|we'd|we would) (?:like|love) to (?:know|get|have|receive|ask|book|request"
+    r"|see|register|sign up|join|enroll|schedule|make|speak|talk|cancel|change)",
+    r"(?:can|could|would) (?:you|u|someone|anyone) (?:please |pls |plz )?(?:send|help|tell"
+    r"|share|post|add|check|fix|contact|call|dm|message|explain|confirm|update|look|make"
+    r"|remove|delete|change|organize|translate|offer|include|upload)",
+    r"(?:pouvez|pourriez|pourrais|peux|peut)[- ](?:vous|tu|on) (?:me |m'|nous )?(?:envoyer"
+    r"|aider|dire|expliquer|confirmer|rappeler|contacter|indiquer|donner|repondre|verifier"
+    r"|corriger|ajouter|mettre|faire|publier|partager|offrir|organiser|poster|changer|modifier"
+    r"|annuler|retirer|supprimer|traduire)",
     r"aidez[- ](?:moi|nous)|help me|help us|besoin d'aide|need help",
     r"(?:need|besoin d'|besoin de) (?:help|aide|information|info|infos|un rendez-vous|un rdv)",
 )
 PRESS: tuple[str, ...] = (
+    r"recherchiste|relationniste|porte-parole|spokesperson|(?:i'm|im|je suis) (?:a |an |une? )?"
+    r"(?:producer|productrice|producteur|reporter)|reporter here|entrevue(?! d'embauche)",
     r"journalist\w*|journaliste\w*|redaction|redacteur|redactrice",
     r"(?:demande|request|requete) (?:d'|de |for )(?:an? )?(?:entrevue|interview|commentaire"
     r"|comment|entretien)",
@@ -527,11 +910,39 @@ PRESS: tuple[str, ...] = (
     r"relations? (?:avec les )?(?:medias|presse)",
 )
 MEDICAL: tuple[str, ...] = (
+    r"fievre|fever|nause\w*|vomi\w*|diarrh\w*|mal (?:a la|au|aux) (?:tete|ventre|coeur|dos"
+    r"|gorge|poitrine)|maux de (?:tete|ventre)|headaches?|migraines?|chest pain|douleurs?"
+    r" (?:thoracique|a la poitrine)|vertiges?|dizz\w*|etourdi\w*|essouffl\w*|short(?:ness)? of"
+    r" breath|reactions? allergiques?|allergic reactions?|enfle\w*|enflure|gonfle\w*|swelling"
+    r"|swollen|rougeurs?|redness|sore arm",
+    r"(?:alcool|alcohol|drink|boire|prendre|take|mix) (?:[^\W_]+ ){0,3}?(?:apres|after|avec"
+    r"|with) (?:le |la |the |mon |ma |my |mes )?(?:vaccin|vaccine|shot|dose|medicament"
+    r"|medication|meds|pills?|traitement|treatment|antibiotiques?|antibiotics|antidepresseurs?"
+    r"|antidepressants?)",
     r"effets? (?:secondaires?|indesirables?)|side[- ]?effects?",
     r"posologie|dosages?|(?:quelle|what|which) (?:dose|dosage)",
     r"ordonnance\w*|prescription\w*|contre[- ]indication\w*|contraindication\w*",
     r"interactions? medicamenteuses?|drug interactions?",
     r"symptome\w*|symptom\w*|allergi\w*",
+)
+
+_VACCINE = r"(?:vaccin\w*|vaccine\w*|vax\w*|(?:le|the|flu) shot|arnm|mrna)"
+MISINFORMATION: tuple[str, ...] = (
+    rf"{_VACCINE} (?:\S+ ){{0,3}}?(?:autism\w*|autisme|puces?|microchips?|chips?|5g|adn|dna"
+    r"|sterili\w*|poison\w*|genocide|depopulation|tue|tuent|kill|kills)",
+    rf"{_VACCINE} (?:\S+ ){{0,3}}?(?:donne|gives?|causes?|provoque)(?: you)? (?:la |the )?"
+    r"(?:grippe|flu|covid)",
+    r"(?:covid|virus|pandemie|pandemic|corona\w*) (?:\S+ ){0,3}?(?:hoax|canular|fake"
+    r"|mensonge|juste une grippe|just (?:a|the) flu|plandemi\w*|n'existe pas|doesn't exist|5g)",
+    r"(?:cures?|cured|guerit|guerir|gueri|guerissent|soigne) (?:le |la |l'|the )?(?:cancer"
+    r"|autism\w*|autisme|diabete|diabetes|covid|sida|aids|depression)",
+    r"(?:chemo\w*|chimio\w*) (?:\S+ ){0,3}?(?:kills|tue|poison)",
+    r"big pharma|les pharmas?|(?:les medecins|doctors) (?:vous le cachent|nous le cachent|hide"
+    r" it|don't want you to know)|(?:vous|nous) (?:le )?cachent",
+    r"(?:masks?|masques?) (?:cause|causes|causent|provoquent) |oxygen deprivation|manque"
+    r" d'oxygene",
+    r"fluor\w* (?:\S+ ){0,6}?(?:docile\w*|poison\w*|controle\w*|control)",
+    r"do your (?:own )?research|faites vos recherches",
 )
 
 # --------------------------------------------------------------------- compiled regexes
@@ -549,6 +960,11 @@ def _compile(fragments: Iterable[str]) -> re.Pattern[str]:
 _CRISIS_DIRECT_RE = _compile(CRISIS_DIRECT)
 _CRISIS_TOPIC_RE = _compile(CRISIS_TOPIC)
 _CRISIS_INFORMATIONAL_RE = _compile(CRISIS_INFORMATIONAL)
+_CRISIS_DEATH_RE = _compile(CRISIS_DEATH)
+_CRISIS_DESPAIR_RE = _compile(CRISIS_DESPAIR)
+_CRISIS_MEANS_RE = _compile(CRISIS_MEANS)
+_CRISIS_DESPAIR_STRONG_RE = _compile(CRISIS_DESPAIR_STRONG)
+_CRISIS_FIGURATIVE_RE = _compile(CRISIS_FIGURATIVE)
 _HARASSMENT_RE = _compile(HARASSMENT)
 _HATE_RE = _compile(HATE)
 _ABUSE_ALWAYS_RE = _compile(ABUSE_ALWAYS)
@@ -557,6 +973,10 @@ _ABUSE_ADJECTIVES_RE = _compile(ABUSE_ADJECTIVES)
 _SACRES_RE = _compile(SACRES)
 _ABUSE_TARGET_RE = _compile(ABUSE_TARGET)
 _SACRE_POSSESSIVE_RE = _compile(SACRE_POSSESSIVE)
+_ABUSE_PREDICATE_RE = _compile(ABUSE_PREDICATE)
+_ABUSE_MILD_RE = _compile(ABUSE_MILD)
+_LAUGHTER_RE = _compile(LAUGHTER)
+_FRIENDLY_RE = _compile(FRIENDLY)
 _SPAM_STRONG_RE = _compile(SPAM_STRONG)
 _SPAM_WEAK_RE = _compile(SPAM_WEAK)
 _COMPLAINT_RE = _compile(COMPLAINT)
@@ -565,6 +985,7 @@ _QUESTION_RE = _compile(QUESTION)
 _REQUEST_RE = _compile(REQUEST)
 _PRESS_RE = _compile(PRESS)
 _MEDICAL_RE = _compile(MEDICAL)
+_MISINFORMATION_RE = _compile(MISINFORMATION)
 
 _URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+"
@@ -573,6 +994,7 @@ _URL_RE = re.compile(
     r"(?:/[^\s<>\"']*)?(?![\w.-])"
 )
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_QUESTION_MARK_RE = re.compile(r"(?<!!)\?(?![?!]*!)")
 _ELONGATION_RE = re.compile(r"([^\W\d_])\1{2,}")
 _SPACES_RE = re.compile(r"[^\S\n]+")
 _NEWLINES_RE = re.compile(r" ?\n\s*")
@@ -691,16 +1113,78 @@ def _language_signals(text: _Text) -> tuple[int, int, int]:
     return fr, en, accents
 
 
+# py3langid: restricted to French, English and the languages most often mistaken for them,
+# so that a Spanish comment is recognised as Spanish (-> "und") instead of forced into fr/en.
+LANGID_LANGUAGES: tuple[str, ...] = ("fr", "en", "es", "pt", "it", "de", "nl", "sv", "da", "pl")
+LANGID_MIN_WORDS = 3  # below this, only the stopwords decide
+LANGID_FOREIGN = 0.5  # another language at least this likely -> "und"
+LANGID_CLOSE = 0.2  # fr and en closer than this: the stopwords decide
+STOPWORDS_CLEAR = 3  # a stopword margin this large overrides the n-gram model
+
+
+@functools.cache
+def _langid() -> Callable[[str], dict[str, float]] | None:
+    """py3langid's ranking function, loaded once; ``None`` if it is not installed.
+
+    Only the 0.4 API (``from_model_file``, temperature-calibrated probabilities) is used: the
+    thresholds above were set on its probabilities.
+    """
+    try:
+        module = importlib.import_module("py3langid.langid")
+    except ImportError:
+        return None
+    load = getattr(module.LanguageIdentifier, "from_model_file", None)
+    if load is None:
+        return None
+    identifier = load(module.MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGID_LANGUAGES))
+
+    def rank(text: str) -> dict[str, float]:
+        return {str(code): float(p) for code, p in identifier.rank(text)}
+
+    return rank
+
+
+def _stopword_language(french: int, en: int) -> str | None:
+    return "fr" if french > en else "en" if en > french else None
+
+
+def _ngram_language(text: _Text, french: int, en: int) -> tuple[str | None, str]:
+    """The n-gram model's say, combined with the stopword counts; (None, "") to abstain."""
+    rank = _langid()
+    if rank is None or len(_words(text.short)) < LANGID_MIN_WORDS:
+        return None, ""
+    scores = rank(text.lower)
+    top = max(scores, key=lambda code: scores[code])
+    shown = f"; langid {top} {scores[top]:.2f}"
+    by_stopwords = _stopword_language(french, en)
+    clear = abs(french - en) >= STOPWORDS_CLEAR
+    if top not in ("fr", "en"):
+        if scores[top] >= LANGID_FOREIGN and not clear:
+            return "und", shown
+        if by_stopwords:
+            return by_stopwords, shown
+        return ("fr" if scores["fr"] > scores["en"] else "en"), shown
+    if clear or (by_stopwords and abs(scores["fr"] - scores["en"]) < LANGID_CLOSE):
+        return by_stopwords, shown
+    return top, shown
+
+
 def _language(text: _Text, given: str | None, locale: str | None) -> tuple[str, str]:
     if given and given.strip():
         code = _primary_subtag(given) or given.strip().lower()
         return code, f"lang: {code} (given)"
     fr, en, accents = _language_signals(text)
     french = fr + accents
-    if french > en:
-        return "fr", f"lang: fr (stopwords {fr} vs {en}, accented words {accents})"
-    if en > french:
-        return "en", f"lang: en (stopwords {en} vs {fr}, accented words {accents})"
+    counts = f"stopwords {fr} vs {en}, accented words {accents}"
+    guess, shown = _ngram_language(text, french, en)
+    if guess == "und":
+        return "und", f"lang: und (another language: {counts}{shown})"
+    language = guess or _stopword_language(french, en)
+    if language == "fr":
+        return "fr", f"lang: fr ({counts}{shown})"
+    if language == "en":
+        return "en", f"lang: en ({counts}{shown})"
     fallback = _primary_subtag(locale)
     if fallback:
         return fallback, f"lang: {fallback} (no clear signal, author locale {locale!r})"
@@ -766,15 +1250,50 @@ def _graded(category: Category, matches: Sequence[str], base: float) -> list[_Fi
     return [_Finding(category, confidence, f"{category}: matched {_quote(matches)}")]
 
 
+def _recovered(text: _Text) -> bool:
+    """A story told from the other side: "il y a 3 ans je voulais mourir, aujourd'hui..."."""
+    folded = text.short
+    return bool(
+        _CRISIS_PAST_RE.search(folded)
+        and _CRISIS_RECOVERED_RE.search(folded)
+        and not _CRISIS_AGAIN_RE.search(folded)
+    )
+
+
+def _crisis_cooccurrence(unmasked: Sequence[str], original: str) -> tuple[str, ...]:
+    """``death word + despair word`` pairs from sentences with no figurative frame."""
+    if CRISIS_FIGURATIVE_EMOJI.intersection(original):
+        return ()
+    found: list[str] = []
+    for variant in unmasked:
+        for sentence in _sentences(variant):
+            death = _CRISIS_DEATH_RE.search(sentence)
+            means = None if death else _CRISIS_MEANS_RE.search(sentence)
+            if not (death or means) or _CRISIS_FIGURATIVE_RE.search(sentence):
+                continue
+            despair = (_CRISIS_DESPAIR_RE if death else _CRISIS_DESPAIR_STRONG_RE).search(sentence)
+            word = death or means
+            if despair and word:
+                found.append(f"{word.group(0)} + {despair.group(0)}")
+    return _unique(found)
+
+
 def _crisis(text: _Text) -> list[_Finding]:
     direct = _matches(_CRISIS_DIRECT_RE, text.variants)
+    unmasked = [_CRISIS_INFORMATIONAL_RE.sub(" ", v) for v in text.variants]
+    topic = () if direct else _matches(_CRISIS_TOPIC_RE, unmasked)
+    paired = () if direct or topic else _crisis_cooccurrence(unmasked, text.original)
+    if (direct or topic or paired) and _recovered(text):
+        reason = f"crisis: ignored {_quote(direct or topic or paired)} (past, told as recovered)"
+        return [_Finding(None, 0.0, reason)]
     if direct:
         return [_Finding(Category.CRISIS, 0.9, f"crisis: matched {_quote(direct)}")]
-    unmasked = [_CRISIS_INFORMATIONAL_RE.sub(" ", v) for v in text.variants]
-    topic = _matches(_CRISIS_TOPIC_RE, unmasked)
     if topic:
         reason = f"crisis: matched {_quote(topic)} (topic word outside an informational phrase)"
         return [_Finding(Category.CRISIS, 0.7, reason)]
+    if paired:
+        reason = f"crisis: matched {_quote(paired)} (death word with intent or despair)"
+        return [_Finding(Category.CRISIS, 0.6, reason)]
     informational = _matches(_CRISIS_INFORMATIONAL_RE, text.variants)
     if informational:
         return [_Finding(None, 0.0, f"crisis: ignored {_quote(informational)} (informational)")]
@@ -808,13 +1327,31 @@ def _targeted_insults(sentence: str) -> list[str]:
     return found
 
 
+def _banter(text: _Text, insults: Sequence[str]) -> bool:
+    """Only mild insults, next to laughter and a friendly word: friends teasing."""
+    if not all(_ABUSE_MILD_RE.fullmatch(insult) for insult in insults):
+        return False
+    laughing = bool(LAUGHTER_EMOJI.intersection(text.original)) or any(
+        _LAUGHTER_RE.search(v) for v in text.variants
+    )
+    friendly = bool(FRIENDLY_EMOJI.intersection(text.original)) or any(
+        _FRIENDLY_RE.search(v) for v in text.variants
+    )
+    return laughing and friendly
+
+
 def _abuse(text: _Text) -> list[_Finding]:
     always = _matches(_ABUSE_ALWAYS_RE, text.variants)
     targeted = _unique(
-        insult for v in text.variants for s in _sentences(v) for insult in _targeted_insults(s)
+        (
+            *(i for v in text.variants for s in _sentences(v) for i in _targeted_insults(s)),
+            *_matches(_ABUSE_PREDICATE_RE, text.variants),
+        )
     )
     if not (always or targeted):
         return []
+    if _banter(text, always + targeted):
+        return [_Finding(None, 0.0, f"abuse: ignored {_quote(always + targeted)} (banter)")]
     confidence = 0.85 if always else 0.7
     return [_Finding(Category.ABUSE, confidence, f"abuse: matched {_quote(always + targeted)}")]
 
@@ -844,7 +1381,8 @@ def _complaint(text: _Text) -> list[_Finding]:
 def _question(text: _Text) -> list[_Finding]:
     matches = _matches(_QUESTION_RE, text.variants)
     matches += tuple(m.group(0).strip() for m in QUESTION_OU.finditer(text.lower))
-    marks = text.folded.count("?") + text.folded.count("\u00bf")  # fullwidth marks fold to "?"
+    # fullwidth marks fold to "?"; "?!" and "!?" exclaim rather than ask
+    marks = len(_QUESTION_MARK_RE.findall(text.folded)) + text.folded.count("\u00bf")
     if not (matches or marks):
         return []
     confidence = 0.85 if matches and marks else 0.75 if marks else 0.6
@@ -862,6 +1400,10 @@ def _press(text: _Text) -> list[_Finding]:
 
 def _medical(text: _Text) -> list[_Finding]:
     return _graded(Category.MEDICAL, _matches(_MEDICAL_RE, text.variants), 0.6)
+
+
+def _misinformation(text: _Text) -> list[_Finding]:
+    return _graded(Category.MISINFORMATION, _matches(_MISINFORMATION_RE, text.variants), 0.6)
 
 
 def _praise(text: _Text, others: frozenset[Category]) -> list[_Finding]:
@@ -886,6 +1428,7 @@ _DETECTORS: tuple[Callable[[_Text], list[_Finding]], ...] = (
     _request,
     _press,
     _medical,
+    _misinformation,
 )
 # Spam opens with flattery and questions ("Great post! Want to earn $500/day?"): bait.
 _SPAM_BAIT = frozenset({Category.PRAISE, Category.QUESTION, Category.REQUEST})
@@ -897,7 +1440,10 @@ def _categories_of(findings: Iterable[_Finding]) -> frozenset[Category]:
 
 def _findings(text: _Text) -> list[_Finding]:
     found = [finding for detect in _DETECTORS for finding in detect(text)]
-    found += _praise(text, _categories_of(found))
+    praise = _praise(text, _categories_of(found))
+    if praise and Category.CRISIS in _categories_of(found):
+        praise = [_Finding(None, 0.0, "praise: ignored (thanks inside a crisis message)")]
+    found += praise
     if Category.SPAM not in _categories_of(found):
         return found
     bait = sorted(c.value for c in _categories_of(found) & _SPAM_BAIT)

@@ -228,3 +228,32 @@ async def test_approve_and_acknowledge_from_the_command_line(
     assert status.drafts == () and status.sla_deadline is None
     [sent] = setup.outbox_lines()
     assert "1 866 APPELLE" in sent["text"]
+
+
+async def test_classify_and_bench_classify_from_the_command_line(tmp_path: Path) -> None:
+    code, stdout, stderr = await run_cli(
+        "classify", "Je veux mourir", "Where is the replay?", "--json", cwd=tmp_path
+    )
+    assert code == 0, stderr
+    first, second = (json.loads(line) for line in stdout.splitlines())
+    assert "crisis" in first["categories"] and first["risk"] == "critical"
+    assert second["categories"] == ["question"] and second["sentiment"]["label"]
+    data = tmp_path / "labeled.jsonl"
+    rows = [
+        {"text": "Je veux mourir, je n'en peux plus", "language": "fr", "categories": ["crisis"]},
+        {"text": "Where can I find the replay?", "language": "en", "categories": ["question"]},
+    ]
+    data.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    code, stdout, stderr = await run_cli(
+        "bench", "classify", "--data", str(data), "--json", cwd=tmp_path
+    )
+    assert code == 0, stderr
+    report = json.loads(stdout)
+    assert {
+        "per_class",
+        "crisis_recall",
+        "crisis_precision",
+        "language_accuracy",
+        "texts_per_second",
+    } <= report.keys()
+    assert report["crisis_recall"] == 1.0 and report["per_class"]["question"]["support"] == 1

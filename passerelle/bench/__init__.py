@@ -1,0 +1,1 @@
+"""Benchmarks: measure a plugin against labeled data (pure functions, no CLI)."""
