@@ -750,7 +750,11 @@ def audit_export(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="File (one ID) or directory (--query); required."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="File or directory (one ID; default ./<workflow id>.json), directory (several).",
+        ),
     ] = None,
     query: Annotated[
         str | None,
@@ -787,6 +791,8 @@ def audit_export(
         clauses.append(f"StartTime >= '{_utc(since)}'")
     if until is not None:
         clauses.append(f"StartTime < '{_utc(until)}'")
+    if reference is not None and output is None:
+        output = Path(audit.file_name(workflow_id_from_reference(reference)))
     if (reference is None) == (not clauses) or output is None:
         err.print(
             "[red]error:[/red] give an ID or a selection (--query, --state, --platform, "

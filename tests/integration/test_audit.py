@@ -65,6 +65,10 @@ async def test_export_timeline_and_replay_an_interaction(client: Client, tmp_pat
     code, stdout, stderr = await run_cli("audit", "timeline", ref, cwd=tmp_path, env=env)
     assert code == 0 and "agent:camille" in stdout  # straight from the server, no worker
 
+    code, _, stderr = await run_cli("audit", "export", ref, cwd=tmp_path, env=env)
+    default = tmp_path / f"interaction__jsonl__{setup.account}__au.json"
+    assert code == 0 and default.read_text() == exported.read_text(), stderr
+
     code, stdout, stderr = await run_cli("audit", "replay", str(exported.parent), cwd=tmp_path)
     assert code == 0, stdout + stderr
     assert "OK" in stdout and "1/1" in stderr
