@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -27,7 +27,9 @@ import structlog
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from connecteurs.errors import AuthError, InvalidRequest, NotFound, RateLimited, TransientError
+from connecteurs.models import ActionResult
 from plugins.notifiers import render
+from plugins.notifiers.base import Notification
 
 log = structlog.get_logger("passerelle.notify")
 
@@ -194,3 +196,41 @@ def _secret_parts(url: str) -> list[str]:
 
 def _describe(err: httpx.RequestError, url: str) -> str:
     return redact(str(err) or type(err).__name__, url)
+
+
+class SecretUrlNotifier:
+    """A notifier that POSTs one JSON document to a webhook whose URL is its secret ``url``;
+    subclasses name themselves and shape the document."""
+
+    name: ClassVar[str]
+
+    def __init__(
+        self,
+        target: str,
+        options: Mapping[str, Any],
+        secrets: Mapping[str, str],
+        *,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.target = target
+        self.options = render.load(
+            HttpOptions, options, target=target, notifier=self.name, kind="option"
+        )
+        self._secrets = render.load(
+            UrlSecrets, secrets, target=target, notifier=self.name, kind="secret"
+        )
+        self._client = client
+
+    def payload(self, notification: Notification) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def notify(self, notification: Notification) -> ActionResult:
+        await post_json(
+            self._secrets.url.get_secret_value(),
+            dumps(self.payload(notification)),
+            idempotency_key=notification.idempotency_key,
+            label=f"{self.name} webhook",
+            timeout=self.options.timeout_seconds,
+            client=self._client,
+        )
+        return ActionResult(action="notify", ok=True, at=datetime.now(UTC))

@@ -12,52 +12,22 @@ header is sent for proxies and compatible receivers that can.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
-from connecteurs.models import ActionResult
 from plugins.notifiers import render
 from plugins.notifiers.base import Notification
-from plugins.notifiers.http import HttpOptions, UrlSecrets, dumps, post_json
+from plugins.notifiers.http import SecretUrlNotifier
 
 # Slack's limits: 3000 characters for a section's text, 2000 for a field, 10 fields.
 SECTION_CHARS = 3000
 FIELD_CHARS = 2000
 
 
-class SlackNotifier:
+class SlackNotifier(SecretUrlNotifier):
     name = "slack"
 
-    def __init__(
-        self,
-        target: str,
-        options: Mapping[str, Any],
-        secrets: Mapping[str, str],
-        *,
-        client: httpx.AsyncClient | None = None,
-    ) -> None:
-        self.target = target
-        self.options = render.load(
-            HttpOptions, options, target=target, notifier=self.name, kind="option"
-        )
-        self._secrets = render.load(
-            UrlSecrets, secrets, target=target, notifier=self.name, kind="secret"
-        )
-        self._client = client
-
-    async def notify(self, notification: Notification) -> ActionResult:
-        await post_json(
-            self._secrets.url.get_secret_value(),
-            dumps(payload(notification)),
-            idempotency_key=notification.idempotency_key,
-            label="slack webhook",
-            timeout=self.options.timeout_seconds,
-            client=self._client,
-        )
-        return ActionResult(action="notify", ok=True, at=datetime.now(UTC))
+    def payload(self, notification: Notification) -> dict[str, Any]:
+        return payload(notification)
 
 
 def payload(notification: Notification) -> dict[str, Any]:

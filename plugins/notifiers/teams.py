@@ -11,16 +11,12 @@ fails to post is only visible in the flow's run history. Errors map as in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
-from connecteurs.models import ActionResult, Priority
+from connecteurs.models import Priority
 from plugins.notifiers import render
 from plugins.notifiers.base import Notification
-from plugins.notifiers.http import HttpOptions, UrlSecrets, dumps, post_json
+from plugins.notifiers.http import SecretUrlNotifier
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -29,36 +25,11 @@ CARD_VERSION = "1.4"
 TITLE_COLOR = {Priority.P1: "Attention", Priority.P2: "Warning"}
 
 
-class TeamsNotifier:
+class TeamsNotifier(SecretUrlNotifier):
     name = "teams"
 
-    def __init__(
-        self,
-        target: str,
-        options: Mapping[str, Any],
-        secrets: Mapping[str, str],
-        *,
-        client: httpx.AsyncClient | None = None,
-    ) -> None:
-        self.target = target
-        self.options = render.load(
-            HttpOptions, options, target=target, notifier=self.name, kind="option"
-        )
-        self._secrets = render.load(
-            UrlSecrets, secrets, target=target, notifier=self.name, kind="secret"
-        )
-        self._client = client
-
-    async def notify(self, notification: Notification) -> ActionResult:
-        await post_json(
-            self._secrets.url.get_secret_value(),
-            dumps(payload(notification)),
-            idempotency_key=notification.idempotency_key,
-            label="teams webhook",
-            timeout=self.options.timeout_seconds,
-            client=self._client,
-        )
-        return ActionResult(action="notify", ok=True, at=datetime.now(UTC))
+    def payload(self, notification: Notification) -> dict[str, Any]:
+        return payload(notification)
 
 
 def payload(notification: Notification) -> dict[str, Any]:

@@ -7,14 +7,14 @@ from passerelle.logging import REDACTED, redact
 
 def test_secret_keys_and_bearer_tokens_are_redacted() -> None:
     event = {
-        "event": "calling Graph with Bearer EAAGm0PX4ZCpsBAKZCxyz123 for page",
-        "access_token": "EAAGm0PX4ZCpsBAKZCxyz123",
+        "event": "calling Graph with Bearer EAAfakeTESTtoken1 for page",
+        "access_token": "EAAfakeTESTtoken1",
         "app_secret": "s3cr3t",
         "Authorization": "Bearer abc.def",
         "page_id": "104729384756",
     }
     cleaned = redact(None, "info", dict(event))
     assert cleaned["access_token"] == cleaned["app_secret"] == cleaned["Authorization"] == REDACTED
-    assert "EAAGm0PX4ZCpsBAKZCxyz123" not in cleaned["event"]
+    assert "EAAfakeTESTtoken1" not in cleaned["event"]
     assert cleaned["event"] == f"calling Graph with Bearer {REDACTED} for page"
     assert cleaned["page_id"] == "104729384756"
