@@ -51,7 +51,7 @@ from connecteurs.models import (
 )
 
 NAME = "mots-cles"
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 
 
 def _split(words: str) -> frozenset[str]:
@@ -197,19 +197,27 @@ _CRISIS_TOPIC_WORD = rf"(?:{_SUICIDE}|{_SELF_HARM})"
 # "jveux", "je veu", "je veut": the spellings of someone typing fast on a phone.
 _WANT_FR = (
     r"(?:j'?|ch'?)?(?:veux|veu|veus|veut|voudrais|voulais|voudrait|aimerais|souhaite"
-    r"|souhaiterais|prefererais|envie de|besoin de)"
+    r"|souhaiterais|prefererais|envie de|besoin de|merite de|merites de|meriterais de)"
 )
 _WANT_EN = (
     r"(?:wants?|wanted|wanting|wanna|wan|whant|wish|wished|ready|plan|planning|trying|tryna"
     r"|decided|deserve|deserved)"
 )
 
+# Leaving on a trip or moving house is not a farewell: "i'll be gone by friday, vacation".
+_NOT_TRAVEL = (
+    r"(?![^.!?\n]*(?:vacation|vacances|trip|voyage|holiday|conge|move|moving|demenag\w*|pars en"
+    r"|leaving for|flight|vol pour|road ?trip|chalet|camping|cruise|croisiere))"
+)
+# "je vais", "jvais", "j'vais", "jvai", "m'as" (joual): the future of intent.
+_VAIS_FR = r"(?:je vais|je vas|j' ?vais|jvais|jvai|j'vai|jvas|m'as|chu pour|je m'en vais)"
+
 CRISIS_DIRECT: tuple[str, ...] = (
     # French: wanting to die, to disappear, to end it
     rf"{_WANT_FR} (?:juste |tellement |vraiment |seulement |simplement |bien )?"
     r"(?:mour+i(?:re?)?(?! de (?:rire|faim|chaud|honte|impatience))"
     r"|crever(?! de (?:faim|chaud|rire))"
-    r"|disparaitre(?! de)|en finir|(?:ne )?(?:plus|pu|pus) (?:vivre|exister|etre la)"
+    r"|disparaitre(?! de)|en finir|(?:ne )?(?:plus|pu|pus) (?:vivre|exister|etre la|etre ici)"
     r"|ne plus me reveiller)",
     r"en finir(?! avec (?!(?:la vie|ma vie|tout|moi|ca|cette vie|mes jours)(?!\w)))",
     r"fin a (?:mes jours|ma vie)",
@@ -347,10 +355,188 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:pills|meds|medication|tablets)",
     r"(?:overdose|od) on purpose",
     r"(?:jump|jumping) (?:off|from|in front of) (?:a|the|this|that) (?:bridge|roof|building"
-    r"|cliff|train|car|truck)",
+    r"|cliff|train|car|truck|bus|subway|metro)",
     r"(?:thinking|thought|think|talking|talked|talks|talk) (?:about|of) (?:killing|ending it"
     r"|ending things|hurting|not being here|dying|suicide)",
     r"kms|unaliv\w*|sewer ?slide\w*",
+    # 0.3.0: texting contractions ("jvais", "chu pu capable", "jme tue"), plans and means,
+    # farewells and indirect ideation ("I won't be around much longer").
+    rf"{_VAIS_FR} (?:me |m' ?)(?:tuer|tue|pendre|suicider|foutre en l'air|jeter (?:en bas|du"
+    r"|sous|d'un|par)|noyer|tirer une balle)(?! a (?:l'ouvrage|la tache|travailler|la job))"
+    rf"|{_VAIS_FR} (?:en finir|y mettre fin|mettre fin a (?:mes jours|ma vie|tout))(?! avec (?!"
+    r"(?:la vie|ma vie|tout|moi)(?!\w)))",
+    rf"{_VAIS_FR} (?:pas|plus|pu) (?:passer|survivre a|tenir) (?:la nuit|la soiree|jusqu'a"
+    r" demain)",
+    r"(?:je me|jme|j'me|je m'|jm') ?(?:tue|pends|suicide)(?= ?(?:$|[.,!?;\n]|ce soir|cette nuit"
+    r"|demain|aujourd'hui|bientot|jte|je te|pour de vrai|pour vrai))",
+    r"(?:veux|jveux|veut|voudrais|aimerais) (?:juste )?(?:etre|etre deja) (?:mort|morte|six pieds"
+    r" sous terre)",
+    rf"{_WANT_FR} (?:juste )?(?:partir|m'en aller|disparaitre) (?:pour vrai|pour de vrai"
+    r"|d'ici pour de bon)",
+    rf"{_WANT_FR} que (?:tout|ca|ma vie|la vie|la douleur) (?:s'arrete|finisse|se termine|arrete)"
+    r",? pour (?:toujours|de bon)",
+    r"(?:ca )?(?:sert|servirait) (?:plus |pu |pus )?a rien de (?:vivre|continuer|rester en vie)"
+    r"|fini la vie|vivre (?:ne )?sert a rien",
+    r"(?:aurez|auras|aura|auront|aurais) (?:plus|pu|pus) (?:a|besoin de) me (?:supporter|endurer"
+    r"|gerer|voir|sauver)",
+    r"(?:je |j' ?)?(?:serai|serais|s'rai|srai) (?:plus|pu|pus) (?:la|ici|en vie)(?! pour (?:le|la"
+    r"|les|vous aider|t'aider)| a partir| jusqu| des | du \d| entre| la semaine| lundi| mardi"
+    r"| mercredi| jeudi| vendredi| samedi| dimanche)" + _NOT_TRAVEL,
+    r"(?:j'en|jen|j'en) (?:aurai|aurais|aura) (?:plus|pu|pus) besoin",
+    r"(?:donne|donner|donnee?|donnes) (?:toutes |tous )?mes (?:affaires|choses|trucs|bijoux"
+    r"|objets)(?! (?:a (?:la|une|un|l')|au|aux) (?:friperie|charite|organisme|refuge|comptoir"
+    r"|bibliotheque|encan))",
+    r"personne (?:ne )?(?:va|vas|peut|pourra|pourrait) me (?:retenir|arreter|sauver|en empecher)",
+    r"(?:je vous|je te|jvous|j'vous|jte) dis adieu|dire adieu a (?:tous|tout le monde|vous"
+    r"|la vie)|(?:au revoir|adieu) pour (?:toujours|de bon)",
+    r"(?:ma|c'est ma|c'est la) derniere (?:nuit|soiree|journee)(?= ?(?:$|[.,!?;\n]|je suis|sur"
+    r" terre|en vie|a vivre|ici bas))",
+    r"(?:suis|chu|chui|jsuis|je suis) (?:sur|en haut d[eu]|au bord d[eu]) (?:le |la |un |une"
+    r" |l')?(?:toit|pont|balcon|falaise|vide|quai|ravin)",
+    r"(?:corde|noeud coulant) (?:est |sont )?(?:prete?|attachee?|installee?|accrochee?)"
+    r"|noeud coulant",
+    r"(?:me suis|m'suis|jme suis|je me suis|me chu) (?:re)?coupee?s?(?= ?(?:$|[.,!?;\n]|encore"
+    r"|expres|ce soir|cette nuit|pour|a nouveau|de nouveau))",
+    r"(?:me suis|m'suis|jme suis|je me suis|me chu|je me|jme) brulee?s? (?:[^\W_]+ ){0,3}?"
+    r"(?:expres|encore|volontairement|a la cigarette|avec (?:une|des|ma) (?:cigarette|briquet"
+    r"|lighter))",
+    r"(?:pris|avale|avaler|gobe) (?:genre |environ |a peu pres |plus de )?[1-9]\d+ (?:cachets"
+    r"|pilules|comprimes|medicaments|medocs|somniferes|tylenol|advil|ativan)",
+    r"(?:prevois de|planifie de|compte|pense a|songe a|ai envie de) (?:faire|prendre) une"
+    r" (?:overdose|surdose)",
+    r"(?:won't|wont|will not|not gonna|not going to|ain't gonna) (?:be )?(?:here|around|alive)"
+    r" (?:much |for much |very much |a lot |for )?(?:longer|anymore|tomorrow|next week|by)",
+    r"(?:won't|wont|will not|not gonna) have to (?:deal with|put up with|worry about|see|hear"
+    r" from) me (?:for )?(?:much longer|anymore|soon|after)",
+    r"(?:don't|dont|do not) think i(?:'ll| will|ll) (?:still )?be (?:here|around|alive)"
+    r" (?:next|tomorrow|by|much)",
+    r"i(?:'ll| will|ll) be gone (?:by (?:morning|tomorrow|tonight|the morning|sunrise)|before"
+    r" (?:morning|sunrise|tomorrow|you wake up)|soon|tomorrow|tonight)" + _NOT_TRAVEL,
+    r"(?:not|never) (?:gonna|going to) make it (?:thru|through|past) (?:the night|tonight"
+    r"|this night)",
+    r"(?:won't|wont|will not|not gonna) (?:need|be needing) (?:them|it|these|those|my \w+)"
+    r" (?:anymore|where i'm going|much longer)|(?:won't|wont) need (?:them|it|these|those)"
+    r"(?= ?(?:$|[.,!?;\n]))",
+    r"(?:giving|gave|give|given) (?:away )?(?:all )?my (?:stuff|things|belongings|possessions)"
+    r"(?! (?:away )?to (?:charity|the shelter|goodwill|a shelter))" + _NOT_TRAVEL,
+    r"(?:saying|say|said) (?:my )?goodbyes? to (?:all of )?(?:you|y'all|everyone|everybody)"
+    r"(?! (?:at|from|before|in) )",
+    r"no (?:point|reason) (?:in )?(?:living|going on|being alive|staying alive|waking up)",
+    r"(?:better off|happier|fine) (?:if|when) i'?m (?:gone|dead|not here)",
+    r"(?:tonight(?:'s| is)|today(?:'s| is)|this is) (?:the|my) last (?:night|day)(?= ?(?:$"
+    r"|[.,!?;\n]"
+    r"|i'm ready|im ready|alive|on earth))|my last (?:night|day) (?:alive|on earth)",
+    # 0.3.0, second dev batch: plans, means, self-harm by other means, farewells.
+    r"(?:(?:putting|put|getting|get) my affairs in order|(?:regle|regler|mets"
+    r"|mettre) (?:en ordre )?"
+    r"mes affaires (?:en ordre|pour que))" + _NOT_TRAVEL,
+    r"(?:(?:jme|je me|me|m') ?(?:gratt|frapp|mord|griff)\w* (?:\S+ ){0,5}?|(?:scratch|hit|punch"
+    r"|bang|pinch|bit|bite)\w* (?:my ?self |me |my (?:arms?|legs?|skin|wrists?|thighs?) |my head"
+    r" against )(?:\S+ ){0,4}?)(?:until"
+    r"|till|til|jusqu'au|jusqu'a) (?:it |they |i |ca |je |j' ?)?(?:bleed\w*|bled|bruise\w*|sang"
+    r"|saigne\w*)",
+    r"(?:telling|tell|tells|told) me to (?:end it|kill myself|die|hurt myself|jump)|me (?:disent"
+    r"|dit|disait) de (?:me tuer|mourir|en finir|sauter|me faire mal)",
+    r"c'est (?:la fin|fini) pour moi(?= ?(?:$|[.,!?;\n]))|ce soir c'est la fin",
+    r"(?:sleep|dormir|m'endormir|endormir) (?:and|et|pis|puis) (?:not|never|pas|plus|pu|jamais)"
+    r" (?:come back|wake up|me reveiller|revenir|reveiller)",
+    r"(?:sorry|desolee?|pardon(?:nez-moi)?) (?:for|pour) (?:everything|tout)(?=.*(?:goodbye|bye"
+    r"|adieu|love you|vous aime|je t'aime|take care|prenez soin))",
+    r"(?:has|have|he's|she's|keeps?|been|kept) (?:been )?(?:talking|talks|talk) about (?:death"
+    r"|dying|wanting to die)",
+    r"want out of (?:this life|life|everything|this world)|i (?:just )?want out(?= ?(?:$"
+    r"|[.,!?;\n]))"
+    r"|sortir de (?:cette|la|ma) vie",
+    r"combien de temps (?:je vais|jvais|j'vais|je peux|jpeux|j'peux) (?:encore )?tenir"
+    r"|how (?:much )?longer i can keep (?:pretending|this up|faking)",
+    r"(?:drank|drunk|bu|boire|bois) (?:[^\W_]+ ){0,5}?(?:and|et|pis|puis|\+) (?:took|pris|taken"
+    r"|swallowed|avale) (?:[^\W_]+ ){0,3}?(?:pills|meds|somniferes|pilules|cachets|medicaments"
+    r"|medocs|sleeping pills)",
+    r"(?:somniferes|pilules|cachets|medocs|medicaments|pills|meds),? (?:toute la boite|toute la"
+    r" bouteille|the whole (?:bottle|box))",
+    r"(?:drive|crash|drove|steer|swerve|driving|crashing)\w* (?:my car |the car |it )?(?:into|in)"
+    r" (?:a|the) (?:wall|tree|pole|truck|river|lake)(?! (?:yesterday|last|by accident))"
+    r"|foncer (?:dans un (?:mur|arbre|poteau) )?avec (?:mon|ma) (?:char|auto|voiture|truck)",
+    r"(?:doesn't|doesnt|does not|don't|dont) need me (?:anymore|around|here)|(?:le monde|personne)"
+    r" (?:n')?a (?:pas|pu|plus) besoin de moi",
+    r"(?:gun|fusil|arme|knife|couteau|blade|lame|rope|corde|pills|pilules)\b.{0,60}(?:use|using"
+    r"|utiliser|l'utiliser) (?:it |la |le )?(?:on|sur|contre) (?:myself|moi)",
+    rf"{_WANT_EN} (?:to )?stop (?:existing|living|being alive|breathing)|{_WANT_FR} (?:arreter"
+    r"|cesser) (?:d'exister|de vivre|de respirer)",
+    r"(?:i have|i've got|i got|j'ai|jai) (?:a |un )(?:plan|date) (?:and|et|pis|puis) (?:a |une )"
+    r"(?:date|plan|time|heure)(?! (?:for|pour))",
+    r"(?:me |se )?(?:lancer|jeter|garrocher|pitcher) (?:devant|sous) (?:un|le|une|la) (?:autobus"
+    r"|bus|train|metro|char|camion|auto|voiture)",
+    r"only (?:way out|solution|option) is (?:death|to die|dying|suicide|ending it)|seule (?:sortie"
+    r"|issue|solution) (?:c'est|est) (?:la mort|de mourir|de partir|d'en finir)",
+    r"pas que (?:je vais|jvais|j'vais|je serai) (?:etre )?encore (?:la|en vie|vivante?)",
+    # 0.3.0, fourth dev batch
+    r"(?:can't|cant|cannot|don't|dont) see myself (?:living|alive|being alive|being here|making it)"
+    r" (?:past|beyond|until|much|to|through)|(?:me vois|m'vois|jme vois) (?:pas|plus|pu) (?:vivre"
+    r"|en vie|etre en vie)",
+    r"(?:demain|ce soir|cette nuit|bientot|c'est decide),? (?:je |j' ?)?(?:passe|vais passer"
+    r"|passerai) a l'acte|(?:i'?ve|i have) decided\b.{0,40}(?:going to|gonna) do it"
+    r"|(?:tonight|tomorrow),? (?:i'?m|im) (?:going to|gonna) do it(?= ?(?:$|[.!]))",
+    r"(?:pills|meds|tablets|pilules|cachets|medocs"
+    r"|medicaments) (?:[^\W_]+ ){0,2}?(?![^.!?\n]*(?:organi[sz]er|pilulier|week"
+    r"|semaine|dosette|pill ?box))(?:lined up"
+    r"|counted out|alignee?s|comptee?s)",
+    r"(?:wrists?|poignets|veines) (?:qui )?(?:bleeding|bleed|saignent|saigne|en sang|covered in"
+    r" blood)",
+    r"(?:least painful|painless|easiest|quickest|fastest) way to (?:go|die|end it|kill myself"
+    r"|do it)|(?:facon|maniere|moyen) (?:la |le )?(?:moins douloureuse?|plus rapide|plus facile"
+    r"|sans douleur) (?:de |d')(?:partir|mourir|en finir|me tuer|le faire)",
+    r"how many (?:pills|tylenol|advil|tablets|meds|sleeping pills)\b.{0,30}(?:to die|to not wake"
+    r" up|to never wake up|lethal|to overdose|to od|to kill)|combien de (?:pilules|cachets"
+    r"|comprimes|medocs|tylenol|somniferes)\b.{0,30}(?:mourir|pour (?:ne )?(?:pas|plus|pu) (?:me "
+    r"|se )?reveiller|mortel|overdose|surdose)|lethal dose|dose (?:mortelle|letale)",
+    r"(?:arreter|lacher|finir) tout pour de bon|tout (?:arreter|lacher|quitter) pour de bon"
+    r"|(?:i'm|im|i am) out,?\.? for good(?= ?(?:$|[.!]))|j?'?decroche (?:pour de bon"
+    r"|pour toujours)",
+    r"(?:bonne nuit|good ?night) (?:pour toujours|forever|for good|for the last time|pour la"
+    r" derniere fois)(?![^.!?\n]*(?:repose en paix|rest in peace|rip(?!\w)))",
+    r"(?:fall|falling) asleep forever|(?:m'endormir|dormir) pour toujours",
+    r"pretend\w* (?:that )?i (?:want|wanna) (?:to )?live|faire semblant (?:que )?(?:je veux"
+    r"|de vouloir|jveux) vivre",
+    # 0.3.0, third dev batch
+    r"hope i (?:don't|dont|never|do not|won't|wont) wake up|(?:j'espere"
+    r"|jespere) (?:juste )?(?:ne )?"
+    r"(?:pu|plus|pas|jamais) me reveiller",
+    r"garage (?:[^\W_]+ ){0,6}?(?:engine|motor|car) (?:still )?running"
+    r"|garage (?:\S+ ){0,6}?(?:l'|le |la )?"
+    r"(?:moteur|auto|char|voiture) (?:qui )?(?:tourne|roule|en marche)",
+    r"(?:relapsed|relapse|relapsing|did|doing|urges? to) sh(?!\w)|(?<!\w)sh (?:again|tonight|rn"
+    r"|urges?|encore)",
+    r"(?:me suis|jme suis|je me suis|m'suis) (?:encore |re)?(?:fait|faite) (?:du )?mal(?= ?(?:$"
+    r"|[.,!?;\n]|aux? (?:bras|poignets|cuisses|jambes)|expres|volontairement))",
+    r"(?:i'?m|im|i am|gonna|going to) (?:making|make) (?:it|everything|the pain) (?:all )?stop"
+    r"(?= ?(?:$|[.,!?;\n]|tonight|for good|forever|today|now))",
+    r"(?:i'?m|im|i am) (?:just )?(?:a |such a )?waste of (?:space|air|oxygen|life)|(?:chu|je suis"
+    r"|jsuis|chui) (?:juste )?un (?:poids|fardeau|dechet)(?= ?(?:$|[.,!?;\n]|pour))",
+    r"(?:ce soir|cette nuit),? (?:j'arrete|jarrete|j'lache|je lache) tout|(?:j'arrete|jarrete)"
+    r" tout (?:ce soir|cette nuit|pour de bon)",
+    r"(?:goodbye|farewell|au revoir|adieu)\b.{0,60}(?:not answering|isn't answering|isnt answering"
+    r"|won't answer|wont answer|not picking up|repond (?:pas|plus|pu)|decroche pas)",
+    r"(?:want to|wanna|gonna|going to) jump (?:so bad|right now|rn|tonight)",
+    r"(?:pense|songe|veux|jveux|envie de|jpense|decide de|decidee? a) (?:juste |serieusement )?"
+    r"(?:a )?mettre fin a (?:tout|mes jours|ma vie)|mettre fin a tout (?:ca )?pour de bon",
+    r"(?:wrote|written|writing|made|did|finished) my will(?=[^.!?\n]*?(?:i'?m ready|im ready"
+    r"|goodbye|tonight)"
+    r"|[^.!?\n]*?(?:last night|yesterday|today),? i'?m (?:ready|done))"
+    r"|(?:fait|ecrit|redige) mon testament(?=.*(?:prete?|fini|ce soir|adieu))",
+    r"(?:m'|m' |me )enlever la vie|(?:veut|va|parle de|pense a|menace de|voulait) s' ?enlever"
+    r" la vie",
+    r"vou acabar com (?:tudo|a minha vida)|acabar com a (?:minha )?vida|voy a acabar con todo"
+    r"|quitarme la vida|tirar (?:a )?minha (?:propria )?vida",
+    r"(?:took|swallowed|taken|popped|take) (?:like |about |around |over |maybe )?[1-9]\d+"
+    r" (?:pills|tylenol|advil|tablets|meds|sleeping pills|painkillers|ibuprofen|xanax)",
+    r"(?:slit|slitting|slice|slicing) (?:my |her |his )?(?:wrists?|throat)",
+    r"(?:tied|tying|tie) (?:the|a) (?:rope|noose)|(?:rope|noose) (?:is )?(?:tied|ready|up)"
+    r"|(?:the|a|my) noose",
+    r"(?:on|at the edge of) (?:the|a|top of the) (?:bridge|roof|ledge|overpass) (?:right now"
+    r"|rn|now)",
+    r"(?:burn|burned|burnt|burning) (?:my ?self|her ?self|him ?self)(?! (?:on|cooking|while"
+    r"|with the (?:iron|oven|pan|stove|kettle)|making|baking))",
     # A few words in the languages the project's audience also writes in.
     r"(?:me )?quiero (?:morir(?:me)?|matarme|suicidarme)|(?:ya )?no quiero (?:seguir )?vivir"
     r"|me voy a matar|quero (?:morrer|me matar)|vou me matar|nao quero (?:mais )?viver"
@@ -367,7 +553,7 @@ CRISIS_INFORMATIONAL: tuple[str, ...] = (
     rf"(?:prevention|prevenir|sensibilisation|sensibiliser|awareness|lutte contre|taux"
     rf"|statistiques?|statistics|recherche sur|research on) {_GAP}{_CRISIS_TOPIC_WORD}",
     rf"{_CRISIS_TOPIC_WORD} (?:prevention|awareness|squad|bomb\w*|rates?|statistics"
-    r"|mission|doors?|research)",
+    r"|mission|doors?|research|scenes?|storyline|plot|themes?|trigger warning|content warning)",
     # talking about it: "merci de parler de santé mentale et de suicide sans tabou"
     rf"(?:merci|thanks?|thank you|bravo|important|so needed) (?:de |d'|pour |for )?(?:parler"
     rf"|aborder|talking|discussing|addressing|raising|covering|sharing|speaking) "
@@ -399,17 +585,20 @@ CRISIS_DEATH: tuple[str, ...] = (
 # Places and means: only with a strong word ("les pilules sont là, je suis prête").
 CRISIS_MEANS: tuple[str, ...] = (
     r"disparaitre|exister|en vie|saigne\w*|pilules|medicaments|medocs|cachets|somniferes|pont"
-    r"|balcon|toit",
+    r"|balcon|toit|corde|lame|rasoir|fusil|couteau",
     r"disappear|exist|alive|bleed\w*|blood|pills|meds|tablets|bridge|roof|ledge|into a wall"
-    r"|into a tree|scratching",
+    r"|antidepress\w*"
+    r"|into a tree|scratching|rope|blade|razor|gun|knife",
 )
 CRISIS_DESPAIR_STRONG: tuple[str, ...] = (
     r"(?:plus|pu|pus|pas) (?:envie|capable|la force|le gout)|seule?|deteste|a bout|prete?"
     r"|decide\w*|sauter|cache\w*|personne|vide|fardeau|desespoir|desespere\w*|j'en peux plus"
-    r"|jpp|tanne\w* de|marre de|sert a rien|a quoi bon|souffr\w*",
+    r"|jpp|tanne\w* de|marre de|sert a rien|a quoi bon|souffr\w*|(?:toutes|tous) les prendre"
+    r"|besoin d'avoir mal|adieu|accumul\w*|pour que ca marche",
     r"alone|hate myself|ready|decided|jump\w*|hoard\w*|stash\w*|saving up|nobody|no one"
     r"|no point|hopeless|worthless|empty|burden|can't take|cant take|tired of|until they"
-    r"|every night|anymore",
+    r"|every night|anymore|(?:taking|take|swallow|swallowing) (?:them|it) all|need the pain"
+    r"|goodbye|have enough now|enough to do it",
 )
 CRISIS_DESPAIR: tuple[str, ...] = (
     r"envie|veux|voudrais|vais|pense|penser|songe|rendu|laisser|laisse|ce soir|cette nuit"
@@ -420,7 +609,10 @@ CRISIS_DESPAIR: tuple[str, ...] = (
 )
 CRISIS_FIGURATIVE: tuple[str, ...] = (
     r"de rire|de honte|de faim|de soif|de chaleur|de fatigue|de froid|de peur|d'ennui"
-    r"|d'impatience|laughing|laughter|embarrass\w*|lol\w*|lmao\w*|mdr|ptdr|haha\w*|to die for"
+    r"|d'impatience|a la tache|a l'ouvrage|a la job|cutting (?:back|down|out|sugar|carbs|gluten"
+    r"|dairy|alcohol|coffee|caffeine"
+    r"|meat|onions|hair|my hair|class|costs|ties)|laughing|laughter|embarrass\w*|lol\w*|lmao\w*"
+    r"|mdr|ptdr|haha\w*|to die for"
     r"|dying to|dead tired|batterie|battery|phone|cell\w*|plante|plant|killing it|killed it"
     r"|song|chanson|film|movie|series?|show|jeu|game|personnage|character|examen|exam|prof"
     r"|teacher|boss|patron|workout|gym|entrainement|traffic|trafic|chaleur|heat|bouchee|bite"
@@ -436,11 +628,14 @@ CRISIS_FIGURATIVE_EMOJI = frozenset("😂🤣😆😹😜😝😛")
 _CRISIS_PAST_RE = re.compile(
     r"(?<!\w)(?:il y a \w+ (?:ans|annees|mois)|(?:\w+ )?years? ago|(?:in|en) (?:19|20)\d\d"
     r"|quand j'etais (?:jeune|ado|adolescente?|petite?)|when i was (?:younger|a teen\w*|a kid"
-    r"|\d+))(?!\w)"
+    r"|\d+)|ca fait \w+ (?:ans|annees|mois) que)(?!\w)"
 )
 _CRISIS_RECOVERED_RE = re.compile(
     r"(?<!\w)(?:aujourd'hui|today|maintenant|now|je vais (?:bien|mieux)|i'm (?:doing )?(?:well"
-    r"|better|fine|okay|ok)|sober|clean)(?!\w)"
+    r"|better|fine|okay|ok)|(?:il|elle|on|je) va (?:beaucoup |bien |tellement )?(?:bien|mieux)"
+    r"|(?:she's|he's|they're|she is|he is) (?:doing )?(?:well|better|fine|great|okay)|thriving"
+    r"|sober|clean|fiere? de moi|proud of (?:me|myself)|(?:me )?(?:scarifie"
+    r"|coupe|fais du mal) (?:plus|pu|pus))(?!\w)"
 )
 _CRISIS_AGAIN_RE = re.compile(
     r"(?<!\w)(?:encore|again|still|toujours|de nouveau|a nouveau|revenu\w*|back|ce soir"
@@ -638,6 +833,54 @@ SPAM_STRONG: tuple[str, ...] = (
     r"|signals?|expert|account manager)",
     r"(?:you(?:'ve| have)? won|vous avez gagne|tu as gagne|t'as gagne)",
     r"(?:claim|reclame[rz]?) (?:your|votre|ton) (?:prize|prix|reward|gift|cadeau)",
+    # 0.3.0
+    r"(?:receive|get|recevez|recevoir|recois|obtenez) (?:back )?(?:\$|€)? ?\d[\d,.]*k? ?(?:\$|€"
+    r"|usdt?|btc|eth|euros?|dollars?)? (?:in|en|within|dans|after) \d+ ?(?:h|hrs?|hours?|heures?"
+    r"|days?"
+    r"|jours?)",
+    r"doubl\w* (?:my|your|mon|votre|ton|his|her|their) (?:money|investment|investissement|argent"
+    r"|btc|bitcoin|crypto|capital|mise)",
+    r"(?:bitcoin|crypto|forex|btc|binary) (?:trader|broker|courtier)",
+    r"(?:recommend|recommande) (?:mr|mrs|mme|m|madame|monsieur)\.? [a-z]+"
+    r"(?=,? (?:\w+ )?(?:best|the best|le meilleur|la meilleure|an expert|une experte?|un expert"
+    r"|trader|hacker|broker|he|she|il|elle))",
+    r"inbox (?:me|moi)|(?:viens|venez|come) (?:en |in |to )?(?:inbox|dm|pv|prive|my dms?)",
+    r"\d{1,2} ?% (?:off|de rabais|de reduction)|a -\d{1,2} ?%",
+    r"(?:boost|boostez|booste|grow) (?:your|ton|votre|vos|tes) (?:followers|abonnes|likes|vues"
+    r"|views|page|compte|account)",
+    r"(?:like|share|tag|follow|aimez|partagez|identifiez|taguez|suivez)\w* (?:[^\W_]+ ){0,4}?"
+    r"(?:to enter|to win|to participate|pour participer|pour gagner|pour courir la chance)",
+    r"free (?:ipads?|macbooks?|ps5|iphones?|airpods|gift ?cards?|samsung)",
+    r"sugar (?:daddy|daddies|mommy|bab\w*)",
+    r"(?:telegram|whatsapp|whats|snap|kik) (?:me|moi)|(?:chama|chame|escribeme|escreva) (?:no|por"
+    r"|pelo) (?:whats\w*|telegram|inbox|privado)",
+    r"(?:ganhe|ganha|gana|gane|ganar|ganhar) (?:dinheiro|dinero|plata|\$?\d+)",
+    r"(?:ai|ia) trading|trading (?:app|ai|ia|bot)|appli(?:cation)? de trading|devenez riche"
+    r"|get rich (?:quick|fast)",
+    r"check (?:my|your|ur) (?:dms?|inbox)|(?:regarde|check|checke|verifie)[rz]? (?:tes|vos|ta|ton)"
+    r" (?:messages? prives?|mp|dm|inbox|boite de reception)",
+    r"(?:have|got) (?:a|an) (?:proposal|offer|opportunity|business proposal) for (?:you|u)"
+    r"|(?:j'ai|jai) une (?:offre|proposition|opportunite) pour (?:toi|vous)",
+    r"buy (?:1|one) get (?:1|one)|bogo|achetez (?:1|un) (?:obtenez|recevez) (?:1|un)|1 achete,? 1"
+    r" (?:offert|gratuit)",
+    r"(?:recovery|ethical|legit) hackers?|hacker (?:who|that|qui|de confiance)",
+    r"dm me your (?:address|number|email|details|info|adresse)",
+    r"(?:crypto|trading|forex|bitcoin) (?:masterclass|course|class|academy|mentorship)|(?:formation"
+    r"|cours|masterclass) (?:en |de )?(?:crypto|trading|forex|bitcoin)|\d+x (?:your|ton|votre)"
+    r" (?:portfolio|money|investment)|multipli\w* (?:votre|ton|vos|tes) (?:portefeuille|argent"
+    r"|investissement|capital)",
+    r"(?:get|grow|take|bring) (?:your|ur) (?:page|account|profile|business) to \d+k?|(?:amene"
+    r"|amener|monte|monter) (?:ta|votre|ton) (?:page|compte|profil) a \d+k?",
+    r"lucky winner|heureux gagnant|heureuse gagnante",
+    r"send (?:us )?your (?:bank )?details to claim|envoye[zr] (?:nous )?(?:vos|tes) coordonnees"
+    r" (?:pour|afin de) (?:reclamer|recevoir)",
+    r"(?:giving away|je fais gagner|fais gagner|on fait gagner|offre) \d+ (?:iphones?|ipads?|ps5s?"
+    r"|macbooks?|cartes?[- ]cadeaux?|gift ?cards?)",
+    r"(?:earn|make|gagne\w*) \$?\d[\d,.]*k? ?(?:\$|€|usdt|usd|btc|euros?|dollars?)? (?:daily"
+    r"|weekly|a day|per day|par jour|par semaine)|(?:trading|crypto) bot|(?:robot|bot) de trading",
+    r"(?:widow|veuve|widower)\w* (?:[^\W_]+ ){0,4}?(?:trustworthy|trusted|honest|de confiance"
+    r"|honnete)|looking for a (?:trustworthy|serious|honest) (?:friend|partner|person)|cherch\w*"
+    r" (?:une|un) (?:personne|ami\w*|partenaire) (?:de confiance|serieuse?|honnete)",
 )
 SPAM_WEAK: tuple[str, ...] = (
     r"crypto\w*|bitcoin\w*|btc|nft\w*|forex|trading|gagnez|giveaway|promos?|discounts?"

@@ -204,9 +204,11 @@ def _normalised(text: str) -> str:
 def test_data_files() -> None:
     dev = load_dataset(DATA / "classify_dev.jsonl")  # the loader validates every label
     heldout = load_dataset(DATA / "classify_heldout.jsonl")
+    heldout2 = load_dataset(DATA / "classify_heldout2.jsonl")
     assert len(dev) >= 450
     assert len(heldout) >= 200
-    for items in (dev, heldout):
+    assert len(heldout2) >= 250
+    for items in (dev, heldout, heldout2):
         texts = [_normalised(i.text) for i in items]
         assert len(set(texts)) == len(texts), "duplicate text inside a file"
         counts = Counter(c for i in items for c in i.label_set)
@@ -215,5 +217,9 @@ def test_data_files() -> None:
         languages = Counter(i.language for i in items)
         assert min(languages["fr"], languages["en"]) >= len(items) // 3
         assert languages["other"] >= len(items) // 20
-    leaked = {_normalised(i.text) for i in heldout} & {_normalised(i.text) for i in dev}
-    assert not leaked, f"held-out texts found in dev: {sorted(leaked)[:5]}"
+    dev_texts = {_normalised(i.text) for i in dev}
+    for held in (heldout, heldout2):
+        leaked = {_normalised(i.text) for i in held} & dev_texts
+        assert not leaked, f"held-out texts found in dev: {sorted(leaked)[:5]}"
+    leaked = {_normalised(i.text) for i in heldout} & {_normalised(i.text) for i in heldout2}
+    assert not leaked, f"texts in both held-out files: {sorted(leaked)[:5]}"

@@ -105,6 +105,23 @@ TABLE: list[tuple[str, str, set[Category], set[Category]]] = [
     ("Merci pour cette belle campagne de prévention du suicide 🙏", "fr", {C.PRAISE}, {C.CRISIS}),
     ("Suicide Squad was a terrible movie", "en", set(), {C.CRISIS}),
     ("Je vais mourir de rire 😂", "fr", set(), {C.CRISIS}),
+    ("cutting carbs this month, wish me luck", "en", set(), {C.CRISIS}),
+    ("i'll be gone by tomorrow, road trip to the coast!", "en", set(), {C.CRISIS}),
+    ("Je serai plus là à partir de jeudi, écrivez à Marie", "fr", set(), {C.CRISIS}),
+    ("il y a 3 ans elle a fait une tentative, elle va bien maintenant", "fr", set(), {C.CRISIS}),
+    ("ça fait 2 ans que je me scarifie plus, fière de moi", "fr", set(), {C.CRISIS}),
+    ("giving away my stuff before moving, who wants a lamp", "en", set(), {C.CRISIS}),
+    ("tonight's my last night in Montréal, so sad", "en", set(), {C.CRISIS}),
+    ("pills lined up for the week in my organizer", "en", set(), {C.CRISIS}),
+    ("my kid scratched her bites until they bled", "en", set(), {C.CRISIS}),
+    ("je vais me tuer à la tâche cette semaine", "fr", set(), {C.CRISIS}),
+    # spam, 0.3.0
+    ("inbox me sweetie 😘", "en", {C.SPAM}, {C.PRAISE}),
+    ("viens inbox mon beau", "fr", {C.SPAM}, set()),
+    ("send 100 usdt and receive 1000 usdt in 24 hours", "en", {C.SPAM}, set()),
+    ("30% de rabais sur nos tisanes minceur cette semaine", "fr", {C.SPAM}, set()),
+    ("tag 2 friends to enter our giveaway", "en", {C.SPAM}, set()),
+    ("I recommend Mrs. Helen, the best forex trader I know", "en", {C.SPAM}, set()),
     ("Ça me tue cette pub", "fr", set(), {C.CRISIS}),
     # other languages and nothing at all
     ("Hola, muchas gracias por todo", "und", set(), {C.CRISIS}),
@@ -149,6 +166,32 @@ CRISIS = [
     "i want to die lol",
     "i want to unalive myself",
     "Merci pour la campagne de prévention, moi je pense au suicide",
+    # 0.3.0: texting contractions, plans and means, farewells, self-harm, third parties
+    "jvais me pendre ce soir",
+    "j'vais y mettre fin, c'est décidé",
+    "jme tue demain",
+    "j'aimerais juste être morte",
+    "vous aurez pu à me gérer bientôt",
+    "j'ai donné mes bijoux à ma cousine, j'en aurai plus besoin",
+    "je me suis recoupée encore",
+    "la corde est attachée",
+    "j'ai pris 40 cachets",
+    "mon oncle veut s'enlever la vie",
+    "ils disent que je suis un fardeau, ce soir j'arrête tout",
+    "you won't have to put up with me much longer",
+    "i'll be gone before sunrise",
+    "gave my things to my brother, won't need them",
+    "popped 25 advil an hour ago",
+    "the noose is ready",
+    "i keep hitting myself until it bruises",
+    "my roommate posted goodbye and now she's not picking up",
+    "my cousin has been talking about dying and took his dad's gun",
+    "gonna drive my car into a tree",
+    "been hoarding pills, saving up till i have enough to do it",
+    "relapsed sh last night",
+    "how many sleeping pills would it take to never wake up",
+    "combien de somnifères pour plus me réveiller",
+    "c'est décidé, ce soir je passe à l'acte",
 ]
 
 
@@ -245,7 +288,7 @@ def test_result_shape() -> None:
     result = classify("Je veux mourir")
     assert isinstance(result, Classification)
     assert isinstance(result.categories, frozenset)
-    assert result.classifier == "mots-cles@0.2.0"
+    assert result.classifier == "mots-cles@0.3.0"
     assert "crisis: matched 'veux mourir'" in result.reasons
     assert result.reasons[-1] == "risk: critical"
     assert 0.0 <= result.confidence <= 1.0
@@ -260,7 +303,7 @@ def test_other_when_nothing_matches() -> None:
 
 def test_is_a_classifier() -> None:
     assert isinstance(CLASSIFIER, Classifier)
-    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.2.0")
+    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.3.0")
 
 
 def test_deterministic() -> None:
@@ -282,7 +325,7 @@ _PIECES = st.sampled_from(
 def test_classify_never_raises(text: str) -> None:
     result = classify(text)
     assert result.categories
-    assert result.classifier == "mots-cles@0.2.0"
+    assert result.classifier == "mots-cles@0.3.0"
     assert -1.0 <= result.sentiment.score <= 1.0
     assert 0.0 <= result.confidence <= 1.0
     assert result.reasons
