@@ -251,9 +251,10 @@ class InteractionWorkflow:
             if not is_root:
                 # A spam reply that could not be hidden is looked at, but it neither
                 # reopens the thread nor becomes the message answers go to.
-                self._start_sla(decision)
-                if self._state is not State.CLOSED and self._state is not State.ESCALATED:
-                    self._set_state(State.AWAITING_RESPONSE)
+                if self._state is not State.CLOSED:
+                    self._start_sla(decision)
+                    if self._state is not State.ESCALATED:
+                        self._set_state(State.AWAITING_RESPONSE)
                 self._busy = False
                 self._changes += 1
                 return
