@@ -1,0 +1,253 @@
+"""Commands that run things: the demo, the local stack, a worker, ingestion."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from temporalio.client import Client
+
+from connecteurs.models import Platform
+from passerelle import operations
+from passerelle.audit import file_name as audit_file_name
+from passerelle.cli.app import (
+    JsonOption,
+    app,
+    err,
+    load_config,
+    out,
+    print_json,
+    run_async,
+)
+from passerelle.config import Config
+from passerelle.temporal import (
+    DEV_FILE,
+    STATE_DIR,
+    DevStack,
+    connect,
+    require_search_attributes,
+)
+from passerelle.views import print_show
+
+# --------------------------------------------------------------------------- running
+
+
+@app.command()
+def demo(
+    as_json: JsonOption = False,
+    stay: Annotated[
+        bool,
+        typer.Option(
+            "--stay",
+            help="Keep the demo's server and worker running afterwards, so that "
+            "`passerelle show ID` and `passerelle list` can explore it (Ctrl-C stops).",
+        ),
+    ] = False,
+) -> None:
+    """Run ~12 bundled FR/EN interactions end to end and show what happened to each.
+
+    Starts the embedded Temporal dev server (or uses TEMPORAL_ADDRESS), a worker and the
+    JSON Lines connector; a human answers one interaction, one breaches a short SLA, a crisis
+    message is escalated at once. Exits 1 if any interaction ends in an unexpected state.
+    """
+    from passerelle.demo.runner import run_demo
+
+    async def after(client: Client, server: str, result: dict[str, Any]) -> None:
+        if as_json:
+            print_json(result)
+        else:
+            _print_demo(result)
+            crisis = next(r["id"] for r in result["interactions"] if r["id"].endswith(":crisis"))
+            status = await operations.status(client, crisis)
+            timeline = await operations.timeline(client, crisis)
+            out.print()
+            print_show(out, status, timeline.entries, "America/Montreal")
+            crisis_file = Path(result["summary"]["histories"]) / audit_file_name(status.workflow_id)
+            out.print(
+                f"\nEvery history was exported to {result['summary']['histories']}/; its story "
+                f"needs no server: `passerelle audit timeline {crisis_file}`",
+                soft_wrap=True,
+            )
+        if stay:
+            await _serve_until_stopped(client, server)
+        elif not as_json:
+            out.print(
+                "\nExplore it yourself: `passerelle demo --stay`, then in another terminal "
+                "`passerelle list` and `passerelle show ID`."
+            )
+
+    result = run_async(run_demo(err, after=after))
+    if result["summary"]["as_expected"] != result["summary"]["interactions"]:
+        raise typer.Exit(1)
+
+
+def _print_demo(result: dict[str, Any]) -> None:
+    out.print(_demo_table(result["interactions"]))
+    summary = result["summary"]
+    out.print(
+        f"{summary['as_expected']}/{summary['interactions']} interactions as expected from "
+        f"{summary['deliveries']} deliveries; {summary['breached']} SLA breach; "
+        f"{summary['outbox_actions']} platform actions and {summary['notifications']} "
+        f"notifications in {summary['run_dir']}; {summary['seconds']} s."
+    )
+
+
+async def _serve_until_stopped(client: Client, server: str) -> None:
+    STATE_DIR.mkdir(exist_ok=True)
+    DEV_FILE.write_text(
+        DevStack(
+            temporal_address=server, namespace=client.namespace, pid=os.getpid()
+        ).model_dump_json(indent=2),
+        encoding="utf-8",
+    )
+    err.print(f"\nThe demo stack stays up at {server} (Ctrl-C to stop). Try `passerelle list`.")
+    try:
+        await _until_signal()
+    finally:
+        DEV_FILE.unlink(missing_ok=True)
+
+
+async def _until_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+
+
+def _demo_table(rows: list[dict[str, Any]]) -> Any:
+    from rich.table import Table
+
+    table = Table(title="Passerelle demo")
+    for column in ("id", "state", "categories", "route", "actions", "breached", "note"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        mark = "" if row["as_expected"] else f" [red](expected {row['expected_state']})[/red]"
+        table.add_row(
+            row["id"].rsplit(":", 1)[-1],
+            row["state"] + mark,
+            ", ".join(row["categories"]),
+            row["route"] or "",
+            ", ".join(row["actions"]),
+            "yes" if row["breached"] else "no",
+            row["note"],
+        )
+    return table
+
+
+@app.command()
+def dev(
+    temporal_port: Annotated[
+        int, typer.Option(help="Temporal's port; a free one if it is taken.")
+    ] = 7233,
+    ui: Annotated[
+        bool, typer.Option(help="Also serve Temporal's web UI (on a free port near 8233).")
+    ] = False,
+) -> None:
+    """Run the local stack: Temporal dev server (SQLite in .passerelle/), and a worker.
+
+    Writes .passerelle/dev.json so other commands in this directory find it. Ctrl-C stops
+    everything; open interactions survive a restart.
+    """
+    run_async(_dev(load_config(checked=True), temporal_port, ui))
+
+
+async def _dev(config: Config, port: int, ui: bool) -> None:
+    from passerelle import devserver
+    from passerelle.worker import build_runtime, create_worker
+
+    STATE_DIR.mkdir(exist_ok=True)
+    runtime = build_runtime(config)
+    err.print("Starting Temporal dev server…")
+    ui_port = devserver.free_port(8233) if ui else None
+    env = await devserver.start(
+        STATE_DIR / "temporal.db", port=port, ui_port=ui_port, log_file=STATE_DIR / "temporal.log"
+    )
+    address = env.client.service_client.config.target_host
+    stack = DevStack(
+        temporal_address=address,
+        namespace=env.client.namespace,
+        ui_url=f"http://127.0.0.1:{ui_port}" if ui_port else None,
+        pid=os.getpid(),
+    )
+    DEV_FILE.write_text(stack.model_dump_json(indent=2), encoding="utf-8")
+    try:
+        async with create_worker(env.client, config, runtime):
+            out.print(f"Temporal   {address} (namespace {stack.namespace})")
+            if stack.ui_url:
+                out.print(f"Web UI     {stack.ui_url}")
+            out.print(f"Task queue {config.task_queue}")
+            out.print(f"State      {DEV_FILE}  (Ctrl-C to stop)")
+            await _until_signal()
+            err.print("Stopping…")
+    finally:
+        DEV_FILE.unlink(missing_ok=True)
+        await env.shutdown()
+
+
+@app.command()
+def worker() -> None:
+    """Run one worker on the configured task queue (a cluster deployment's worker role)."""
+    run_async(_worker(load_config(checked=True)))
+
+
+async def _worker(config: Config) -> None:
+    from passerelle.worker import build_runtime, create_worker
+
+    runtime = build_runtime(config)
+    client = await connect()
+    await require_search_attributes(client)
+    worker = create_worker(client, config, runtime)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(worker.shutdown()))
+    err.print(
+        f"Worker on task queue {config.task_queue!r} at {client.service_client.config.target_host}"
+    )
+    await worker.run()
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="JSON Lines file, one event a line.", exists=True)],
+    account: Annotated[str, typer.Option(help="Account the events belong to.")] = "local",
+    as_json: JsonOption = False,
+) -> None:
+    """Start interactions from a JSON Lines file (the `jsonl` connector's event format)."""
+    config = load_config()
+    deliveries = run_async(_ingest(config, file, account))
+    # The server does not say whether USE_EXISTING found a run; within one file, the same
+    # run id twice is a redelivery that started nothing.
+    runs: dict[str, str | None] = {}
+    rows = []
+    for d in deliveries:
+        duplicate = d.run_id is not None and runs.get(d.workflow_id) == d.run_id
+        runs.setdefault(d.workflow_id, d.run_id)
+        rows.append((d, duplicate))
+    if as_json:
+        print_json([d.model_dump(mode="json") | {"duplicate": dup} for d, dup in rows])
+        return
+    for d, dup in rows:
+        label = "duplicate" if dup else d.outcome.value
+        out.print(f"{d.interaction_id:<40} {label:<13} {d.workflow_id}")
+    err.print(f"{len(rows)} event(s) delivered")
+
+
+async def _ingest(config: Config, file: Path, account: str) -> list[Any]:
+    from connecteurs.jsonl import parse_lines
+    from passerelle.deliver import deliver
+
+    interactions = parse_lines(await asyncio.to_thread(file.read_bytes), account)
+    configured = {(a.platform, a.account) for a in config.accounts}
+    if (Platform.JSONL, account) not in configured:
+        raise ValueError(f"account jsonl/{account} is not in the config's [[accounts]]")
+    client = await connect()
+    policy = config.policy()
+    deliveries = []
+    for interaction in interactions:
+        deliveries.append(await deliver(client, interaction, policy, config.task_queue))
+    return deliveries

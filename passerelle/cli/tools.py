@@ -1,0 +1,199 @@
+"""Offline tools: plugins, config check, classification and its benchmark."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from passerelle.cli.app import (
+    JsonOption,
+    app,
+    bench_app,
+    config_app,
+    err,
+    load_config,
+    out,
+    plugins_app,
+    print_json,
+)
+
+# --------------------------------------------------------------------------- plugins, config
+
+
+@plugins_app.command("list")
+def plugins_list(as_json: JsonOption = False) -> None:
+    """List installed plugins by entry-point group, and any that failed to load."""
+    from plugins.discovery import CLASSIFIERS, CONNECTORS, NOTIFIERS, discover
+
+    connectors = discover(CONNECTORS)
+    classifiers = discover(CLASSIFIERS)
+    notifiers = discover(NOTIFIERS)
+    document = {
+        "connectors": [
+            {
+                "name": name,
+                "platform": cls.manifest.platform.value,
+                "version": cls.manifest.version,
+                "capabilities": sorted(c.value for c in cls.manifest.capabilities),
+            }
+            for name, cls in sorted(connectors.plugins.items())
+        ],
+        "classifiers": [
+            {"name": name, "version": getattr(cls, "version", "?")}
+            for name, cls in sorted(classifiers.plugins.items())
+        ],
+        "notifiers": [{"name": name} for name in sorted(notifiers.plugins)],
+        "broken": [
+            {"group": b.group, "name": b.name, "error": b.error}
+            for found in (connectors, classifiers, notifiers)
+            for b in found.broken
+        ],
+    }
+    if as_json:
+        print_json(document)
+        return
+    for group in ("connectors", "classifiers", "notifiers"):
+        out.print(f"[bold]{group}[/bold]")
+        for item in document[group]:
+            details = ", ".join(item.get("capabilities", [])) or item.get("version", "")
+            out.print(f"  {item['name']:<12} {details}")
+    for broken in document["broken"]:
+        out.print(f"[red]broken[/red] {broken['group']}:{broken['name']}: {broken['error']}")
+
+
+@config_app.command("check")
+def config_check(
+    file: Annotated[Path, typer.Argument(help="The config file to validate.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Validate a config file; every problem is reported with its line and key.
+
+    Checks the schema (unknown keys, bad durations, literal secrets, unknown targets) and the
+    installed plugins (connector, classifier and notifier names; connector options).
+    Exits 1 when anything is wrong.
+    """
+    from passerelle.checks import check_file
+
+    loaded, problems = check_file(file)
+    errors = [p for p in problems if p.severity == "error"]
+    if as_json:
+        print_json(
+            {
+                "ok": not errors,
+                "problems": [p.__dict__ for p in problems],
+                "accounts": len(loaded.accounts) if loaded else None,
+            }
+        )
+    else:
+        for p in problems:
+            mark = "[red]✗[/red]" if p.severity == "error" else "[yellow]![/yellow]"
+            err.print(f"{mark} {p}")
+        if loaded is not None and not errors:
+            out.print(
+                f"[green]✓[/green] {file}: {len(loaded.accounts)} account(s), "
+                f"{len(loaded.routing)} routing rule(s), {len(loaded.targets)} target(s)"
+                + (f", {len(problems)} warning(s)" if problems else "")
+            )
+    if errors:
+        raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------- classify
+
+
+def _classifier() -> Any:
+    """The configured classifiers, composed, as one classifier."""
+    from plugins.classifiers.compose import compose
+    from plugins.discovery import CLASSIFIERS, discover
+
+    names = load_config().classifiers
+    found = discover(CLASSIFIERS).plugins
+    missing = [n for n in names if n not in found]
+    if missing:
+        err.print(f"[red]error:[/red] classifier(s) not installed: {', '.join(missing)}")
+        raise typer.Exit(2)
+    members = [found[n]() for n in names]
+
+    class Composed:
+        name = "+".join(m.name for m in members)
+        version = "+".join(m.version for m in members)
+
+        def classify(self, interaction: Any) -> Any:
+            return compose([m.classify(interaction) for m in members])
+
+    return members[0] if len(members) == 1 else Composed()
+
+
+@app.command()
+def classify(
+    texts: Annotated[list[str] | None, typer.Argument(help="Texts to classify.")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="JSON Lines, one object a line with `text` (other keys ignored)."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One Classification a line, in input order.")
+    ] = False,
+) -> None:
+    """Run the configured classifiers on texts, offline (no Temporal needed)."""
+    from passerelle.bench.classify import to_interaction
+
+    inputs = list(texts or [])
+    if file is not None:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                inputs.append(str(json.loads(line)["text"]))
+            except (ValueError, KeyError, TypeError):
+                err.print(f"[red]error:[/red] {file}:{number}: expected a JSON object with text")
+                raise typer.Exit(2) from None
+    if not inputs:
+        err.print("[red]error:[/red] give texts or --file")
+        raise typer.Exit(2)
+    classifier = _classifier()
+    for index, text in enumerate(inputs):
+        result = classifier.classify(to_interaction(text, index))
+        if as_json:
+            print(result.model_dump_json())
+        else:
+            categories = ", ".join(sorted(c.value for c in result.categories))
+            out.print(
+                f"{categories:<24} risk {result.risk.value:<8} {result.language:<3} "
+                f"{result.sentiment.label.value:<8} {text}",
+                markup=False,
+            )
+
+
+@bench_app.command("classify")
+def bench_classify(
+    data: Annotated[
+        Path,
+        typer.Option(help="Labeled JSON Lines: text, language, categories (DESIGN §2 names)."),
+    ] = Path("tests/data/classify_heldout.jsonl"),
+    as_json: JsonOption = False,
+    mistakes: Annotated[int, typer.Option(help="List this many misclassified texts.")] = 0,
+) -> None:
+    """Precision, recall and F1 per class, a confusion matrix, crisis recall, language
+    accuracy and texts/s on one core, for the configured classifiers."""
+    from passerelle.bench import classify as bench
+
+    if not data.is_file():
+        err.print(f"[red]error:[/red] no data file {data} (run from a checkout, or give --data)")
+        raise typer.Exit(2)
+    try:
+        items = bench.load_dataset(data)
+    except ValueError as problem:
+        err.print(f"[red]error:[/red] {problem}")
+        raise typer.Exit(2) from None
+    err.print(f"classifying {len(items)} texts, then timing…")
+    report = bench.evaluate(_classifier(), items)
+    if as_json:
+        print(report.to_json())
+    else:
+        out.print(bench.render_text(report, mistakes=mistakes), markup=False, highlight=False)
