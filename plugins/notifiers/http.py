@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -198,11 +198,18 @@ def _describe(err: httpx.RequestError, url: str) -> str:
     return redact(str(err) or type(err).__name__, url)
 
 
-class SecretUrlNotifier:
-    """A notifier that POSTs one JSON document to a webhook whose URL is its secret ``url``;
-    subclasses name themselves and shape the document."""
+OptionsT = TypeVar("OptionsT", bound=HttpOptions)
+SecretsT = TypeVar("SecretsT", bound=BaseModel)
+
+
+class SecretUrlNotifier(Generic[OptionsT, SecretsT]):
+    """A notifier that POSTs one JSON document to a webhook, by default at its secret
+    ``url``; subclasses name themselves, shape the document, and may take their URL or
+    extra headers elsewhere (the generic webhook signs its body)."""
 
     name: ClassVar[str]
+    options_model: type[OptionsT]
+    secrets_model: type[SecretsT]
 
     def __init__(
         self,
@@ -214,23 +221,38 @@ class SecretUrlNotifier:
     ) -> None:
         self.target = target
         self.options = render.load(
-            HttpOptions, options, target=target, notifier=self.name, kind="option"
+            self.options_model, options, target=target, notifier=self.name, kind="option"
         )
         self._secrets = render.load(
-            UrlSecrets, secrets, target=target, notifier=self.name, kind="secret"
+            self.secrets_model, secrets, target=target, notifier=self.name, kind="secret"
         )
         self._client = client
 
     def payload(self, notification: Notification) -> dict[str, Any]:
         raise NotImplementedError
 
+    @property
+    def label(self) -> str:
+        """How errors name the receiver (never by its URL, which is a secret)."""
+        return f"{self.name} webhook"
+
+    def url(self) -> str:
+        if isinstance(self._secrets, UrlSecrets):
+            return self._secrets.url.get_secret_value()
+        raise NotImplementedError(f"{type(self).__name__} must say where it posts")
+
+    def headers(self, body: bytes) -> dict[str, str]:
+        return {}
+
     async def notify(self, notification: Notification) -> ActionResult:
+        body = dumps(self.payload(notification))
         await post_json(
-            self._secrets.url.get_secret_value(),
-            dumps(self.payload(notification)),
+            self.url(),
+            body,
             idempotency_key=notification.idempotency_key,
-            label=f"{self.name} webhook",
+            label=self.label,
             timeout=self.options.timeout_seconds,
+            headers=self.headers(body),
             client=self._client,
         )
         return ActionResult(action="notify", ok=True, at=datetime.now(UTC))

@@ -16,15 +16,17 @@ from typing import Any
 
 from plugins.notifiers import render
 from plugins.notifiers.base import Notification
-from plugins.notifiers.http import SecretUrlNotifier
+from plugins.notifiers.http import HttpOptions, SecretUrlNotifier, UrlSecrets
 
 # Slack's limits: 3000 characters for a section's text, 2000 for a field, 10 fields.
 SECTION_CHARS = 3000
 FIELD_CHARS = 2000
 
 
-class SlackNotifier(SecretUrlNotifier):
+class SlackNotifier(SecretUrlNotifier[HttpOptions, UrlSecrets]):
     name = "slack"
+    options_model = HttpOptions
+    secrets_model = UrlSecrets
 
     def payload(self, notification: Notification) -> dict[str, Any]:
         return payload(notification)

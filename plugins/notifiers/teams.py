@@ -16,7 +16,7 @@ from typing import Any
 from connecteurs.models import Priority
 from plugins.notifiers import render
 from plugins.notifiers.base import Notification
-from plugins.notifiers.http import SecretUrlNotifier
+from plugins.notifiers.http import HttpOptions, SecretUrlNotifier, UrlSecrets
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -25,8 +25,10 @@ CARD_VERSION = "1.4"
 TITLE_COLOR = {Priority.P1: "Attention", Priority.P2: "Warning"}
 
 
-class TeamsNotifier(SecretUrlNotifier):
+class TeamsNotifier(SecretUrlNotifier[HttpOptions, UrlSecrets]):
     name = "teams"
+    options_model = HttpOptions
+    secrets_model = UrlSecrets
 
     def payload(self, notification: Notification) -> dict[str, Any]:
         return payload(notification)

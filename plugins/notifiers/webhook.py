@@ -27,16 +27,14 @@ import hashlib
 import hmac
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from connecteurs.models import ActionResult
 from plugins.notifiers import render
 from plugins.notifiers.base import Notification
-from plugins.notifiers.http import HttpOptions, PlainUrl, SecretUrl, dumps, post_json
+from plugins.notifiers.http import HttpOptions, PlainUrl, SecretUrl, SecretUrlNotifier
 
 SIGNATURE_HEADER = "X-Passerelle-Signature"
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -53,8 +51,10 @@ class WebhookSecrets(BaseModel):
     signing_secret: SecretStr | None = Field(default=None, min_length=1)
 
 
-class WebhookNotifier:
+class WebhookNotifier(SecretUrlNotifier[WebhookOptions, WebhookSecrets]):
     name = "webhook"
+    options_model = WebhookOptions
+    secrets_model = WebhookSecrets
 
     def __init__(
         self,
@@ -64,41 +64,29 @@ class WebhookNotifier:
         *,
         client: httpx.AsyncClient | None = None,
     ) -> None:
-        self.target = target
-        self.options = render.load(
-            WebhookOptions, options, target=target, notifier=self.name, kind="option"
-        )
-        self._secrets = render.load(
-            WebhookSecrets, secrets, target=target, notifier=self.name, kind="secret"
-        )
+        super().__init__(target, options, secrets, client=client)
         if (self.options.url is None) == (self._secrets.url is None):
             raise ValueError(
                 f"target {target} (webhook): set the URL once, as option url or as secret url"
             )
-        self._client = client
 
-    async def notify(self, notification: Notification) -> ActionResult:
-        body = dumps(payload(notification))
-        headers: dict[str, str] = {}
-        if self._secrets.signing_secret is not None:
-            secret = self._secrets.signing_secret.get_secret_value()
-            headers[SIGNATURE_HEADER] = sign(secret, body, int(time.time()))
-        await post_json(
-            self._url(),
-            body,
-            idempotency_key=notification.idempotency_key,
-            label="webhook",
-            timeout=self.options.timeout_seconds,
-            headers=headers,
-            client=self._client,
-        )
-        return ActionResult(action="notify", ok=True, at=datetime.now(UTC))
+    def payload(self, notification: Notification) -> dict[str, Any]:
+        return payload(notification)
 
-    def _url(self) -> str:
+    @property
+    def label(self) -> str:
+        return "webhook"
+
+    def url(self) -> str:
         if self._secrets.url is not None:
             return self._secrets.url.get_secret_value()
-        assert self.options.url is not None  # __init__ guarantees exactly one
-        return self.options.url
+        return self.options.url or ""  # __init__ guarantees exactly one is set
+
+    def headers(self, body: bytes) -> dict[str, str]:
+        signing = self._secrets.signing_secret
+        if signing is None:
+            return {}
+        return {SIGNATURE_HEADER: sign(signing.get_secret_value(), body, int(time.time()))}
 
 
 def payload(notification: Notification) -> dict[str, Any]:
