@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -15,6 +14,7 @@ from typing import Any
 from temporalio.client import Client, WorkflowQueryFailedError
 from temporalio.service import RPCError
 
+from connecteurs.jsonl import read_outbox
 from connecteurs.models import Author, Interaction, InteractionKind, Platform
 from passerelle import operations
 from passerelle.config import Config, parse
@@ -63,16 +63,10 @@ class Setup:
         return await deliver(client, interaction, self.config.policy(), self.config.task_queue)
 
     def outbox_lines(self) -> list[dict[str, Any]]:
-        return _lines(self.outbox)
+        return read_outbox(self.outbox)
 
     def notification_lines(self) -> list[dict[str, Any]]:
-        return _lines(self.notifications)
-
-
-def _lines(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+        return read_outbox(self.notifications)
 
 
 def make_setup(

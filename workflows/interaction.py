@@ -241,10 +241,8 @@ class InteractionWorkflow:
             decision = decision.model_copy(
                 update={
                     "route": Route.HUMAN,
-                    "first_response_deadline": self._policy.due(
-                        decision.priority,
-                        workflow.now(),
-                        self._policy.sla[decision.priority].first_response,
+                    "first_response_deadline": self._policy.first_response_due(
+                        decision.priority, workflow.now()
                     ),
                 }
             )
@@ -295,9 +293,7 @@ class InteractionWorkflow:
             route=Route.ESCALATE if self._crisis else Route.HUMAN,
             priority=priority,
             rule_id="unclassified",
-            first_response_deadline=self._policy.due(
-                priority, workflow.now(), self._policy.sla[priority].first_response
-            ),
+            first_response_deadline=self._policy.first_response_due(priority, workflow.now()),
             target=self._policy.crisis.target if self._crisis else None,
             reasons=("classification failed: a human reads it",),
         )

@@ -340,6 +340,10 @@ class Policy(Frozen):
         """``start`` + ``duration`` on ``priority``'s calendar (business hours, holidays)."""
         return add_business_time(start, duration, self.hours_for(priority))
 
+    def first_response_due(self, priority: Priority, start: datetime) -> datetime:
+        """When a message of ``priority`` arriving at ``start`` must have had an answer."""
+        return self.due(priority, start, self.sla[priority].first_response)
+
     def template_text(
         self, template_id: str | None, language: str, interaction: Interaction | None = None
     ) -> str | None:
@@ -417,7 +421,7 @@ def decide(
         priority=outcome.priority,
         rule_id=rule_id,
         first_response_deadline=(
-            policy.due(outcome.priority, now, sla.first_response) if needs_response else None
+            policy.first_response_due(outcome.priority, now) if needs_response else None
         ),
         resolution_deadline=(
             policy.due(outcome.priority, now, sla.resolution)

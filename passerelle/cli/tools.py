@@ -106,7 +106,7 @@ def config_check(
 
 def _classifier() -> Any:
     """The configured classifiers, composed, as one classifier."""
-    from plugins.classifiers.compose import compose
+    from activites.interaction import classify_with_all
     from plugins.discovery import CLASSIFIERS, discover
 
     names = load_config().classifiers
@@ -122,7 +122,7 @@ def _classifier() -> Any:
         version = "+".join(m.version for m in members)
 
         def classify(self, interaction: Any) -> Any:
-            return compose([m.classify(interaction) for m in members])
+            return classify_with_all(members, interaction)
 
     return members[0] if len(members) == 1 else Composed()
 
