@@ -78,53 +78,48 @@ def overlaps(earlier: Match, later: Match) -> bool:
     return not earlier.categories and not later.categories
 
 
+def problem_at(
+    name: str,
+    text: str,
+    loc: tuple[int | str, ...],
+    message: str,
+    *,
+    line_of: tuple[int | str, ...] | None = None,
+    severity: str = "error",
+) -> ConfigProblem:
+    """A problem keyed by ``loc``, on the line of ``line_of`` (default: ``loc``'s line)."""
+    line = locate(text, line_of or loc)
+    return ConfigProblem(name, line, ".".join(map(str, loc)), message, severity)
+
+
 def routing_problems(config: Config, text: str, name: str) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
     for j, rule in enumerate(config.routing):
+        when, rule_line = ("routing", j, "when"), ("routing", j, "id")
         for i, earlier in enumerate(config.routing[:j]):
-            loc: tuple[int | str, ...] = ("routing", j, "when")
             if covers(earlier.when, rule.when):
-                problems.append(
-                    ConfigProblem(
-                        name,
-                        locate(text, ("routing", j, "id")),
-                        ".".join(map(str, loc)),
-                        f"rule {rule.id!r} can never match: rule {earlier.id!r} (routing.{i}) "
-                        "comes first and matches everything it would",
-                    )
+                message = (
+                    f"rule {rule.id!r} can never match: rule {earlier.id!r} (routing.{i}) "
+                    "comes first and matches everything it would"
                 )
+                problems.append(problem_at(name, text, when, message, line_of=rule_line))
                 break
             if overlaps(earlier.when, rule.when):
-                problems.append(
-                    ConfigProblem(
-                        name,
-                        locate(text, ("routing", j, "id")),
-                        ".".join(map(str, loc)),
-                        f"rule {rule.id!r} overlaps rule {earlier.id!r} (routing.{i}); "
-                        f"when both match, {earlier.id!r} wins",
-                        severity="warning",
-                    )
+                message = (
+                    f"rule {rule.id!r} overlaps rule {earlier.id!r} (routing.{i}); "
+                    f"when both match, {earlier.id!r} wins"
                 )
+                problems.append(
+                    problem_at(name, text, when, message, line_of=rule_line, severity="warning")
+                )
+        then = ("routing", j, "then")
         template = rule.then.template
         if template is not None and template not in config.templates:
-            problems.append(
-                ConfigProblem(
-                    name,
-                    locate(text, ("routing", j, "then")),
-                    f"routing.{j}.then.template",
-                    f"unknown template {template!r} "
-                    f"(defined: {', '.join(sorted(config.templates)) or 'none'})",
-                )
-            )
+            defined = ", ".join(sorted(config.templates)) or "none"
+            message = f"unknown template {template!r} (defined: {defined})"
+            problems.append(problem_at(name, text, (*then, "template"), message, line_of=then))
         if rule.then.route is Route.AUTO_ANSWER and template is None:
-            problems.append(
-                ConfigProblem(
-                    name,
-                    locate(text, ("routing", j, "then")),
-                    f"routing.{j}.then",
-                    "route auto_answer needs a template",
-                )
-            )
+            problems.append(problem_at(name, text, then, "route auto_answer needs a template"))
     return problems
 
 
@@ -132,7 +127,7 @@ def plugin_problems(config: Config, text: str, name: str) -> list[ConfigProblem]
     problems: list[ConfigProblem] = []
 
     def problem(loc: tuple[int | str, ...], message: str) -> None:
-        problems.append(ConfigProblem(name, locate(text, loc), ".".join(map(str, loc)), message))
+        problems.append(problem_at(name, text, loc, message))
 
     connectors = discover(CONNECTORS)
     for index, account in enumerate(config.accounts):
