@@ -7,14 +7,14 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from connecteurs.errors import InvalidRequest
@@ -158,5 +158,6 @@ def print_json(value: Any) -> None:
     out.print_json(json.dumps(value, ensure_ascii=False, default=str))
 
 
-async def client_for_cli() -> Client:
-    return await connect()
+async def with_client(operation: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    """One of ``passerelle.operations`` against the Temporal this directory points at."""
+    return await operation(await connect(), *args, **kwargs)

@@ -12,12 +12,12 @@ from passerelle.cli.app import (
     JsonOption,
     acting_as,
     app,
-    client_for_cli,
     err,
     load_config,
     out,
     print_json,
     run_async,
+    with_client,
 )
 from passerelle.temporal import (
     connect,
@@ -41,13 +41,14 @@ def list_(
 ) -> None:
     """List interactions from Temporal visibility (newest first)."""
 
-    async def go() -> list[operations.Listed]:
-        client = await connect()
-        return await operations.list_interactions(
-            client, state=state_, breached=True if breached else None, limit=limit
+    rows = run_async(
+        with_client(
+            operations.list_interactions,
+            state=state_,
+            breached=True if breached else None,
+            limit=limit,
         )
-
-    rows = run_async(go())
+    )
     if as_json:
         print_json([r.model_dump(exclude={"running"}) for r in rows])
         return
@@ -99,12 +100,7 @@ def answer(
 ) -> None:
     """Answer an interaction as a human (posts the reply, stops the SLA clock)."""
 
-    async def go() -> Any:
-        return await operations.answer(
-            await client_for_cli(), reference, text, acting_as(actor), direct=dm
-        )
-
-    result = run_async(go())
+    result = run_async(with_client(operations.answer, reference, text, acting_as(actor), direct=dm))
     if not result.ok:
         err.print(f"[red]the platform refused the reply:[/red] {result.error} (parked)")
         raise typer.Exit(1)
@@ -122,12 +118,7 @@ def approve(
 ) -> None:
     """Approve a drafted reply (an unapproved template, or a crisis support message) and send it."""
 
-    async def go() -> Any:
-        return await operations.approve(
-            await client_for_cli(), reference, draft_id, acting_as(actor), text
-        )
-
-    result = run_async(go())
+    result = run_async(with_client(operations.approve, reference, draft_id, acting_as(actor), text))
     if not result.ok:
         err.print(f"[red]the platform refused it:[/red] {result.error} (the draft is kept)")
         raise typer.Exit(1)
@@ -142,12 +133,7 @@ def acknowledge(
 ) -> None:
     """Take an interaction in hand: its escalation chain stops paging (it still needs an answer)."""
 
-    async def go() -> Any:
-        return await operations.acknowledge(
-            await client_for_cli(), reference, acting_as(actor), note
-        )
-
-    status = run_async(go())
+    status = run_async(with_client(operations.acknowledge, reference, acting_as(actor), note))
     out.print(f"{status.id}: acknowledged, {status.state.value}")
 
 
@@ -160,12 +146,7 @@ def escalate(
 ) -> None:
     """Escalate an interaction to a target now."""
 
-    async def go() -> Any:
-        return await operations.escalate(
-            await client_for_cli(), reference, to, reason, acting_as(actor)
-        )
-
-    result = run_async(go())
+    result = run_async(with_client(operations.escalate, reference, to, reason, acting_as(actor)))
     if not result.ok:
         err.print(f"[red]notification failed:[/red] {result.error}")
         raise typer.Exit(1)
@@ -180,10 +161,7 @@ def assign(
 ) -> None:
     """Assign an interaction to a person or team."""
 
-    async def go() -> Any:
-        return await operations.assign(await client_for_cli(), reference, who, acting_as(actor))
-
-    run_async(go())
+    run_async(with_client(operations.assign, reference, who, acting_as(actor)))
     out.print(f"assigned to {who}")
 
 
@@ -195,10 +173,5 @@ def close(
 ) -> None:
     """Close an interaction (a later follow-up reopens it)."""
 
-    async def go() -> Any:
-        return await operations.close(
-            await client_for_cli(), reference, resolution, acting_as(actor)
-        )
-
-    status = run_async(go())
+    status = run_async(with_client(operations.close, reference, resolution, acting_as(actor)))
     out.print(f"{status.id}: {status.state.value}")
