@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from connecteurs.base import Connecteur
@@ -19,7 +19,6 @@ class Runtime:
     classifiers: Sequence[Classifier]
     notifiers: Mapping[str, Notifier]
     record_path: Path | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
     def connector(self, platform: Platform, account: str) -> Connecteur:
         try:

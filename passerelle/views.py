@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,23 +18,6 @@ def _local(value: datetime | None, tz: ZoneInfo) -> str:
 
 def actions_summary(status: InteractionStatus) -> list[str]:
     return [a.action if a.ok else f"{a.action} (parked)" for a in status.actions]
-
-
-def status_table(statuses: Sequence[InteractionStatus], title: str | None = None) -> Table:
-    table = Table(title=title, show_lines=False)
-    for column in ("id", "state", "priority", "categories", "route", "actions", "breached"):
-        table.add_column(column, overflow="fold")
-    for s in statuses:
-        table.add_row(
-            s.id,
-            s.state.value,
-            s.priority.value if s.priority else "",
-            ", ".join(c.value for c in s.categories),
-            s.route.value if s.route else "",
-            ", ".join(actions_summary(s)),
-            "yes" if s.breached else "no",
-        )
-    return table
 
 
 def print_show(
