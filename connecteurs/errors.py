@@ -9,6 +9,13 @@ ConnecteurError
     ├── NotFound              the comment or thread is gone (deleted by its author)
     ├── InvalidRequest        the platform refused the request as malformed
     └── UnsupportedAction     the connector does not declare this capability
+InboundError                  a webhook delivery refused at the door (never retried by us)
+├── InvalidSignature          missing or wrong signature → 401
+├── MalformedPayload          not the platform's documented shape → 400
+└── HandshakeRefused          verification handshake with a wrong token → 403
+
+Messages never contain secrets or full URLs (query strings can carry tokens): they name the
+method, the path and the platform's own error text.
 """
 
 from __future__ import annotations
@@ -54,3 +61,25 @@ class InvalidRequest(PermanentError):
 
 class UnsupportedAction(PermanentError):
     code = "unsupported_action"
+
+
+class InboundError(ConnecteurError):
+    """A webhook delivery the gateway must refuse; ``status`` is the HTTP answer."""
+
+    code = "inbound"
+    status = 400
+
+
+class InvalidSignature(InboundError):
+    code = "invalid_signature"
+    status = 401
+
+
+class MalformedPayload(InboundError):
+    code = "malformed_payload"
+    status = 400
+
+
+class HandshakeRefused(InboundError):
+    code = "handshake_refused"
+    status = 403

@@ -134,6 +134,10 @@ class Interaction(Frozen):
     attachments: tuple[Attachment, ...] = ()
     raw_sha256: str | None = None
     raw_archive: str | None = None
+    # What the connector needs later to act on this interaction and that the ids alone do
+    # not carry (Bluesky's cid, an e-mail's Message-ID and subject, TikTok's video id).
+    # Short strings only: it travels in every history.
+    reply_context: dict[str, str] = Field(default_factory=dict)
 
     @classmethod
     def make_id(cls, platform: Platform | str, account: str, external_id: str) -> str:

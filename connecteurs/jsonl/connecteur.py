@@ -9,22 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+import httpx
 from pydantic import Field, ValidationError
 
-from connecteurs.base import AccountContext, Capability, Connecteur, ConnecteurOptions, Manifest
-from connecteurs.errors import InvalidRequest
+from connecteurs.base import (
+    AccountContext,
+    Capability,
+    Connecteur,
+    ConnecteurOptions,
+    Manifest,
+    WebhookRequest,
+)
+from connecteurs.errors import InvalidRequest, MalformedPayload
 from connecteurs.jsonl.store import JsonlStore
 from connecteurs.models import (
     ActionResult,
     Author,
     Interaction,
     InteractionKind,
-    ModerationAction,
     Platform,
     body_sha256,
 )
@@ -111,16 +117,25 @@ class JsonlConnecteur(Connecteur):
             }
         ),
         options_model=JsonlOptions,
+        reply_lookup=True,
+        documentation=("docs: README 'The jsonl connector'",),
     )
 
-    def __init__(self, context: AccountContext) -> None:
-        super().__init__(context)
+    def __init__(self, context: AccountContext, *, http: httpx.AsyncClient | None = None) -> None:
+        super().__init__(context, http=http)
         options = context.options
         self.outbox = options.outbox if isinstance(options, JsonlOptions) else JsonlOptions().outbox
         self.store = JsonlStore(self.outbox)
 
-    async def parse(self, body: bytes, headers: Mapping[str, str]) -> list[Interaction]:
-        return parse_lines(body, self.context.account)
+    async def verify(self, request: WebhookRequest) -> None:
+        """Files carry no signature: the jsonl connector is for local use and tests; the
+        gateway refuses to expose it unless the account sets ``allow_unsigned``."""
+
+    async def parse(self, request: WebhookRequest) -> list[Interaction]:
+        try:
+            return parse_lines(request.body, self.context.account)
+        except (InvalidRequest, UnicodeDecodeError) as err:
+            raise MalformedPayload(str(err)) from err
 
     async def reply(
         self, interaction: Interaction, text: str, *, idempotency_key: str
@@ -132,12 +147,17 @@ class JsonlConnecteur(Connecteur):
     ) -> ActionResult:
         return await self._emit("direct_message", interaction, idempotency_key, text=text)
 
-    async def moderate(
-        self, interaction: Interaction, action: ModerationAction, *, idempotency_key: str
-    ) -> ActionResult:
-        if not self.supports(Capability(action.value)):
-            raise self._unsupported(Capability(action.value))
-        return await self._emit(action.value, interaction, idempotency_key)
+    async def hide(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._emit("hide", interaction, idempotency_key)
+
+    async def unhide(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._emit("unhide", interaction, idempotency_key)
+
+    async def delete(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._emit("delete", interaction, idempotency_key)
+
+    async def block(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._emit("block", interaction, idempotency_key)
 
     async def _emit(
         self, action: str, interaction: Interaction, idempotency_key: str, **fields: Any
