@@ -23,8 +23,6 @@ signed afresh, so its ``t`` differs while its body and ``Idempotency-Key`` do no
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -32,12 +30,19 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from connecteurs.signatures import SIGNATURE_TOLERANCE_SECONDS, sign, verify_signature
 from plugins.notifiers import render
 from plugins.notifiers.base import Notification
 from plugins.notifiers.http import HttpOptions, PlainUrl, SecretUrl, SecretUrlNotifier
 
 SIGNATURE_HEADER = "X-Passerelle-Signature"
-SIGNATURE_TOLERANCE_SECONDS = 300
+__all__ = [
+    "SIGNATURE_HEADER",
+    "SIGNATURE_TOLERANCE_SECONDS",
+    "WebhookNotifier",
+    "sign",
+    "verify_signature",
+]
 
 
 class WebhookOptions(HttpOptions):
@@ -92,59 +97,3 @@ class WebhookNotifier(SecretUrlNotifier[WebhookOptions, WebhookSecrets]):
 def payload(notification: Notification) -> dict[str, Any]:
     """The notification as JSON, plus its rendered ``title``."""
     return notification.model_dump(mode="json") | {"title": render.title(notification)}
-
-
-def sign(secret: str, body: bytes, timestamp: int) -> str:
-    """The ``X-Passerelle-Signature`` value for ``body`` sent at ``timestamp``."""
-    return f"t={timestamp},v1={_digest(secret, timestamp, body)}"
-
-
-def verify_signature(
-    secret: str,
-    header: str,
-    body: bytes,
-    now: float,
-    tolerance: float = SIGNATURE_TOLERANCE_SECONDS,
-) -> bool:
-    """Whether ``header`` signs ``body`` with ``secret`` within ``tolerance`` s of ``now``.
-
-    Args:
-        secret: the shared signing secret.
-        header: the ``X-Passerelle-Signature`` value.
-        body: the raw request body, before any JSON parsing.
-        now: the receiver's clock, in Unix seconds.
-        tolerance: the largest accepted distance between ``t`` and ``now``, in seconds.
-    """
-    parsed = _parse_signature(header)
-    if parsed is None:
-        return False
-    timestamp, candidates = parsed
-    if abs(now - timestamp) > tolerance:
-        return False
-    expected = _digest(secret, timestamp, body).encode()
-    # Every candidate is compared, so timing says nothing about which one matched.
-    matches = [hmac.compare_digest(expected, c.encode()) for c in candidates]
-    return any(matches)
-
-
-def _digest(secret: str, timestamp: int, body: bytes) -> str:
-    message = f"{timestamp}.".encode() + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def _parse_signature(header: str) -> tuple[int, list[str]] | None:
-    timestamp: int | None = None
-    candidates: list[str] = []
-    for item in header.split(","):
-        key, sep, value = item.strip().partition("=")
-        if not sep:
-            return None
-        if key == "t":
-            if timestamp is not None or not (value.isascii() and value.isdigit()):
-                return None
-            timestamp = int(value)
-        elif key == "v1":
-            candidates.append(value)
-    if timestamp is None or not candidates:
-        return None
-    return timestamp, candidates
