@@ -120,6 +120,7 @@ class HttpConnecteur(Connecteur):
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         data: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         url: str | None = None,
     ) -> httpx.Response:
@@ -127,6 +128,7 @@ class HttpConnecteur(Connecteur):
 
         Args:
             path: appended to the base URL (ignored when ``url`` is given).
+            content: a raw body, for requests signed over their exact bytes.
             url: a full URL, for platforms that hand out absolute ``next`` links.
         """
         target = url or f"{self.base_url}{path}"
@@ -137,6 +139,7 @@ class HttpConnecteur(Connecteur):
                 params=params,
                 json=json,
                 data=data,
+                content=content,
                 headers={**self.auth_headers(), **(headers or {})},
             )
         except httpx.TimeoutException:

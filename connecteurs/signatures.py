@@ -48,6 +48,7 @@ def check_prefixed(value: str | None, header: str, prefix: str, expected: str) -
 # e-mail connectors accept it. ``X-Passerelle-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of
 # "<t>." + body>``; several v1 values may be sent during a secret rotation.
 
+SIGNATURE_HEADER = "X-Passerelle-Signature"
 SIGNATURE_TOLERANCE_SECONDS = 300
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,7 +25,7 @@ from connecteurs.base import (
     Manifest,
     WebhookRequest,
 )
-from connecteurs.errors import InvalidRequest, MalformedPayload
+from connecteurs.errors import InvalidRequest, InvalidSignature, MalformedPayload
 from connecteurs.jsonl.store import JsonlStore
 from connecteurs.models import (
     ActionResult,
@@ -34,6 +35,7 @@ from connecteurs.models import (
     Platform,
     body_sha256,
 )
+from connecteurs.signatures import SIGNATURE_HEADER, require_header, verify_signature
 
 
 class JsonlOptions(ConnecteurOptions):
@@ -117,6 +119,7 @@ class JsonlConnecteur(Connecteur):
             }
         ),
         options_model=JsonlOptions,
+        secrets=("signing_secret",),
         reply_lookup=True,
         documentation=("docs: README 'The jsonl connector'",),
     )
@@ -128,8 +131,14 @@ class JsonlConnecteur(Connecteur):
         self.store = JsonlStore(self.outbox)
 
     async def verify(self, request: WebhookRequest) -> None:
-        """Files carry no signature: the jsonl connector is for local use and tests; the
-        gateway refuses to expose it unless the account sets ``allow_unsigned``."""
+        """Over HTTP, a JSONL body must carry Passerelle's signature (``X-Passerelle-Signature``,
+        secret ``signing_secret``); ``passerelle ingest`` reads files and needs none."""
+        secret = self.context.secrets.get("signing_secret")
+        if not secret:
+            raise InvalidSignature("jsonl deliveries need the account secret 'signing_secret'")
+        header = require_header(request.header(SIGNATURE_HEADER), SIGNATURE_HEADER)
+        if not verify_signature(secret, header, request.body, time.time()):
+            raise InvalidSignature(f"{SIGNATURE_HEADER} does not match the body or is too old")
 
     async def parse(self, request: WebhookRequest) -> list[Interaction]:
         try:

@@ -6,10 +6,10 @@ import logging
 import os
 import sys
 
-from passerelle.cli import auditing, interactions, running, tools
+from passerelle.cli import auditing, connecteurs, interactions, running, tools
 from passerelle.cli.app import app
 
-__all__ = ["app", "auditing", "interactions", "run", "running", "tools"]
+__all__ = ["app", "auditing", "connecteurs", "interactions", "run", "running", "tools"]
 
 
 def run() -> None:

@@ -1,0 +1,188 @@
+"""The ``webhook`` connector: signed JSON in, signed JSON out.
+
+Inbound, a sender POSTs one event (or ``{"events": [...]}``) signed with Passerelle's scheme,
+``X-Passerelle-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(signing_secret, "<t>." + body)>``,
+refused beyond five minutes of clock distance (replays).
+
+Outbound, every action is a POST of ``{"action", "interaction_id", "external_id", "account",
+"text"?, "idempotency_key"}`` to ``base_url + actions_path``, signed the same way and with an
+``Idempotency-Key`` header that is the same on every retry: the receiver must drop a key it has
+already handled (Passerelle cannot look its earlier call up). The receiver answers 2xx,
+optionally with ``{"ref": "…"}``; 429 (Retry-After), 401/403, 404/410 and 5xx mean what HTTP says.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import Field, ValidationError
+
+from connecteurs.base import Capability, ConnecteurOptions, Manifest, WebhookRequest
+from connecteurs.errors import InvalidRequest, InvalidSignature, MalformedPayload
+from connecteurs.http import HttpConnecteur
+from connecteurs.models import ActionResult, Interaction, Platform, body_sha256
+from connecteurs.signatures import SIGNATURE_HEADER, require_header, sign, verify_signature
+from connecteurs.webhook.payloads import InboundBatch, InboundEvent
+
+
+class WebhookOptions(ConnecteurOptions):
+    actions_path: str = Field(
+        default="/passerelle/actions",
+        pattern=r"^/",
+        description="Path, under the account's base_url, that receives outbound actions.",
+    )
+    tolerance_seconds: int = Field(
+        default=300, ge=30, le=3600, description="Largest accepted signature age."
+    )
+
+
+class WebhookConnecteur(HttpConnecteur):
+    manifest: ClassVar[Manifest] = Manifest(
+        name="webhook",
+        platform=Platform.WEBHOOK,
+        version="0.1.0",
+        capabilities=frozenset(
+            {
+                Capability.WEBHOOK,
+                Capability.REPLY,
+                Capability.DIRECT_MESSAGE,
+                Capability.HIDE,
+                Capability.UNHIDE,
+                Capability.DELETE,
+                Capability.BLOCK,
+            }
+        ),
+        options_model=WebhookOptions,
+        secrets=("signing_secret",),
+        reply_lookup=False,
+        reply_lookup_note=(
+            "a generic receiver offers no lookup; every retry carries the same Idempotency-Key "
+            "and the receiver must drop keys it has handled"
+        ),
+        documentation=("README.md#the-generic-webhook-connector",),
+    )
+    default_base_url = ""
+
+    @property
+    def options(self) -> WebhookOptions:
+        opts = self.context.options
+        return opts if isinstance(opts, WebhookOptions) else WebhookOptions()
+
+    # -- inbound -------------------------------------------------------------------------
+
+    async def verify(self, request: WebhookRequest) -> None:
+        secret = self.context.secrets.get("signing_secret")
+        if not secret:
+            raise InvalidSignature("account has no 'signing_secret' to check deliveries with")
+        header = require_header(request.header(SIGNATURE_HEADER), SIGNATURE_HEADER)
+        if not verify_signature(
+            secret, header, request.body, time.time(), self.options.tolerance_seconds
+        ):
+            raise InvalidSignature(f"{SIGNATURE_HEADER} does not match the body or is too old")
+
+    async def parse(self, request: WebhookRequest) -> list[Interaction]:
+        try:
+            document = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError) as err:
+            raise MalformedPayload(f"body is not JSON: {err}") from None
+        if not isinstance(document, dict):
+            raise MalformedPayload("body must be a JSON object: one event or {'events': [...]}")
+        try:
+            events = (
+                InboundBatch.model_validate(document).events
+                if "events" in document
+                else [InboundEvent.model_validate(document)]
+            )
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "body"
+            raise MalformedPayload(f"{where}: {first['msg']}") from None
+        now = datetime.now(UTC)
+        return [self._interaction(event, now) for event in events]
+
+    def _interaction(self, event: InboundEvent, now: datetime) -> Interaction:
+        created = event.created_at or now
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        account = self.context.account
+        return Interaction(
+            id=Interaction.make_id(Platform.WEBHOOK, account, event.external_id),
+            platform=Platform.WEBHOOK,
+            account=account,
+            external_id=event.external_id,
+            kind=event.kind,
+            author=event.author,
+            text=event.text,
+            language=event.language,
+            thread_id=event.thread_id,
+            parent_id=event.parent_id,
+            post_id=event.post_id,
+            url=event.url,
+            created_at=created,
+            received_at=now,
+            raw_sha256=body_sha256(event.model_dump_json().encode()),
+        )
+
+    # -- outbound ------------------------------------------------------------------------
+
+    async def reply(
+        self, interaction: Interaction, text: str, *, idempotency_key: str
+    ) -> ActionResult:
+        return await self._send("reply", interaction, idempotency_key, text)
+
+    async def send_direct_message(
+        self, interaction: Interaction, text: str, *, idempotency_key: str
+    ) -> ActionResult:
+        return await self._send("direct_message", interaction, idempotency_key, text)
+
+    async def hide(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._send("hide", interaction, idempotency_key)
+
+    async def unhide(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._send("unhide", interaction, idempotency_key)
+
+    async def delete(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._send("delete", interaction, idempotency_key)
+
+    async def block(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._send("block", interaction, idempotency_key)
+
+    async def _send(
+        self, action: str, interaction: Interaction, key: str, text: str | None = None
+    ) -> ActionResult:
+        if not self.base_url:
+            raise InvalidRequest(
+                f"webhook account {self.context.account}: set base_url to the receiver's root"
+            )
+        document: dict[str, Any] = {
+            "action": action,
+            "interaction_id": interaction.id,
+            "external_id": interaction.external_id,
+            "account": interaction.account,
+            "idempotency_key": key,
+        }
+        if text is not None:
+            document["text"] = text
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = {"content-type": "application/json", "idempotency-key": key}
+        secret = self.context.secrets.get("signing_secret")
+        if secret:
+            headers[SIGNATURE_HEADER] = sign(secret, body, int(time.time()))
+        response = await self.request(
+            "POST", self.options.actions_path, content=body, headers=headers
+        )
+        return ActionResult(action=action, ok=True, platform_ref=_ref(response) or key)
+
+
+def _ref(response: httpx.Response) -> str | None:
+    """The receiver's ``{"ref": …}``, if it sent one."""
+    try:
+        document = response.json()
+    except ValueError:
+        return None
+    ref = document.get("ref") if isinstance(document, dict) else None
+    return str(ref)[:200] if ref is not None else None
