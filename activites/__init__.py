@@ -1,7 +1,14 @@
 """Thin async activities: all of Passerelle's I/O happens here."""
 
 from activites.interaction import InteractionActivities
-from activites.models import InteractionRecord, MessageRequest, ModerationRequest
+from activites.models import (
+    InteractionRecord,
+    MessageRequest,
+    ModerationRequest,
+    PollOutcome,
+    PollRequest,
+)
+from activites.polling import PollingActivities
 from activites.runtime import Runtime
 
 __all__ = [
@@ -9,5 +16,8 @@ __all__ = [
     "InteractionRecord",
     "MessageRequest",
     "ModerationRequest",
+    "PollOutcome",
+    "PollRequest",
+    "PollingActivities",
     "Runtime",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connecteurs.models import Frozen, Interaction, ModerationAction
+from connecteurs.models import Frozen, Interaction, ModerationAction, Platform
 
 
 class MessageRequest(Frozen):
@@ -27,3 +27,19 @@ class InteractionRecord(Frozen):
     interaction_id: str
     workflow_id: str
     summary: dict[str, Any]
+
+
+class PollRequest(Frozen):
+    """Poll one account once, from ``cursor``."""
+
+    platform: Platform
+    account: str
+    cursor: str | None = None
+
+
+class PollOutcome(Frozen):
+    """What one poll found; ``cursor`` only moves once every interaction was delivered."""
+
+    cursor: str | None
+    found: int
+    interaction_ids: tuple[str, ...] = ()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from connecteurs.base import Connecteur
 from connecteurs.errors import InvalidRequest
-from connecteurs.models import Platform
+from connecteurs.models import Interaction, Platform
 from plugins.classifiers.base import Classifier
 from plugins.notifiers.base import Notifier
 
@@ -19,6 +19,9 @@ class Runtime:
     classifiers: Sequence[Classifier]
     notifiers: Mapping[str, Notifier]
     record_path: Path | None = None
+    # Hands a polled interaction to Temporal (start its workflow or signal its thread, with
+    # the gateway's dedupe); the shell provides it, since only it knows the workflow types.
+    deliver: Callable[[Interaction], Awaitable[object]] | None = None
 
     def connector(self, platform: Platform, account: str) -> Connecteur:
         try:

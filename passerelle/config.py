@@ -11,15 +11,23 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import holidays
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from connecteurs.models import Platform
-from workflows.policy import Policy
+from workflows.policy import Duration, Policy
 
 CONFIG_ENV = "PASSERELLE_CONFIG"
 DEFAULT_CONFIG = Path("passerelle.toml")
@@ -49,6 +57,17 @@ class Account(BaseModel):
     secrets: SecretReferences = Field(default_factory=dict)
     base_url: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    poll_every: Duration = Field(
+        default=timedelta(seconds=60),
+        description="How often a connector without push is polled (ignored for webhooks).",
+    )
+
+    @field_validator("poll_every")
+    @classmethod
+    def _sane_interval(cls, value: timedelta) -> timedelta:
+        if value < timedelta(seconds=5):
+            raise ValueError("poll_every must be at least 5s (platform rate limits)")
+        return value
 
 
 class Target(BaseModel):

@@ -8,16 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
 
-from activites import InteractionActivities, Runtime
-from connecteurs.base import AccountContext, Connecteur, options_for
-from connecteurs.models import Platform
+from activites import InteractionActivities, PollingActivities, Runtime
+from connecteurs.base import AccountContext, Capability, Connecteur, options_for
+from connecteurs.models import Interaction, Platform
 from passerelle.config import Config, resolve_secret
+from passerelle.deliver import deliver
 from plugins.classifiers.base import Classifier
 from plugins.discovery import CLASSIFIERS, CONNECTORS, NOTIFIERS, discover
 from plugins.notifiers.base import Notifier
 from workflows.interaction import InteractionWorkflow
+from workflows.models import PollerStart
+from workflows.poller import PollerWorkflow, poller_id
 
 
 class WiringError(Exception):
@@ -52,6 +56,7 @@ def build_runtime(config: Config, *, base_dir: Path | None = None) -> Runtime:
         connectors[(account.platform, account.account)] = cls(
             AccountContext(
                 account=account.account,
+                platform=account.platform,
                 secrets=secrets,
                 options=options,
                 base_url=account.base_url,
@@ -84,11 +89,47 @@ def pin_timezone_data() -> None:
 
 def create_worker(client: Client, config: Config, runtime: Runtime, **options: Any) -> Worker:
     pin_timezone_data()
-    activities = InteractionActivities(runtime)
+    if runtime.deliver is None:
+        policy = config.policy()
+
+        async def deliver_polled(interaction: Interaction) -> object:
+            return await deliver(client, interaction, policy, config.task_queue)
+
+        runtime.deliver = deliver_polled
     return Worker(
         client,
         task_queue=config.task_queue,
-        workflows=[InteractionWorkflow],
-        activities=activities.all(),
+        workflows=[InteractionWorkflow, PollerWorkflow],
+        activities=[*InteractionActivities(runtime).all(), *PollingActivities(runtime).all()],
         **options,
     )
+
+
+def polled_accounts(config: Config, runtime: Runtime) -> list[PollerStart]:
+    """The accounts whose connector polls (declares ``poll``), with their interval."""
+    starts = []
+    for account in config.accounts:
+        connector = runtime.connectors.get((account.platform, account.account))
+        if connector is not None and connector.supports(Capability.POLL):
+            starts.append(
+                PollerStart(
+                    platform=account.platform, account=account.account, every=account.poll_every
+                )
+            )
+    return starts
+
+
+async def ensure_pollers(client: Client, config: Config, runtime: Runtime) -> list[str]:
+    """Start the poller of every polled account that has none running (any worker may call
+    this at start-up: a running poller is kept, with its cursor)."""
+    started = []
+    for start in polled_accounts(config, runtime):
+        handle = await client.start_workflow(
+            PollerWorkflow.run,
+            start,
+            id=poller_id(start.platform.value, start.account),
+            task_queue=config.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        started.append(handle.id)
+    return started

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import AwareDatetime, Field, JsonValue
@@ -127,3 +127,27 @@ class InteractionStatus(Frozen):
     parked: tuple[str, ...] = ()
     drafts: tuple[Draft, ...] = ()
     busy: bool = False
+
+
+class PollerStart(Frozen):
+    """One account's poller: where it left off and how often it looks."""
+
+    platform: Platform
+    account: str
+    every: timedelta = timedelta(seconds=60)
+    cursor: str | None = None
+    # A permanent failure (revoked token) is retried this much later, forever: a poller
+    # never gives up on an account, it shows it is stuck.
+    parked_retry: timedelta = timedelta(minutes=15)
+    polls_per_run: int = Field(default=500, ge=1)
+    found_before: int = 0
+
+
+class PollerStatus(Frozen):
+    platform: Platform
+    account: str
+    cursor: str | None
+    polls: int
+    found: int
+    last_poll_at: AwareDatetime | None = None
+    parked: str | None = None

@@ -158,7 +158,7 @@ def dev(
 
 async def _dev(config: Config, port: int, ui: bool) -> None:
     from passerelle import devserver
-    from passerelle.worker import build_runtime, create_worker
+    from passerelle.worker import build_runtime, create_worker, ensure_pollers
 
     STATE_DIR.mkdir(exist_ok=True)
     runtime = build_runtime(config)
@@ -177,7 +177,10 @@ async def _dev(config: Config, port: int, ui: bool) -> None:
     DEV_FILE.write_text(stack.model_dump_json(indent=2), encoding="utf-8")
     try:
         async with create_worker(env.client, config, runtime):
+            pollers = await ensure_pollers(env.client, config, runtime)
             out.print(f"Temporal   {address} (namespace {stack.namespace})")
+            if pollers:
+                out.print(f"Pollers    {', '.join(pollers)}")
             if stack.ui_url:
                 out.print(f"Web UI     {stack.ui_url}")
             out.print(f"Task queue {config.task_queue}")
@@ -196,18 +199,21 @@ def worker() -> None:
 
 
 async def _worker(config: Config) -> None:
-    from passerelle.worker import build_runtime, create_worker
+    from passerelle.worker import build_runtime, create_worker, ensure_pollers
 
     runtime = build_runtime(config)
     client = await connect()
     await require_search_attributes(client)
     worker = create_worker(client, config, runtime)
+    pollers = await ensure_pollers(client, config, runtime)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(worker.shutdown()))
     err.print(
         f"Worker on task queue {config.task_queue!r} at {client.service_client.config.target_host}"
     )
+    for poller in pollers:
+        err.print(f"  poller {poller}")
     await worker.run()
 
 
