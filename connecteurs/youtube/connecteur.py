@@ -1,0 +1,467 @@
+"""YouTube connector: polls a channel's comments, replies to them and moderates them.
+
+YouTube has no webhook for comments, so the connector polls ``commentThreads.list`` with
+``allThreadsRelatedToChannelId`` (every thread on the channel's videos), newest first. The
+API has no "since" parameter: the cursor is this connector's own JSON, the newest
+``publishedAt`` seen plus digests of the comment ids recently returned, so a poll never
+returns a comment twice and never returns the channel's own comments.
+
+Docs:
+- https://developers.google.com/youtube/v3/docs/commentThreads/list
+- https://developers.google.com/youtube/v3/docs/comments/list
+- https://developers.google.com/youtube/v3/docs/comments/insert
+- https://developers.google.com/youtube/v3/docs/comments/setModerationStatus
+- https://developers.google.com/youtube/v3/docs/errors
+- https://developers.google.com/youtube/v3/determine_quota_cost
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, time, timedelta
+from typing import Any, ClassVar, TypeVar
+from zoneinfo import ZoneInfo
+
+import httpx
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from connecteurs.base import AccountContext, Capability, ConnecteurOptions, Manifest, PollResult
+from connecteurs.errors import (
+    AuthError,
+    ConnecteurError,
+    InvalidRequest,
+    MalformedPayload,
+    RateLimited,
+)
+from connecteurs.http import (
+    MAX_RETRY_AFTER,
+    MIN_RETRY_AFTER,
+    HttpConnecteur,
+    describe,
+    error_for_status,
+    retry_after,
+)
+from connecteurs.models import (
+    ActionResult,
+    Author,
+    Interaction,
+    InteractionKind,
+    Platform,
+    body_sha256,
+)
+from connecteurs.youtube.payloads import (
+    Comment,
+    CommentList,
+    CommentThread,
+    CommentThreadList,
+    GoogleError,
+    GoogleErrorDetail,
+)
+
+DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
+
+#: The daily quota resets at midnight Pacific time (docs: getting-started#quota).
+QUOTA_TIMEZONE = ZoneInfo("America/Los_Angeles")
+
+#: Reasons of the errors page that mean "slow down" rather than "out of quota for today".
+SHORT_RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
+#: 403 reasons that are not about the token (commentThreads.list: comments disabled).
+FORBIDDEN_NOT_AUTH = frozenset({"commentsDisabled"})
+
+MODERATION_PATH = "/comments/setModerationStatus"
+#: Google's messages link to help pages; errors carry no URL at all (DESIGN: no full URLs).
+_URL = re.compile(r"https?://\S+")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def seconds_until_quota_reset(now: datetime) -> float:
+    """Seconds from ``now`` to the next midnight in America/Los_Angeles, when the daily
+    quota of the YouTube Data API resets (DST-aware through zoneinfo)."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    local = now.astimezone(QUOTA_TIMEZONE)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=QUOTA_TIMEZONE)
+    # Compare in UTC: subtracting two datetimes sharing one tzinfo ignores DST offsets.
+    seconds = (midnight.astimezone(UTC) - now.astimezone(UTC)).total_seconds()
+    return min(max(seconds, MIN_RETRY_AFTER), MAX_RETRY_AFTER)
+
+
+def id_digest(comment_id: str) -> str:
+    """A short stable digest of a comment id, so the cursor's seen-set stays small."""
+    return hashlib.sha256(comment_id.encode("utf-8")).hexdigest()[:12]
+
+
+def raw_sha256(raw: Any) -> str:
+    """Hash of one comment resource as the API sent it (canonical JSON)."""
+    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return body_sha256(canonical.encode("utf-8"))
+
+
+class YoutubeOptions(ConnecteurOptions):
+    max_pages: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="commentThreads pages (100 threads, 1 quota unit each) read per poll.",
+    )
+    lookback_seconds: int = Field(
+        default=300,
+        ge=0,
+        le=86_400,
+        description=(
+            "Comments up to this much older than the newest one seen are still considered "
+            "(late indexing); the seen-set keeps them from being returned twice."
+        ),
+    )
+    seen_limit: int = Field(
+        default=500, ge=50, le=2_000, description="Comment ids remembered in the cursor."
+    )
+
+
+class PollCursor(BaseModel):
+    """The cursor: ``w`` newest ``publishedAt`` seen, ``s`` digests of recent ids."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    v: int = 1
+    w: AwareDatetime | None = None
+    s: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def load(cls, raw: str | None) -> PollCursor:
+        # An unreadable cursor restarts from the current page: interactions already
+        # returned keep their ids, so the workflows they started dedupe them.
+        if not raw:
+            return cls()
+        try:
+            return cls.model_validate_json(raw)
+        except ValidationError:
+            return cls()
+
+    def dump(self) -> str:
+        when = self.w.astimezone(UTC).isoformat().replace("+00:00", "Z") if self.w else None
+        return json.dumps({"v": self.v, "w": when, "s": self.s}, separators=(",", ":"))
+
+
+class YoutubeConnecteur(HttpConnecteur):
+    """One YouTube channel (the account is its channel id, ``UC…``).
+
+    Capabilities:
+        poll: ``commentThreads.list`` (1 unit a page). Top-level comments become
+            ``comment`` interactions, replies included in ``replies.comments`` become
+            ``reply`` interactions under their top-level comment. A thread lists only some
+            of its replies, and threads are ordered by time: a new reply deep in an old
+            thread may be seen late or not at all (a known limit of the API).
+        reply: ``comments.insert`` with ``snippet.parentId`` (50 units). YouTube threads are
+            one level deep, so a reply to a reply is posted under the top-level comment.
+        hide / unhide: ``comments.setModerationStatus`` ``heldForReview`` / ``published``
+            (50 units). YouTube refuses to publish again a comment that was rejected.
+        delete: ``setModerationStatus`` ``rejected``. ``comments.delete`` only works for the
+            comment's own author; a channel removes other people's comments by rejecting
+            them, which also hides their replies.
+        block: ``rejected`` with ``banAuthor=true``: the comment is removed and every later
+            comment of its author on the channel is rejected automatically.
+
+    There is no direct message in the YouTube Data API.
+    """
+
+    manifest: ClassVar[Manifest] = Manifest(
+        name="youtube",
+        platform=Platform.YOUTUBE,
+        version="0.1.0",
+        capabilities=frozenset(
+            {
+                Capability.POLL,
+                Capability.REPLY,
+                Capability.HIDE,
+                Capability.UNHIDE,
+                Capability.DELETE,
+                Capability.BLOCK,
+            }
+        ),
+        options_model=YoutubeOptions,
+        secrets=("access_token",),
+        reply_lookup=True,
+        documentation=(
+            "https://developers.google.com/youtube/v3/docs/commentThreads/list",
+            "https://developers.google.com/youtube/v3/docs/comments/list",
+            "https://developers.google.com/youtube/v3/docs/comments/insert",
+            "https://developers.google.com/youtube/v3/docs/comments/setModerationStatus",
+            "https://developers.google.com/youtube/v3/docs/errors",
+            "https://developers.google.com/youtube/v3/determine_quota_cost",
+        ),
+    )
+    default_base_url: ClassVar[str] = DEFAULT_BASE_URL
+
+    def __init__(
+        self,
+        context: AccountContext,
+        *,
+        http: httpx.AsyncClient | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(context, http=http)
+        options = context.options
+        self.options = options if isinstance(options, YoutubeOptions) else YoutubeOptions()
+        #: "now" for the quota reset and ``received_at``; tests pin it.
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+
+    @property
+    def channel_id(self) -> str:
+        return self.context.account
+
+    def auth_headers(self) -> dict[str, str]:
+        try:
+            token = self.context.secret("access_token")
+        except KeyError as err:
+            raise AuthError(str(err.args[0])) from None
+        return {"Authorization": f"Bearer {token}"}
+
+    # -- errors --------------------------------------------------------------------------
+
+    def error_for(self, response: httpx.Response) -> ConnecteurError | None:
+        """Google's error body: ``{"error": {"code", "message", "errors": [{"domain",
+        "reason"}]}}``; the reason says more than the status (quota is a 403)."""
+        if response.is_success:
+            return None
+        error = _google_error(response)
+        reasons = {item.reason for item in error.errors if item.reason} if error else set()
+        domains = {item.domain for item in error.errors if item.domain} if error else set()
+        detail = ", ".join(sorted(reasons))
+        if error is not None and error.message:
+            text = _URL.sub("<url>", error.message)[:160]
+            detail = f"{detail}: {text}" if detail else text
+        message = describe(response) + (f": {detail}" if detail else "")
+        status = response.status_code
+        # Short-window throttling first: its error may also carry the youtube.quota domain.
+        if reasons & SHORT_RATE_REASONS or status == 429:
+            return RateLimited(retry_after(response.headers), message)
+        if reasons & QUOTA_REASONS or "youtube.quota" in domains:
+            return RateLimited(seconds_until_quota_reset(self.clock()), message)
+        if status == 401:
+            return AuthError(message)
+        if status == 403 and reasons & FORBIDDEN_NOT_AUTH:
+            return InvalidRequest(message)
+        # 403 forbidden/insufficientPermissions → AuthError, 404 → NotFound, 5xx →
+        # TransientError, other 4xx → InvalidRequest: plain HTTP semantics.
+        return error_for_status(response, detail)
+
+    # -- poll ----------------------------------------------------------------------------
+
+    async def poll(self, cursor: str | None) -> PollResult:
+        """New comments and replies on the channel since ``cursor``.
+
+        The first poll (``cursor`` None) returns the first page; later polls read up to
+        ``max_pages`` pages and stop at the first page that brings nothing new. Page tokens
+        shift as comments arrive, so they are not kept across polls: a burst of more than
+        ``max_pages`` times 100 new threads between two polls is only partly returned (poll
+        more often or raise ``max_pages``).
+        """
+        state = PollCursor.load(cursor)
+        pages = 1 if cursor is None else self.options.max_pages
+        horizon = state.w - timedelta(seconds=self.options.lookback_seconds) if state.w else None
+        seen = set(state.s)
+        fresh: list[Interaction] = []
+        newest = state.w
+        token: str | None = None
+        for _ in range(pages):
+            page, raw_items = await self._thread_page(token)
+            added = 0
+            for thread, raw in zip(page.items, raw_items, strict=True):
+                for comment, raw_comment in _comments_of(thread, raw):
+                    if comment.snippet.author_channel == self.channel_id:
+                        continue  # the channel's own comments and replies
+                    published = comment.snippet.publishedAt
+                    newest = published if newest is None else max(newest, published)
+                    digest = id_digest(comment.id)
+                    if horizon is not None and published < horizon:
+                        continue
+                    if digest in seen:
+                        continue
+                    seen.add(digest)
+                    fresh.append(self._interaction(thread, comment, raw_comment))
+                    added += 1
+            token = page.nextPageToken
+            if not token or added == 0:
+                break
+        fresh.sort(key=lambda i: (i.created_at, i.external_id))
+        # Oldest first, so trimming the seen-set forgets the oldest comments.
+        state.s.extend(id_digest(i.external_id) for i in fresh)
+        state.s = state.s[-self.options.seen_limit :]
+        state.w = newest
+        return PollResult(interactions=tuple(fresh), cursor=state.dump())
+
+    async def _thread_page(self, token: str | None) -> tuple[CommentThreadList, list[Any]]:
+        params: dict[str, str | int] = {
+            "part": "snippet,replies",
+            "allThreadsRelatedToChannelId": self.channel_id,
+            "order": "time",
+            "maxResults": 100,
+            "textFormat": "plainText",
+        }
+        if token:
+            params["pageToken"] = token
+        response = await self.request("GET", "/commentThreads", params=params)
+        raw = _json(response)
+        page = _validate(CommentThreadList, raw, response)
+        return page, list(raw["items"])
+
+    def _interaction(self, thread: CommentThread, comment: Comment, raw: Any) -> Interaction:
+        snippet = comment.snippet
+        top_id = thread.snippet.topLevelComment.id
+        is_reply = comment.id != top_id
+        video = thread.snippet.videoId or snippet.videoId
+        author_id = snippet.author_channel or snippet.authorChannelUrl or snippet.authorDisplayName
+        return Interaction(
+            id=Interaction.make_id(Platform.YOUTUBE, self.channel_id, comment.id),
+            platform=Platform.YOUTUBE,
+            account=self.channel_id,
+            external_id=comment.id,
+            kind=InteractionKind.REPLY if is_reply else InteractionKind.COMMENT,
+            author=Author(
+                id=author_id or "unknown",
+                handle=snippet.authorDisplayName or author_id or "unknown",
+                display_name=snippet.authorDisplayName,
+                profile_url=snippet.authorChannelUrl,
+            ),
+            text=snippet.text,
+            thread_id=top_id,
+            parent_id=(snippet.parentId or top_id) if is_reply else None,
+            post_id=video,
+            url=_comment_url(video, comment.id),
+            created_at=snippet.publishedAt,
+            received_at=self.clock(),
+            raw_sha256=raw_sha256(raw),
+            reply_context={"video_id": video} if video else {},
+        )
+
+    # -- reply ---------------------------------------------------------------------------
+
+    async def reply(
+        self, interaction: Interaction, text: str, *, idempotency_key: str
+    ) -> ActionResult:
+        """Reply under the interaction's top-level comment.
+
+        A retried reply first lists the replies under that comment (``comments.list``,
+        1 unit) and returns the channel's own reply with the same text instead of posting
+        a second one (50 units).
+        """
+        parent = interaction.thread_id or interaction.parent_id or interaction.external_id
+        earlier = await self._own_reply(parent, text)
+        if earlier is not None:
+            return self._done("reply", earlier)
+        response = await self.request(
+            "POST",
+            "/comments",
+            params={"part": "snippet"},
+            json={"snippet": {"parentId": parent, "textOriginal": text}},
+        )
+        created = _validate(Comment, _json(response), response)
+        return self._done("reply", created.id)
+
+    async def _own_reply(self, parent: str, text: str) -> str | None:
+        wanted = text.strip()
+        token: str | None = None
+        for _ in range(self.options.max_pages):
+            params: dict[str, str | int] = {
+                "part": "snippet",
+                "parentId": parent,
+                "maxResults": 100,
+                "textFormat": "plainText",
+            }
+            if token:
+                params["pageToken"] = token
+            response = await self.request("GET", "/comments", params=params)
+            page = _validate(CommentList, _json(response), response)
+            for comment in page.items:
+                snippet = comment.snippet
+                if snippet.author_channel == self.channel_id and snippet.text.strip() == wanted:
+                    return comment.id
+            token = page.nextPageToken
+            if not token:
+                break
+        return None
+
+    # -- moderation ----------------------------------------------------------------------
+
+    async def hide(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._moderate("hide", interaction, "heldForReview")
+
+    async def unhide(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._moderate("unhide", interaction, "published")
+
+    async def delete(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        # comments.delete is for the comment's own author only; a channel removes others'
+        # comments by rejecting them (docs: comments/setModerationStatus).
+        return await self._moderate("delete", interaction, "rejected")
+
+    async def block(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._moderate("block", interaction, "rejected", ban_author=True)
+
+    async def _moderate(
+        self, action: str, interaction: Interaction, status: str, *, ban_author: bool = False
+    ) -> ActionResult:
+        # Setting a status is idempotent on YouTube's side: a retry sets it again.
+        params: dict[str, str] = {"id": interaction.external_id, "moderationStatus": status}
+        if ban_author:
+            params["banAuthor"] = "true"
+        await self.request("POST", MODERATION_PATH, params=params)
+        return self._done(action, interaction.external_id)
+
+    def _done(self, action: str, ref: str) -> ActionResult:
+        return ActionResult(action=action, ok=True, platform_ref=ref, at=self.clock())
+
+
+def _comments_of(thread: CommentThread, raw: Any) -> Iterator[tuple[Comment, Any]]:
+    """The thread's top-level comment, then the replies the list included, each with its
+    raw JSON (for ``raw_sha256``)."""
+    yield thread.snippet.topLevelComment, raw["snippet"]["topLevelComment"]
+    if thread.replies is not None:
+        raw_replies = raw["replies"]["comments"]
+        yield from zip(thread.replies.comments, raw_replies, strict=True)
+
+
+def _comment_url(video: str | None, comment_id: str) -> str | None:
+    if not video:
+        return None
+    return f"https://www.youtube.com/watch?v={video}&lc={comment_id}"
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise MalformedPayload(f"{describe(response)}: the body is not JSON") from None
+
+
+def _validate(model: type[M], raw: Any, response: httpx.Response) -> M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise MalformedPayload(
+            f"{describe(response)}: not a {model.__name__}: {where}: {first['msg']}"
+        ) from None
+
+
+def _google_error(response: httpx.Response) -> GoogleErrorDetail | None:
+    """The ``error`` object of a Google error body, or ``None`` when there is none."""
+    try:
+        return GoogleError.model_validate(response.json()).error
+    except (ValueError, ValidationError):
+        return None
+
+
+__all__ = [
+    "PollCursor",
+    "YoutubeConnecteur",
+    "YoutubeOptions",
+    "id_digest",
+    "seconds_until_quota_reset",
+]
