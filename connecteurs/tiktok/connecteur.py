@@ -1,0 +1,409 @@
+"""TikTok connector: organic comments on an owned TikTok account (TikTok API for Business,
+Accounts API, v1.3).
+
+One instance serves one TikTok account, identified by its ``business_id`` (the ``open_id``
+the account's OAuth token comes with). Inbound, the ``comment.update`` webhook; outbound,
+a public reply, hide and unhide. Not offered, so not declared:
+
+- delete: ``/business/comment/delete/`` only deletes the account's *own* comments; other
+  people's comments can only be hidden.
+- block, direct messages: the Accounts API has no block; Business Messaging is a separate,
+  region-restricted API that forbids starting a conversation.
+- poll: ``/business/comment/list/`` needs a ``video_id`` (one call per video, 40 requests
+  per minute per endpoint and account), so TikTok recommends the webhook.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar, TypeVar
+
+import httpx
+from pydantic import BaseModel, Field, ValidationError
+
+from connecteurs.base import (
+    AccountContext,
+    Capability,
+    ConnecteurOptions,
+    Manifest,
+    WebhookRequest,
+)
+from connecteurs.errors import (
+    ConnecteurError,
+    InvalidRequest,
+    MalformedPayload,
+    NotFound,
+    TransientError,
+)
+from connecteurs.http import HttpConnecteur, describe, error_for_status
+from connecteurs.models import (
+    ActionResult,
+    Author,
+    Interaction,
+    InteractionKind,
+    Platform,
+    body_sha256,
+)
+from connecteurs.tiktok import codes, signature
+from connecteurs.tiktok.payloads import (
+    ApiComment,
+    ApiResponse,
+    CommentPage,
+    CommentUpdate,
+    WebhookEnvelope,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+COMMENT_EVENT = "comment.update"
+#: The only ``comment_action`` that is something said to the account; ``delete``,
+#: ``set_to_hidden``, ``set_to_friends_only`` and ``set_to_public`` are state changes.
+INSERT = "insert"
+#: Replies are listed 30 at a time; a thread longer than this is not searched further.
+LOOKUP_PAGES = 10
+PAGE_SIZE = 30
+#: Author id when neither the event nor the comment list names the commenter.
+UNKNOWN_AUTHOR = "unknown"
+
+DOCS = (
+    "https://business-api.tiktok.com/portal/docs?id=1738373164380162",  # Accounts API
+    "https://business-api.tiktok.com/portal/docs/api-reference/v1.3",  # endpoint list
+    "https://business-api.tiktok.com/portal/docs?id=1737172488964097",  # return codes
+    "https://developers.tiktok.com/doc/webhooks-events",  # envelope, content string
+    "https://developers.tiktok.com/doc/webhooks-verification",  # TikTok-Signature
+)
+
+
+class TiktokOptions(ConnecteurOptions):
+    own_unique_identifier: str | None = Field(
+        default=None,
+        description=(
+            "The account's own unique_identifier: comment.update events carrying it are the "
+            "account's own comments and replies (echoes) and are skipped."
+        ),
+    )
+    signature_tolerance: float = Field(
+        default=signature.TOLERANCE_SECONDS,
+        ge=1.0,
+        le=3600.0,
+        description="Largest accepted age of a webhook's TikTok-Signature timestamp, seconds.",
+    )
+
+
+class TiktokConnecteur(HttpConnecteur):
+    default_base_url: ClassVar[str] = "https://business-api.tiktok.com/open_api/v1.3"
+
+    manifest: ClassVar[Manifest] = Manifest(
+        name="tiktok",
+        platform=Platform.TIKTOK,
+        version="0.1.0",
+        capabilities=frozenset(
+            {Capability.WEBHOOK, Capability.REPLY, Capability.HIDE, Capability.UNHIDE}
+        ),
+        options_model=TiktokOptions,
+        secrets=("client_secret", "access_token"),
+        reply_lookup=True,
+        reply_lookup_note=(
+            "A retried reply lists the replies under the top-level comment "
+            "(/business/comment/reply/list/) and returns the account's own reply "
+            "(owner=true) with the same text posted since the interaction; TikTok replies "
+            "carry no idempotency key, so two identical replies in one thread are seen as one."
+        ),
+        documentation=DOCS,
+    )
+
+    def __init__(
+        self,
+        context: AccountContext,
+        *,
+        http: httpx.AsyncClient | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        super().__init__(context, http=http)
+        # Injectable so tests can move the signature's replay window.
+        self.clock = clock or time.time
+        options = context.options
+        self.options = options if isinstance(options, TiktokOptions) else TiktokOptions()
+
+    # -- HTTP ------------------------------------------------------------------------------
+
+    def auth_headers(self) -> dict[str, str]:
+        # The Business API takes the token in its own header, never Authorization/query.
+        return {"Access-Token": self.context.secret("access_token")}
+
+    def error_for(self, response: httpx.Response) -> ConnecteurError | None:
+        """TikTok answers HTTP 200 with a ``code``; anything but 0 is an error."""
+        envelope = _envelope_of(response)
+        redact = (self.context.secrets.get("access_token", ""),)
+        if envelope is not None and envelope.code != codes.OK:
+            return codes.error_for_code(response, envelope.code, envelope.message, redact=redact)
+        if not response.is_success:
+            detail = envelope.message if envelope is not None else ""
+            return error_for_status(response, codes.clean(detail, redact))
+        if envelope is None:
+            # A 200 that is not the API's envelope (a proxy's page): try again later.
+            return TransientError(f"{describe(response)}: not a TikTok API answer")
+        return None
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """The ``data`` of a successful call (errors are raised by ``request``)."""
+        response = await self.request(method, path, params=params, json=json_body)
+        envelope = _envelope_of(response)
+        return envelope.data if envelope is not None else None
+
+    # -- inbound ---------------------------------------------------------------------------
+
+    @classmethod
+    def accounts_in(cls, request: WebhookRequest) -> tuple[str, ...]:
+        """One callback URL serves every account of the app: ``user_openid`` says which
+        (read without trusting it; ``verify`` still checks the signature)."""
+        try:
+            body = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return ()
+        openid = body.get("user_openid") if isinstance(body, dict) else None
+        return (openid,) if isinstance(openid, str) and openid else ()
+
+    async def verify(self, request: WebhookRequest) -> None:
+        signature.check(
+            request.header(signature.HEADER),
+            request.body,
+            self.context.secret("client_secret"),
+            now=self.clock(),
+            tolerance=self.options.signature_tolerance,
+        )
+
+    async def parse(self, request: WebhookRequest) -> list[Interaction]:
+        envelope = _parse_model(WebhookEnvelope, _json_object(request.body, "body"), "body")
+        if envelope.event != COMMENT_EVENT:
+            return []  # authorization.removed, post.publish.*, ...: not interactions
+        if envelope.user_openid != self.context.account:
+            return []  # another account of the same app
+        event = _parse_model(CommentUpdate, _json_object(envelope.content, "content"), "content")
+        if event.comment_action != INSERT:
+            return []  # deletions and visibility changes
+        if self._is_own(event.unique_identifier):
+            return []
+        listed: ApiComment | None = None
+        if event.text is None or event.unique_identifier is None:
+            # Some deliveries omit the text or the author: the comment list has both.
+            listed = await self._fetch_comment(event.video_id, event.comment_id)
+            if listed is None or listed.owner or self._is_own(listed.unique_identifier):
+                return []  # gone already, or the account's own comment
+        return [self._interaction(envelope, event, listed, request.body)]
+
+    def _is_own(self, unique_identifier: str | None) -> bool:
+        own = self.options.own_unique_identifier
+        return own is not None and unique_identifier == own
+
+    def _interaction(
+        self,
+        envelope: WebhookEnvelope,
+        event: CommentUpdate,
+        listed: ApiComment | None,
+        raw: bytes,
+    ) -> Interaction:
+        parent = event.parent_comment_id if event.parent_comment_id != event.comment_id else None
+        account = self.context.account
+        return Interaction(
+            id=Interaction.make_id(Platform.TIKTOK, account, event.comment_id),
+            platform=Platform.TIKTOK,
+            account=account,
+            external_id=event.comment_id,
+            kind=InteractionKind.REPLY if parent else InteractionKind.COMMENT,
+            author=_author(event, listed),
+            text=event.text if event.text is not None else (listed.text if listed else ""),
+            # TikTok threads have two levels: a reply's parent is always the top-level
+            # comment, which is also the thread's root.
+            thread_id=parent,
+            parent_id=parent,
+            post_id=event.video_id,
+            created_at=_moment(event.timestamp, envelope.create_time),
+            received_at=datetime.fromtimestamp(self.clock(), UTC),
+            raw_sha256=body_sha256(raw),
+            reply_context={"video_id": event.video_id},
+        )
+
+    async def _fetch_comment(self, video_id: str, comment_id: str) -> ApiComment | None:
+        """One comment from ``/business/comment/list/`` (``None``: deleted or not listed)."""
+        params = {
+            "business_id": self.context.account,
+            "video_id": video_id,
+            "comment_ids": json.dumps([comment_id]),
+        }
+        try:
+            data = await self._call("GET", "/business/comment/list/", params=params)
+        except NotFound:
+            return None
+        page = _page(data, "GET /business/comment/list/")
+        return next((c for c in page.comments if c.comment_id == comment_id), None)
+
+    # -- outbound --------------------------------------------------------------------------
+
+    async def reply(
+        self, interaction: Interaction, text: str, *, idempotency_key: str
+    ) -> ActionResult:
+        """Reply under the interaction's top-level comment (TikTok threads are flat).
+
+        A retried activity first looks for the reply it may already have posted, so a
+        timeout after TikTok created the reply does not post it twice.
+        """
+        video_id = _video_id(interaction)
+        root = interaction.root_external_id
+        since = int(interaction.created_at.timestamp())
+        earlier = await self._find_own_reply(video_id, root, text, since)
+        if earlier is not None:
+            return _done("reply", earlier)
+        data = await self._call(
+            "POST",
+            "/business/comment/reply/create/",
+            json_body={
+                "business_id": self.context.account,
+                "video_id": video_id,
+                "comment_id": root,
+                "text": text,
+            },
+        )
+        created = _comment_or_none(data)
+        ref = created.comment_id if created is not None else None
+        if ref is None:
+            # The answer did not name the reply: find it the way a retry would.
+            ref = await self._find_own_reply(video_id, root, text, since)
+        return _done("reply", ref)
+
+    async def hide(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._set_hidden(interaction, "HIDE", "hide")
+
+    async def unhide(self, interaction: Interaction, *, idempotency_key: str) -> ActionResult:
+        return await self._set_hidden(interaction, "UNHIDE", "unhide")
+
+    async def _set_hidden(self, interaction: Interaction, verb: str, action: str) -> ActionResult:
+        # Hiding is a state, not an append: a retried call changes nothing more.
+        await self._call(
+            "POST",
+            "/business/comment/hide/",
+            json_body={
+                "business_id": self.context.account,
+                "video_id": _video_id(interaction),
+                "comment_id": interaction.external_id,
+                "action": verb,
+            },
+        )
+        return _done(action, interaction.external_id)
+
+    async def _find_own_reply(self, video_id: str, root: str, text: str, since: int) -> str | None:
+        """The id of the account's reply under ``root`` with ``text``, posted since
+        ``since`` (Unix seconds), or ``None``."""
+        wanted = text.strip()
+        cursor = 0
+        for _ in range(LOOKUP_PAGES):
+            params: dict[str, Any] = {
+                "business_id": self.context.account,
+                "video_id": video_id,
+                "comment_id": root,
+                "max_count": PAGE_SIZE,
+            }
+            if cursor:
+                params["cursor"] = cursor
+            data = await self._call("GET", "/business/comment/reply/list/", params=params)
+            page = _page(data, "GET /business/comment/reply/list/")
+            for item in page.comments:
+                recent = item.create_time is None or item.create_time >= since
+                if item.owner and recent and item.text.strip() == wanted:
+                    return item.comment_id
+            # TikTok may return a short page with has_more true: only has_more ends it.
+            if not page.has_more or page.cursor == cursor:
+                return None
+            cursor = page.cursor
+        return None
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _json_object(raw: bytes | str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except UnicodeDecodeError:
+        raise MalformedPayload(f"{what} is not UTF-8") from None
+    except json.JSONDecodeError as err:
+        raise MalformedPayload(f"{what} is not JSON: {err.msg}") from None
+    if not isinstance(value, dict):
+        raise MalformedPayload(f"{what} must be a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _parse_model(model: type[M], value: dict[str, Any], what: str) -> M:
+    try:
+        return model.model_validate(value)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or what
+        raise MalformedPayload(f"{what}: {where}: {first['msg']}") from None
+
+
+def _envelope_of(response: httpx.Response) -> ApiResponse | None:
+    try:
+        return ApiResponse.model_validate(response.json())
+    except (ValueError, ValidationError):
+        return None
+
+
+def _page(data: Any, where: str) -> CommentPage:
+    try:
+        return CommentPage.model_validate(data if data is not None else {})
+    except ValidationError:
+        raise TransientError(f"{where}: unexpected answer shape") from None
+
+
+def _comment_or_none(data: Any) -> ApiComment | None:
+    try:
+        return ApiComment.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _author(event: CommentUpdate, listed: ApiComment | None) -> Author:
+    """The commenter. ``user_openid`` in the envelope is the *account's* id, not the
+    author's: the author is the event's ``unique_identifier`` (stable across TikTok's APIs),
+    completed by the comment list when it had to be fetched."""
+    uid = event.unique_identifier or (
+        (listed.unique_identifier or listed.user_id) if listed is not None else None
+    )
+    uid = uid or UNKNOWN_AUTHOR
+    handle = (listed.username if listed is not None else None) or uid
+    display = (listed.display_name if listed is not None else None) or ""
+    return Author(id=uid, handle=handle, display_name=display)
+
+
+def _moment(timestamp: int | None, fallback_seconds: int) -> datetime:
+    """The comment's time: ``timestamp`` is documented as Unix time but sent in
+    milliseconds; values past year 5138 in seconds can only be milliseconds."""
+    value = float(timestamp) if timestamp else float(fallback_seconds)
+    if value > 1e11:
+        value /= 1000.0
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise MalformedPayload("content: timestamp is not a time") from None
+
+
+def _video_id(interaction: Interaction) -> str:
+    video_id = interaction.reply_context.get("video_id") or interaction.post_id
+    if not video_id:
+        raise InvalidRequest(f"{interaction.id}: no video_id to act on the comment with")
+    return video_id
+
+
+def _done(action: str, ref: str | None) -> ActionResult:
+    return ActionResult(action=action, ok=True, platform_ref=ref, at=datetime.now(UTC))
