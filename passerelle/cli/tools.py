@@ -23,6 +23,15 @@ from passerelle.cli.app import (
 # --------------------------------------------------------------------------- plugins, config
 
 
+def _summary(cls: Any) -> str:
+    """The first line of a plugin's docstring, else of its module's."""
+    import sys
+
+    module = sys.modules.get(getattr(cls, "__module__", ""))
+    text = cls.__doc__ or (module.__doc__ if module else "") or ""
+    return (text.strip().splitlines() or [""])[0]
+
+
 @plugins_app.command("list")
 def plugins_list(as_json: JsonOption = False) -> None:
     """List installed plugins by entry-point group, and any that failed to load."""
@@ -36,16 +45,28 @@ def plugins_list(as_json: JsonOption = False) -> None:
             {
                 "name": name,
                 "platform": cls.manifest.platform.value,
+                "platforms": sorted(p.value for p in cls.manifest.platforms),
                 "version": cls.manifest.version,
                 "capabilities": sorted(c.value for c in cls.manifest.capabilities),
+                "reply_lookup": cls.manifest.reply_lookup,
+                "reply_lookup_note": cls.manifest.reply_lookup_note,
+                "secrets": list(cls.manifest.secrets),
             }
             for name, cls in sorted(connectors.plugins.items())
         ],
         "classifiers": [
-            {"name": name, "version": getattr(cls, "version", "?")}
+            {
+                "name": name,
+                "version": getattr(cls, "version", "?"),
+                "description": _summary(cls),
+                "capabilities": ["classify"],
+            }
             for name, cls in sorted(classifiers.plugins.items())
         ],
-        "notifiers": [{"name": name} for name in sorted(notifiers.plugins)],
+        "notifiers": [
+            {"name": name, "description": _summary(cls), "capabilities": ["notify"]}
+            for name, cls in sorted(notifiers.plugins.items())
+        ],
         "broken": [
             {"group": b.group, "name": b.name, "error": b.error}
             for found in (connectors, classifiers, notifiers)
@@ -55,11 +76,15 @@ def plugins_list(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(document)
         return
-    for group in ("connectors", "classifiers", "notifiers"):
+    out.print("[bold]connectors[/bold]  (name, platforms, capabilities)")
+    for item in document["connectors"]:
+        platforms = "+".join(item["platforms"])
+        out.print(f"  {item['name']:<10} {platforms:<19} {', '.join(item['capabilities'])}")
+    for group in ("classifiers", "notifiers"):
         out.print(f"[bold]{group}[/bold]")
         for item in document[group]:
-            details = ", ".join(item.get("capabilities", [])) or item.get("version", "")
-            out.print(f"  {item['name']:<12} {details}")
+            version = f" {item['version']}" if "version" in item else ""
+            out.print(f"  {item['name']:<10}{version}  {item['description']}")
     for broken in document["broken"]:
         out.print(f"[red]broken[/red] {broken['group']}:{broken['name']}: {broken['error']}")
 
