@@ -1,0 +1,199 @@
+"""The shapes the X connector reads, as pydantic models.
+
+Two families meet here: the Account Activity API delivers **v1.1-style** objects (``id_str``,
+``user.screen_name``, ``in_reply_to_status_id_str``, ``created_at`` as ``Wed Oct 10 20:19:24
++0000 2018``), while every REST call the connector makes is **v2** (``id``, ``author_id``,
+``conversation_id``, ISO ``created_at``, RFC 7807 problem bodies). Unknown keys are ignored:
+X adds fields over time and a new one must not fail a delivery.
+
+Sources:
+    https://docs.x.com/x-api/account-activity/introduction (payload examples)
+    https://docs.x.com/x-api/fundamentals/data-dictionary (v2 Post, User objects)
+    https://docs.x.com/x-api/fundamentals/response-codes-and-errors (problem bodies)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: X ids are 64-bit integers sent as strings.
+ID_PATTERN = r"^[0-9]{1,19}$"
+
+
+class Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+# -- Account Activity API (webhook) ----------------------------------------------------------
+
+
+class V1User(Lenient):
+    id_str: str = Field(pattern=ID_PATTERN)
+    screen_name: str = ""
+    name: str = ""
+    lang: str | None = None
+
+
+class ExtendedTweet(Lenient):
+    full_text: str
+
+
+class V1Tweet(Lenient):
+    """A Post as the Account Activity API delivers it in ``tweet_create_events``."""
+
+    id_str: str = Field(pattern=ID_PATTERN)
+    created_at: str
+    text: str = ""
+    full_text: str | None = None
+    truncated: bool = False
+    extended_tweet: ExtendedTweet | None = None
+    user: V1User
+    in_reply_to_status_id_str: str | None = None
+    in_reply_to_user_id_str: str | None = None
+    in_reply_to_screen_name: str | None = None
+    retweeted_status: dict[str, Any] | None = None
+    is_quote_status: bool = False
+    quoted_status_id_str: str | None = None
+    lang: str | None = None
+
+    @property
+    def body(self) -> str:
+        """The whole text: long posts carry it in ``extended_tweet.full_text``."""
+        if self.extended_tweet is not None:
+            return self.extended_tweet.full_text
+        return self.full_text if self.full_text is not None else self.text
+
+
+class DmTarget(Lenient):
+    recipient_id: str = Field(pattern=ID_PATTERN)
+
+
+class DmData(Lenient):
+    text: str = ""
+
+
+class MessageCreate(Lenient):
+    target: DmTarget
+    sender_id: str = Field(pattern=ID_PATTERN)
+    message_data: DmData
+
+
+class DmEvent(Lenient):
+    type: str
+    id: str = Field(pattern=ID_PATTERN)
+    created_timestamp: str = Field(pattern=r"^[0-9]{1,16}$")
+    message_create: MessageCreate | None = None
+
+
+class DmUser(Lenient):
+    id: str
+    screen_name: str = ""
+    name: str = ""
+
+
+class ActivityPayload(Lenient):
+    """One Account Activity delivery; only the interaction-bearing lists are read."""
+
+    for_user_id: str | None = None
+    tweet_create_events: list[V1Tweet] = Field(default_factory=list)
+    direct_message_events: list[DmEvent] = Field(default_factory=list)
+    users: dict[str, DmUser] = Field(default_factory=dict)
+
+
+# -- API v2 (poll, lookups, writes) ----------------------------------------------------------
+
+
+class Problem(Lenient):
+    """An RFC 7807 problem, top level or in ``errors[]`` (v1.1 bodies carry ``code``)."""
+
+    title: str = ""
+    detail: str = ""
+    type: str = ""
+    status: int | None = None
+    message: str = ""
+    code: int | None = None
+    resource_type: str | None = None
+    reason: str | None = None
+
+
+class ProblemBody(Problem):
+    errors: list[Problem] = Field(default_factory=list)
+    data: Any = None
+
+
+class V2User(Lenient):
+    id: str
+    username: str = ""
+    name: str = ""
+
+
+class ReferencedTweet(Lenient):
+    type: str
+    id: str
+
+
+class V2Tweet(Lenient):
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = ""
+    author_id: str | None = None
+    created_at: datetime | None = None
+    conversation_id: str | None = None
+    in_reply_to_user_id: str | None = None
+    referenced_tweets: list[ReferencedTweet] = Field(default_factory=list)
+    lang: str | None = None
+
+    def referenced(self, kind: str) -> str | None:
+        return next((r.id for r in self.referenced_tweets if r.type == kind), None)
+
+
+class Includes(Lenient):
+    users: list[V2User] = Field(default_factory=list)
+
+
+class Meta(Lenient):
+    newest_id: str | None = None
+    oldest_id: str | None = None
+    result_count: int = 0
+    next_token: str | None = None
+
+
+class TweetPage(Lenient):
+    """A timeline page (``GET /2/users/:id/mentions``, ``/tweets``)."""
+
+    data: list[V2Tweet] = Field(default_factory=list)
+    includes: Includes = Field(default_factory=Includes)
+    meta: Meta = Field(default_factory=Meta)
+
+
+class CreatedTweet(Lenient):
+    id: str
+    text: str = ""
+
+
+class CreatedTweetBody(Lenient):
+    data: CreatedTweet
+
+
+class V2DmEvent(Lenient):
+    id: str
+    event_type: str = ""
+    text: str = ""
+    sender_id: str | None = None
+    created_at: datetime | None = None
+
+
+class DmEventPage(Lenient):
+    data: list[V2DmEvent] = Field(default_factory=list)
+    meta: Meta = Field(default_factory=Meta)
+
+
+class CreatedDm(Lenient):
+    dm_conversation_id: str
+    dm_event_id: str
+
+
+class CreatedDmBody(Lenient):
+    data: CreatedDm
