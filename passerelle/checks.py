@@ -126,8 +126,8 @@ def routing_problems(config: Config, text: str, name: str) -> list[ConfigProblem
 def plugin_problems(config: Config, text: str, name: str) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
 
-    def problem(loc: tuple[int | str, ...], message: str) -> None:
-        problems.append(problem_at(name, text, loc, message))
+    def problem(loc: tuple[int | str, ...], message: str, severity: str = "error") -> None:
+        problems.append(problem_at(name, text, loc, message, severity=severity))
 
     connectors = discover(CONNECTORS)
     for index, account in enumerate(config.accounts):
@@ -145,6 +145,21 @@ def plugin_problems(config: Config, text: str, name: str) -> list[ConfigProblem]
             for error in err.errors():
                 loc = ("accounts", index, "options", *error["loc"])
                 problem(loc, error_message(error))
+        manifest = cls.manifest
+        if account.platform not in manifest.platforms:
+            served = ", ".join(sorted(p.value for p in manifest.platforms))
+            problem(
+                ("accounts", index, "platform"),
+                f"connector {account.connector!r} serves {served}, not {account.platform.value}",
+            )
+        unknown = sorted(set(account.secrets) - set(manifest.secrets))
+        if unknown and manifest.secrets:
+            problem(
+                ("accounts", index, "secrets"),
+                f"connector {account.connector!r} does not read secret(s) {', '.join(unknown)} "
+                f"(it reads: {', '.join(manifest.secrets)})",
+                severity="warning",
+            )
     classifiers = discover(CLASSIFIERS)
     for index, classifier in enumerate(config.classifiers):
         if classifier not in classifiers.plugins:

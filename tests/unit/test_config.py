@@ -96,6 +96,7 @@ def test_deploy_example_is_valid() -> None:
 
 def test_uninstalled_plugins_and_bad_options_name_their_line(tmp_path: Path) -> None:
     text = GOOD.replace('connector = "jsonl"', 'connector = "jsonl"\noptions = { outbx = "o" }')
+    text = text.replace('connector = "meta"', 'connector = "myspace"')
     text += '\n[targets.on-call]\nnotifier = "pager"\n'
     text += '\n[targets.team-lead]\nnotifier = "log"\n\n[targets.manager]\nnotifier = "log"\n'
     path = tmp_path / "c.toml"
@@ -103,10 +104,10 @@ def test_uninstalled_plugins_and_bad_options_name_their_line(tmp_path: Path) -> 
     _, found = check_file(path)
     by_key = {p.key: p for p in found}
     assert by_key["accounts.0.options.outbx"].message == "unknown key"
-    assert "not installed" in by_key["accounts.1.connector"].message  # no "meta" connector yet
+    assert "'myspace' is not installed" in by_key["accounts.1.connector"].message
     assert "'pager' is not installed" in by_key["targets.on-call.notifier"].message
     lines = text.splitlines()
-    assert lines[by_key["accounts.1.connector"].line - 1] == 'connector = "meta"'  # type: ignore[operator]
+    assert lines[by_key["accounts.1.connector"].line - 1] == 'connector = "myspace"'  # type: ignore[operator]
     assert lines[by_key["targets.on-call.notifier"].line - 1] == 'notifier = "pager"'  # type: ignore[operator]
 
 
@@ -187,6 +188,24 @@ def test_business_hours_take_the_timezone_and_a_holiday_calendar() -> None:
 def test_unknown_holiday_country_is_reported() -> None:
     with pytest.raises(ConfigError, match="holiday_calendar"):
         parse(HOURS.replace('country = "CA"', 'country = "XX"'))
+
+
+def test_account_platform_and_secret_names_are_checked_against_the_manifest(
+    tmp_path: Path,
+) -> None:
+    text = GOOD.replace('platform = "facebook"', 'platform = "youtube"').replace(
+        "app_secret =", "app_secrte ="
+    )
+    path = tmp_path / "m.toml"
+    path.write_text(text)
+    _, found = check_file(path)
+    by_key = {p.key: p for p in found}
+    platform = by_key["accounts.1.platform"]
+    assert "serves facebook, instagram, not youtube" in platform.message
+    assert platform.severity == "error" and platform.line == 11
+    secrets = by_key["accounts.1.secrets"]
+    assert "does not read secret(s) app_secrte" in secrets.message
+    assert secrets.severity == "warning"
 
 
 def test_notifier_options_and_secret_keys_are_checked_without_resolving_them(
