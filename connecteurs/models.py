@@ -166,7 +166,11 @@ def workflow_id_from_reference(reference: str) -> str:
     """Accept a workflow id or an interaction id (``platform:account:external_id``)."""
     if reference.startswith("interaction/"):
         return reference
-    parts = reference.split(":", 2)
+    platform, _, rest = reference.partition(":")
+    # Bluesky accounts are DIDs (did:plc:…) and its ids at-uris: both hold colons, so the
+    # at-uri is found by its scheme rather than by the next colon.
+    account, marker, uri = rest.partition(":at://")
+    parts = [platform, account, "at://" + uri] if marker else [platform, *rest.split(":", 1)]
     if len(parts) != 3 or not all(parts):
         raise ValueError(
             f"{reference!r} is neither a workflow id (interaction/...) nor an interaction id "
