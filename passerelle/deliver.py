@@ -2,8 +2,9 @@
 
 This is the only way anything enters the system (gateway, ``ingest``, demo), so the
 dedupe rules live here once: a root interaction's workflow id is derived from its platform
-id, a redelivery finds the same workflow (USE_EXISTING while it runs, REJECT_DUPLICATE after
-it completed), and a follow-up is a signal to its thread's workflow while that one lives.
+id, a redelivery is refused by the server whether that workflow still runs (conflict policy
+FAIL) or has completed (REJECT_DUPLICATE), which is how a duplicate is told from a new
+start in one call, and a follow-up is a signal to its thread's workflow while that one lives.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from workflows.policy import Policy
 
 
 class Outcome(StrEnum):
-    STARTED = "started"  # a workflow runs for it (new, or the one a redelivery found)
-    ALREADY_DONE = "already_done"  # a redelivery of an interaction whose workflow completed
+    STARTED = "started"  # a new workflow was started for it
+    DUPLICATE = "duplicate"  # a redelivery: its workflow runs or ran already; nothing started
     FOLLOW_UP = "follow_up"  # signalled to the open workflow of its thread
 
 
@@ -67,7 +68,7 @@ async def deliver(
             InteractionStart(interaction=interaction, policy=policy),
             id=interaction.workflow_id,
             task_queue=task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             search_attributes=TypedSearchAttributes(
                 [
@@ -81,7 +82,7 @@ async def deliver(
             interaction_id=interaction.id,
             workflow_id=interaction.workflow_id,
             run_id=err.run_id,
-            outcome=Outcome.ALREADY_DONE,
+            outcome=Outcome.DUPLICATE,
         )
     return Delivery(
         interaction_id=interaction.id,

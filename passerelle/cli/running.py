@@ -226,21 +226,17 @@ def ingest(
     """Start interactions from a JSON Lines file (the `jsonl` connector's event format)."""
     config = load_config()
     deliveries = run_async(_ingest(config, file, account))
-    # The server does not say whether USE_EXISTING found a run; within one file, the same
-    # run id twice is a redelivery that started nothing.
-    runs: dict[str, str | None] = {}
-    rows = []
-    for d in deliveries:
-        duplicate = d.run_id is not None and runs.get(d.workflow_id) == d.run_id
-        runs.setdefault(d.workflow_id, d.run_id)
-        rows.append((d, duplicate))
     if as_json:
-        print_json([d.model_dump(mode="json") | {"duplicate": dup} for d, dup in rows])
+        print_json(
+            [
+                d.model_dump(mode="json") | {"duplicate": d.outcome == "duplicate"}
+                for d in deliveries
+            ]
+        )
         return
-    for d, dup in rows:
-        label = "duplicate" if dup else d.outcome.value
-        out.print(f"{d.interaction_id:<40} {label:<13} {d.workflow_id}")
-    err.print(f"{len(rows)} event(s) delivered")
+    for d in deliveries:
+        out.print(f"{d.interaction_id:<40} {d.outcome.value:<13} {d.workflow_id}")
+    err.print(f"{len(deliveries)} event(s) delivered")
 
 
 async def _ingest(config: Config, file: Path, account: str) -> list[Any]:

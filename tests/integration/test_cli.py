@@ -163,7 +163,7 @@ async def test_ingest_starts_each_interaction_once(client: Client, tmp_path: Pat
     ] == [
         ("i1", "started", False),
         ("i2", "started", False),
-        ("i1", "started", True),
+        ("i1", "duplicate", True),
         ("i3", "follow_up", False),
     ]
     assert status.workflow_id == rows[1]["workflow_id"] == rows[3]["workflow_id"]

@@ -123,7 +123,7 @@ async def test_late_deliveries_after_the_interaction_ended(client: Client, tmp_p
         own = await wait_status(
             client, setup.ref("l2"), lambda s: s.state is State.AWAITING_RESPONSE
         )
-    assert again.outcome is Outcome.ALREADY_DONE and again.workflow_id == first.workflow_id
+    assert again.outcome is Outcome.DUPLICATE and again.workflow_id == first.workflow_id
     assert follow_up.outcome is Outcome.STARTED
     assert follow_up.workflow_id == own.workflow_id != first.workflow_id
     assert len(setup.outbox_lines()) == 1  # the redelivery thanked nobody twice
