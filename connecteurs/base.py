@@ -69,6 +69,8 @@ class Manifest(BaseModel):
         reply_lookup: whether a retried reply finds its own earlier post instead of posting
             again. When ``False``, ``reply_lookup_note`` says why the platform cannot.
         documentation: the platform pages the connector was written from.
+        content_types: the media types its webhook deliveries come as; the gateway answers
+            415 to any other.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -83,6 +85,7 @@ class Manifest(BaseModel):
     reply_lookup: bool = False
     reply_lookup_note: str = ""
     documentation: tuple[str, ...] = ()
+    content_types: tuple[str, ...] = ("application/json",)
 
     @property
     def platforms(self) -> frozenset[Platform]:

@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
-from temporalio.service import RPCError, RPCStatusCode, TLSConfig
+from temporalio.service import RetryConfig, RPCError, RPCStatusCode, TLSConfig
 
 from passerelle.codec import data_converter
 from workflows import search_attributes
@@ -67,7 +67,20 @@ def target(settings: TemporalSettings | None = None) -> tuple[str, str]:
     )
 
 
-async def connect(address: str | None = None, namespace: str | None = None) -> Client:
+async def connect(
+    address: str | None = None,
+    namespace: str | None = None,
+    *,
+    lazy: bool = False,
+    retry_config: RetryConfig | None = None,
+) -> Client:
+    """The one client factory (pydantic converter, optional payload codec).
+
+    Args:
+        lazy: connect on first use, so a process that must answer while Temporal is down
+            (the gateway answers 503) can start anyway.
+        retry_config: how long one call keeps retrying before it fails.
+    """
     settings = TemporalSettings()
     if address is None:
         address, default_namespace = target(settings)
@@ -86,6 +99,8 @@ async def connect(address: str | None = None, namespace: str | None = None) -> C
         api_key=settings.api_key,
         tls=tls,
         data_converter=data_converter(),
+        lazy=lazy,
+        retry_config=retry_config,
     )
 
 

@@ -43,7 +43,11 @@ def _load(group: str, wanted: Sequence[str], what: str) -> dict[str, Any]:
     return loaded
 
 
-def build_runtime(config: Config, *, base_dir: Path | None = None) -> Runtime:
+def build_connectors(
+    config: Config, *, base_dir: Path | None = None
+) -> dict[tuple[Platform, str], Connecteur]:
+    """One connector instance per configured account, secrets resolved (workers and
+    gateways both need them; a missing secret stops the process here, by name)."""
     connector_classes = _load(CONNECTORS, [a.connector for a in config.accounts], "connector")
     connectors: dict[tuple[Platform, str], Connecteur] = {}
     for account in config.accounts:
@@ -62,6 +66,11 @@ def build_runtime(config: Config, *, base_dir: Path | None = None) -> Runtime:
                 base_url=account.base_url,
             )
         )
+    return connectors
+
+
+def build_runtime(config: Config, *, base_dir: Path | None = None) -> Runtime:
+    connectors = build_connectors(config, base_dir=base_dir)
     classifier_classes = _load(CLASSIFIERS, config.classifiers, "classifier")
     classifiers: list[Classifier] = [classifier_classes[name]() for name in config.classifiers]
     notifier_classes = _load(NOTIFIERS, [t.notifier for t in config.targets.values()], "notifier")

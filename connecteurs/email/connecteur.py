@@ -121,6 +121,7 @@ class EmailConnecteur(Connecteur):
             "inbound: an MTA pipe POSTs message/rfc822 signed with X-Passerelle-Signature; "
             "IMAP polling is not supported",
         ),
+        content_types=("message/rfc822", "application/octet-stream", "text/plain"),
     )
 
     def __init__(

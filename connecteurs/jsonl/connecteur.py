@@ -120,6 +120,7 @@ class JsonlConnecteur(Connecteur):
         ),
         options_model=JsonlOptions,
         secrets=("signing_secret",),
+        content_types=("application/x-ndjson", "application/jsonl", "application/json"),
         reply_lookup=True,
         documentation=("docs: README 'The jsonl connector'",),
     )

@@ -147,17 +147,22 @@ def dev(
     ui: Annotated[
         bool, typer.Option(help="Also serve Temporal's web UI (on a free port near 8233).")
     ] = False,
+    port: Annotated[
+        int, typer.Option(help="The webhook gateway's port on 127.0.0.1; a free one if taken.")
+    ] = 8080,
 ) -> None:
-    """Run the local stack: Temporal dev server (SQLite in .passerelle/), and a worker.
+    """Run the local stack: Temporal dev server (SQLite in .passerelle/), a worker, the
+    pollers of polled accounts and the webhook gateway on 127.0.0.1.
 
     Writes .passerelle/dev.json so other commands in this directory find it. Ctrl-C stops
     everything; open interactions survive a restart.
     """
-    run_async(_dev(load_config(checked=True), temporal_port, ui))
+    run_async(_dev(load_config(checked=True), temporal_port, ui, port))
 
 
-async def _dev(config: Config, port: int, ui: bool) -> None:
+async def _dev(config: Config, port: int, ui: bool, gateway_port: int) -> None:
     from passerelle import devserver
+    from passerelle.gateway.serve import gateway_for, uvicorn_server
     from passerelle.worker import build_runtime, create_worker, ensure_pollers
 
     STATE_DIR.mkdir(exist_ok=True)
@@ -168,17 +173,24 @@ async def _dev(config: Config, port: int, ui: bool) -> None:
         STATE_DIR / "temporal.db", port=port, ui_port=ui_port, log_file=STATE_DIR / "temporal.log"
     )
     address = env.client.service_client.config.target_host
+    gateway_port = devserver.free_port(gateway_port)
     stack = DevStack(
         temporal_address=address,
         namespace=env.client.namespace,
+        gateway_url=f"http://127.0.0.1:{gateway_port}",
         ui_url=f"http://127.0.0.1:{ui_port}" if ui_port else None,
         pid=os.getpid(),
+    )
+    server = uvicorn_server(
+        gateway_for(config, env.client), "127.0.0.1", gateway_port, embedded=True
     )
     DEV_FILE.write_text(stack.model_dump_json(indent=2), encoding="utf-8")
     try:
         async with create_worker(env.client, config, runtime):
             pollers = await ensure_pollers(env.client, config, runtime)
+            serving = asyncio.create_task(server.serve())
             out.print(f"Temporal   {address} (namespace {stack.namespace})")
+            out.print(f"Gateway    {stack.gateway_url}/webhooks/{{connector}}[/{{account}}]")
             if pollers:
                 out.print(f"Pollers    {', '.join(pollers)}")
             if stack.ui_url:
@@ -187,6 +199,8 @@ async def _dev(config: Config, port: int, ui: bool) -> None:
             out.print(f"State      {DEV_FILE}  (Ctrl-C to stop)")
             await _until_signal()
             err.print("Stopping…")
+            server.should_exit = True
+            await serving
     finally:
         DEV_FILE.unlink(missing_ok=True)
         await env.shutdown()
@@ -215,6 +229,35 @@ async def _worker(config: Config) -> None:
     for poller in pollers:
         err.print(f"  poller {poller}")
     await worker.run()
+
+
+@app.command()
+def gateway(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "0.0.0.0",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    max_body: Annotated[
+        int, typer.Option(help="Largest accepted delivery, in bytes (413 above).")
+    ] = 1024 * 1024,
+) -> None:
+    """Serve the webhook gateway (a cluster deployment's ingress role; stateless, scale it
+    out freely).
+
+    Routes: POST|GET /webhooks/{connector}[/{account}] (deliveries and verification
+    handshakes), GET /healthz, GET /readyz (Temporal reachable), GET /metrics (Prometheus).
+    A delivery is answered 200 only once each of its interactions has a workflow; 503 while
+    Temporal is unreachable, so the platform delivers it again. SIGTERM drains in-flight
+    requests and stops.
+    """
+    run_async(_gateway(load_config(checked=True), host, port, max_body))
+
+
+async def _gateway(config: Config, host: str, port: int, max_body: int) -> None:
+    from passerelle.gateway.serve import GATEWAY_RETRY, gateway_for, uvicorn_server
+
+    client = await connect(lazy=True, retry_config=GATEWAY_RETRY)
+    server = uvicorn_server(gateway_for(config, client, max_body=max_body), host, port)
+    err.print(f"Gateway on http://{host}:{port} for {len(config.accounts)} account(s)")
+    await server.serve()
 
 
 @app.command()
