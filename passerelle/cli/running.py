@@ -190,7 +190,8 @@ async def _dev(config: Config, port: int, ui: bool, gateway_port: int) -> None:
             pollers = await ensure_pollers(env.client, config, runtime)
             serving = asyncio.create_task(server.serve())
             out.print(f"Temporal   {address} (namespace {stack.namespace})")
-            out.print(f"Gateway    {stack.gateway_url}/webhooks/{{connector}}[/{{account}}]")
+            routes = f"{stack.gateway_url}/webhooks/{{connector}}[/{{account}}]"
+            out.print(f"Gateway    {routes}", markup=False)
             if pollers:
                 out.print(f"Pollers    {', '.join(pollers)}")
             if stack.ui_url:
