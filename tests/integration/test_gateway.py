@@ -233,3 +233,54 @@ async def test_service_routes(client: Client, tmp_path: Path) -> None:
     assert 'passerelle_gateway_requests_total{connector="webhook",status="401"} 1.0' in text
     assert 'passerelle_gateway_signature_failures_total{connector="webhook"} 1.0' in text
     assert json.loads(json.dumps(metrics.headers["content-type"])).startswith("text/plain")
+
+
+async def test_a_batch_is_acknowledged_only_when_all_of_it_is_accepted(
+    client: Client, tmp_path: Path
+) -> None:
+    """Temporal fails on the second event of a batch: 503, and the platform's retry starts
+    the second without starting the first again."""
+    subject = load_subject("webhook")
+    batch = subject.deliveries[1]  # {"events": [evt-2, evt-3 (a reply to evt-2)]}
+    calls = 0
+
+    def failing_once(
+        inner: Callable[[Interaction], Awaitable[Delivery]],
+    ) -> Callable[..., Awaitable[Delivery]]:
+        async def wrapped(interaction: Interaction) -> Delivery:
+            nonlocal calls
+            calls += 1
+            if calls == 2:
+                raise ConnectionError("Temporal went away")
+            return await inner(interaction)
+
+        return wrapped
+
+    async with gateway_of([subject], client, tmp_path, failing_once) as (http, _):
+        first = await post(http, "webhook", batch, "crm")
+        retried = await post(http, "webhook", batch, "crm")
+    assert first.status_code == 503 and first.headers["retry-after"] == "5"
+    assert retried.status_code == 200
+    assert retried.json()["outcomes"] == ["duplicate", "follow_up"]
+    assert await workflows(client, "interaction/webhook/crm/evt-2") == 1
+
+
+async def test_a_chunked_body_over_the_limit_is_cut_off(client: Client, tmp_path: Path) -> None:
+    """No Content-Length to trust: the gateway counts while reading and stops at the limit."""
+    subject = load_subject("webhook")
+    sent = 0
+
+    async def chunks() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(64):  # 4 MiB if it were all read
+            sent += 1
+            yield b"x" * 65536
+
+    async with gateway_of([subject], client, tmp_path) as (http, gateway):
+        response = await http.post(
+            "/webhooks/webhook/crm",
+            content=chunks(),
+            headers={"content-type": "application/json"},
+        )
+    assert response.status_code == 413
+    assert sent < 20  # 1 MiB is 16 chunks: the rest was never read

@@ -101,6 +101,13 @@ async def test_sla_breach_pages_each_escalation_level(client: Client, tmp_path: 
         status = await wait_status(
             client, setup.ref("k1"), lambda s: s.escalation_level == 2, timeout=30
         )
+
+        async def manager_paged() -> bool:
+            # The level moves before its page is sent: wait for the page itself.
+            entries = (await operations.timeline(client, setup.ref("k1"))).entries
+            return ("notify", "manager") in [(e.event, e.data.get("target")) for e in entries]
+
+        await eventually(manager_paged, what="the manager's page")
         timeline = await operations.timeline(client, setup.ref("k1"))
     assert status.breached and status.state is State.ESCALATED
     assert status.priority is not None and status.priority.value == "P2"
