@@ -276,7 +276,7 @@ async def test_a_chunked_body_over_the_limit_is_cut_off(client: Client, tmp_path
             sent += 1
             yield b"x" * 65536
 
-    async with gateway_of([subject], client, tmp_path) as (http, gateway):
+    async with gateway_of([subject], client, tmp_path) as (http, _):
         response = await http.post(
             "/webhooks/webhook/crm",
             content=chunks(),
