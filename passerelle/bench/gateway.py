@@ -66,6 +66,7 @@ class RateResult:
     p50_ms: float
     p99_ms: float
     errors: int
+    error_statuses: dict[str, int] = field(default_factory=dict)  # 0: connection failed
 
 
 @dataclass
@@ -80,6 +81,7 @@ class GatewayBench:
     baseline_per_second: float
     ratio: float
     concurrency: int
+    gateway_cpu_ms_per_delivery: float | None
     p50_ms: float
     p99_ms: float
     rates: list[RateResult] = field(default_factory=list)
@@ -122,7 +124,7 @@ def plan(total: int, duplicate_share: float, prefix: str) -> list[str]:
 
 
 async def run_closed_loop(
-    calls: list[Callable[[], Awaitable[bool]]], concurrency: int
+    calls: list[Callable[[], Awaitable[int]]], concurrency: int
 ) -> tuple[float, list[float], int]:
     """Run calls with ``concurrency`` in flight; returns (seconds, latencies in ms, errors)."""
     queue = list(reversed(calls))
@@ -134,9 +136,9 @@ async def run_closed_loop(
         while queue:
             call = queue.pop()
             started = time.perf_counter()
-            ok = await call()
+            status = await call()
             latencies.append((time.perf_counter() - started) * 1000)
-            errors += 0 if ok else 1
+            errors += 0 if status == 200 else 1
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -144,19 +146,19 @@ async def run_closed_loop(
 
 
 async def run_open_loop(
-    make_call: Callable[[int], Callable[[], Awaitable[bool]]], rate: float, seconds: float
+    make_call: Callable[[int], Callable[[], Awaitable[int]]], rate: float, seconds: float
 ) -> RateResult:
     """Send at ``rate`` per second whatever the answers take (how platforms push)."""
     count = max(1, int(rate * seconds))
     latencies: list[float] = []
-    errors = 0
+    statuses: dict[str, int] = {}
 
     async def one(n: int) -> None:
-        nonlocal errors
         started = time.perf_counter()
-        ok = await make_call(n)()
+        status = await make_call(n)()
         latencies.append((time.perf_counter() - started) * 1000)
-        errors += 0 if ok else 1
+        if status != 200:
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
 
     begin = time.perf_counter()
     tasks = []
@@ -173,8 +175,74 @@ async def run_open_loop(
         achieved_per_second=round(count / elapsed, 1),
         p50_ms=round(percentile(latencies, 0.5), 2),
         p99_ms=round(percentile(latencies, 0.99), 2),
-        errors=errors,
+        errors=sum(statuses.values()),
+        error_statuses=statuses,
     )
+
+
+class LoadClient:
+    """A lean HTTP/1.1 keep-alive client for the load generator: it shares the machine with
+    the gateway and the server, so every millisecond of CPU it spends skews what it measures
+    (httpx costs about as much CPU per request as the gateway does)."""
+
+    def __init__(self, host: str, port: int, size: int) -> None:
+        self.host, self.port = host, port
+        self.idle: asyncio.LifoQueue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = (
+            asyncio.LifoQueue()
+        )
+        self.size = size
+        self.opened = 0
+
+    async def __aenter__(self) -> LoadClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        while not self.idle.empty():
+            self.idle.get_nowait()[1].close()
+
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bool]:
+        """A connection, and whether it was reused (the server may have closed it idle)."""
+        if self.idle.empty() and self.opened < self.size:
+            self.opened += 1
+            reader, writer = await asyncio.open_connection(self.host, self.port)
+            return reader, writer, False
+        reader, writer = await self.idle.get()
+        return reader, writer, True
+
+    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        lines = [f"POST {path} HTTP/1.1", f"host: {self.host}", f"content-length: {len(body)}"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        for _ in range(self.size + 1):  # stale idle connections fail one by one, then a new one
+            reader, writer, reused = await self._connection()
+            try:
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+            except (OSError, asyncio.IncompleteReadError):
+                writer.close()
+                self.opened -= 1
+                if reused:  # closed by the server while idle: nothing was read, send again
+                    continue
+                return 0, b""
+            status = int(head.split(b" ", 2)[1])
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            answer = await reader.readexactly(length)
+            self.idle.put_nowait((reader, writer))
+            return status, answer
+        return 0, b""
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of a process so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_gateway(port: int, env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
@@ -246,26 +314,20 @@ async def bench(
     process = start_gateway(port, process_env, folder)
     try:
         await wait_for_gateway(url, process, timeout=60)
-        limits = httpx.Limits(
-            max_connections=concurrency * 4, max_keepalive_connections=concurrency * 4
-        )
-        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
+        async with LoadClient("127.0.0.1", port, size=concurrency * 4) as http:
 
-            def delivery(external_id: str) -> Callable[[], Awaitable[bool]]:
+            def delivery(external_id: str) -> Callable[[], Awaitable[int]]:
                 body = event_body(external_id)
 
-                async def call() -> bool:
+                async def call() -> int:
                     headers = {
                         "content-type": "application/json",
                         SIGNATURE_HEADER: sign(secret, body, int(time.time())),
                     }
-                    response = await http.post(
-                        "/webhooks/webhook/bench", content=body, headers=headers
-                    )
-                    outcomes.extend(
-                        response.json().get("outcomes", []) if response.is_success else []
-                    )
-                    return response.status_code == 200
+                    status, answer = await http.post(PATH, body, headers)
+                    if status == 200:
+                        outcomes.extend(json.loads(answer)["outcomes"])
+                    return status
 
                 return call
 
@@ -277,15 +339,22 @@ async def bench(
             ids = plan(deliveries, duplicate_share, "ev")
             unique = len(set(ids))
             progress(f"{deliveries} deliveries ({unique} unique) with {concurrency} in flight")
+            cpu_before = cpu_seconds(process.pid)
             seconds, latencies, errors = await run_closed_loop(
                 [delivery(i) for i in ids], concurrency
             )
+            cpu_after = cpu_seconds(process.pid)
+            gateway_cpu = (
+                round((cpu_after - cpu_before) * 1000 / deliveries, 2)
+                if cpu_before is not None and cpu_after is not None
+                else None
+            )
             answered_duplicate = outcomes.count("duplicate")
 
-            def baseline_call(external_id: str) -> Callable[[], Awaitable[bool]]:
+            def baseline_call(external_id: str) -> Callable[[], Awaitable[int]]:
                 interaction = bench_interaction(external_id)
 
-                async def call() -> bool:
+                async def call() -> int:
                     await client.start_workflow(
                         "InteractionWorkflow",
                         InteractionStart(interaction=interaction, policy=policy),
@@ -293,7 +362,7 @@ async def bench(
                         task_queue=task_queue + "-baseline",
                         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                     )
-                    return True
+                    return 200
 
                 return call
 
@@ -308,16 +377,17 @@ async def bench(
                 progress(f"{rate:g} deliveries/s for {seconds_per_rate:g}s")
                 label = f"{rate:g}"
 
-                def rated(n: int, label: str = label) -> Callable[[], Awaitable[bool]]:
+                def rated(n: int, label: str = label) -> Callable[[], Awaitable[int]]:
                     return delivery(f"rate{label}-{n}")
 
-                def rated_baseline(n: int, label: str = label) -> Callable[[], Awaitable[bool]]:
+                def rated_baseline(n: int, label: str = label) -> Callable[[], Awaitable[int]]:
                     return baseline_call(f"brate{label}-{n}")
 
                 rate_results.append(await run_open_loop(rated, rate, seconds_per_rate))
                 progress(f"baseline at {rate:g}/s")
                 baseline_rates.append(await run_open_loop(rated_baseline, rate, seconds_per_rate))
-        others = 50 + sum(r.sent for r in rate_results)  # the warm-up and the rate runs
+        # The warm-up and the rate runs' accepted deliveries (all unique events).
+        others = 50 + sum(r.sent - r.errors for r in rate_results)
         started = await count_started(client, task_queue, unique + others) - others
     finally:
         process.terminate()
@@ -340,6 +410,7 @@ async def bench(
         baseline_per_second=round(baseline, 1),
         ratio=round(throughput / baseline, 3),
         concurrency=concurrency,
+        gateway_cpu_ms_per_delivery=gateway_cpu,
         p50_ms=at_200.p50_ms if at_200 else round(percentile(latencies, 0.5), 2),
         p99_ms=at_200.p99_ms if at_200 else round(percentile(latencies, 0.99), 2),
         rates=rate_results,
@@ -376,6 +447,7 @@ def summary(result: GatewayBench) -> list[tuple[str, Any]]:
         ("gateway deliveries/s", result.throughput_per_second),
         ("bare start_workflow/s", result.baseline_per_second),
         ("ratio", result.ratio),
+        ("gateway CPU/delivery", f"{result.gateway_cpu_ms_per_delivery} ms"),
         *[
             (
                 f"at {r.target_per_second:g}/s",
