@@ -53,6 +53,18 @@ def free_port(preferred: int | None = None, host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def listening_socket(preferred: int, host: str = "127.0.0.1") -> socket.socket:
+    """A TCP socket bound to ``preferred`` if it is free, else to any free port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, preferred))
+    except OSError:
+        sock.bind((host, 0))
+    sock.set_inheritable(True)
+    return sock
+
+
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

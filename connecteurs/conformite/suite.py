@@ -40,6 +40,7 @@ from connecteurs.errors import (
     UnsupportedAction,
 )
 from connecteurs.models import ActionResult, Author, Interaction, InteractionKind
+from connecteurs.signatures import hmac_sha256_b64, hmac_sha256_hex
 from connecteurs.testing import Failure
 
 T = TypeVar("T")
@@ -334,6 +335,46 @@ class ConformanceSuite:
 
         run(with_harness(subject, body))
 
+    def test_handshake_is_not_a_signature_oracle(
+        self, subject: ConformanceSubject, strict: bool
+    ) -> None:
+        """A handshake that signs what it is sent (X's CRC is an HMAC with the delivery key)
+        must refuse input shaped like a delivery, or anyone could sign forged bodies."""
+        if not declares(subject, Capability.WEBHOOK):
+            pytest.skip("the connector does not declare 'webhook'")
+        requires(subject, strict, "test_handshake_answered", subject.handshake, "a handshake")
+        requires(subject, strict, "test_signature_accepted", tuple(subject.deliveries), "")
+        handshake = subject.handshake
+        assert handshake is not None
+        forged = subject.deliveries[0].body.decode("utf-8", "replace")
+        digests = [
+            digest
+            for secret in subject.secrets.values()
+            for digest in (
+                hmac_sha256_hex(secret, forged.encode()),
+                hmac_sha256_b64(secret, forged.encode()),
+            )
+        ]
+
+        async def body(harness: Harness) -> list[str]:
+            leaks = []
+            for key in handshake.query:
+                probe = handshake.model_copy(update={"query": {**handshake.query, key: forged}})
+                try:
+                    answer = await harness.connector.handshake(probe)
+                except ConnecteurError:
+                    continue
+                text = answer.body.decode("utf-8", "replace") if answer else ""
+                if any(d in text for d in digests):
+                    leaks.append(key)
+            return leaks
+
+        leaks = run(with_harness(subject, body))
+        assert not leaks, (
+            f"the handshake signs a delivery body passed in {leaks}: refuse values that are "
+            "not the platform's token format"
+        )
+
     # -- parse ---------------------------------------------------------------------------
 
     def _check_interactions(
@@ -421,9 +462,9 @@ class ConformanceSuite:
                 f"a {shape} body must raise MalformedPayload (→ 400), not "
                 f"{type(err).__name__}: {err}"
             )
-        if shape == "truncated":
-            pytest.fail(f"a truncated body must raise MalformedPayload, got {found!r}")
-        assert found == [], f"a {shape} body gave interactions: {found!r}"
+        # Answering 200 to a body that is not the platform's shape would hide a broken
+        # integration (an API change, a misrouted URL) behind success.
+        pytest.fail(f"a {shape} body must raise MalformedPayload (→ 400), got {found!r}")
 
     # -- poll ----------------------------------------------------------------------------
 
@@ -494,22 +535,28 @@ class ConformanceSuite:
 
     # -- failures ------------------------------------------------------------------------
 
-    def _probe(self, subject: ConformanceSubject) -> Callable[[Harness], Awaitable[Any]]:
-        """The first call the connector makes to its platform: an action, else a poll."""
+    def _probe(
+        self, subject: ConformanceSubject, strict: bool = False, check: str = ""
+    ) -> Callable[[Harness], Awaitable[Any]] | None:
+        """The first call the connector makes to its platform: an action, else a poll;
+        ``None`` when it makes none (checks that need one skip, or fail under strict)."""
         actions = self._declared_actions(subject)
         if actions and subject.target is not None:
             target = subject.target
             return lambda h: act(h.connector, actions[0], target, "conformite-failure")
         if declares(subject, Capability.POLL):
             return lambda h: h.connector.poll(None)
-        pytest.skip("no outbound call to inject a failure into (no action with a target, no poll)")
+        if check:
+            requires(subject, strict, check, None, "a target for its actions, or a poll")
+        return None
 
     @pytest.mark.parametrize("failure", list(Failure))
     def test_platform_failure_is_typed(
         self, subject: ConformanceSubject, strict: bool, failure: Failure
     ) -> None:
         check = f"test_platform_failure_is_typed[{failure.value}]"
-        probe = self._probe(subject)
+        probe = self._probe(subject, strict, check)
+        assert probe is not None
 
         async def body(harness: Harness) -> BaseException | None:
             requires(subject, strict, check, harness.fail_next is not None, "failure injection")
@@ -538,12 +585,11 @@ class ConformanceSuite:
             pytest.skip("the subject has no secret long enough to search for")
         texts: list[str] = []
 
+        probe = self._probe(subject)
+
         async def failures(harness: Harness) -> None:
-            if harness.fail_next is None or not (
-                self._declared_actions(subject) or declares(subject, Capability.POLL)
-            ):
+            if harness.fail_next is None or probe is None:
                 return
-            probe = self._probe(subject)
             for failure in Failure:
                 harness.fail_next(failure)
                 try:

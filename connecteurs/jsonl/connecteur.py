@@ -143,9 +143,12 @@ class JsonlConnecteur(Connecteur):
 
     async def parse(self, request: WebhookRequest) -> list[Interaction]:
         try:
-            return parse_lines(request.body, self.context.account)
+            found = parse_lines(request.body, self.context.account)
         except (InvalidRequest, UnicodeDecodeError) as err:
             raise MalformedPayload(str(err)) from err
+        if not found:
+            raise MalformedPayload("the delivery holds no event line")
+        return found
 
     async def reply(
         self, interaction: Interaction, text: str, *, idempotency_key: str

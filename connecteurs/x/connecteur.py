@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, TypeVar
@@ -155,6 +156,9 @@ def dm_conversation_id(user_a: str, user_b: str) -> str:
     return f"{low}-{high}"
 
 
+CRC_TOKEN = re.compile(r"[A-Za-z0-9+/=_-]{1,256}")
+
+
 class XConnecteur(HttpConnecteur):
     manifest: ClassVar[Manifest] = Manifest(
         name="x",
@@ -213,6 +217,10 @@ class XConnecteur(HttpConnecteur):
         crc_token = request.query.get("crc_token")
         if not crc_token:
             raise HandshakeRefused("GET without crc_token is not an X Challenge-Response Check")
+        # The CRC answer is the HMAC the deliveries are signed with: answering for any text
+        # would sign forged bodies. X's tokens are short opaque strings; a JSON body is not.
+        if not CRC_TOKEN.fullmatch(crc_token):
+            raise HandshakeRefused("crc_token is not an opaque token X would send")
         body = crc_answer(self.context.secret("consumer_secret"), crc_token)
         return WebhookResponse(status=200, content_type="application/json", body=body)
 

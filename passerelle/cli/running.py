@@ -173,7 +173,10 @@ async def _dev(config: Config, port: int, ui: bool, gateway_port: int) -> None:
         STATE_DIR / "temporal.db", port=port, ui_port=ui_port, log_file=STATE_DIR / "temporal.log"
     )
     address = env.client.service_client.config.target_host
-    gateway_port = devserver.free_port(gateway_port)
+    # Bound here and handed to uvicorn: checking a port and binding it later races with
+    # whatever else starts meanwhile (and uvicorn exits the process when a bind fails).
+    listener = devserver.listening_socket(gateway_port)
+    gateway_port = int(listener.getsockname()[1])
     stack = DevStack(
         temporal_address=address,
         namespace=env.client.namespace,
@@ -188,7 +191,7 @@ async def _dev(config: Config, port: int, ui: bool, gateway_port: int) -> None:
     try:
         async with create_worker(env.client, config, runtime):
             pollers = await ensure_pollers(env.client, config, runtime)
-            serving = asyncio.create_task(server.serve())
+            serving = asyncio.create_task(server.serve(sockets=[listener]))
             out.print(f"Temporal   {address} (namespace {stack.namespace})")
             routes = f"{stack.gateway_url}/webhooks/{{connector}}[/{{account}}]"
             out.print(f"Gateway    {routes}", markup=False)

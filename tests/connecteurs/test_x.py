@@ -787,3 +787,18 @@ def test_v1_rate_limit_reads_reset_header() -> None:
         _answer(429, {"errors": [{"code": 88}]}, {"x-rate-limit-reset": str(reset)})
     )
     assert isinstance(error, RateLimited) and 110 <= error.retry_after <= 120
+
+
+async def test_crc_refuses_a_token_shaped_like_a_delivery() -> None:
+    """The CRC answer is the HMAC deliveries are signed with: signing a JSON body on request
+    would let anyone forge a signed delivery."""
+    from connecteurs.errors import HandshakeRefused as Refused
+    from connecteurs.x.conformite import subject as x_subject
+
+    subject = x_subject()
+    assert subject.handshake is not None
+    forged = subject.deliveries[0].body.decode()
+    probe = subject.handshake.model_copy(update={"query": {"crc_token": forged}})
+    async with subject.open(subject.context()) as harness:
+        with pytest.raises(Refused, match="opaque token"):
+            await harness.connector.handshake(probe)
