@@ -10,6 +10,7 @@ overrides :meth:`HttpConnecteur.error_for` for its own shapes and falls back to
 from __future__ import annotations
 
 import email.utils
+import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -45,6 +46,8 @@ def parse_reset(value: str | None, *, now: datetime | None = None) -> float | No
     except ValueError:
         number = None
     if number is not None:
+        if not math.isfinite(number):
+            return None
         # Large numbers are epochs (x-rate-limit-reset), small ones are deltas (Retry-After).
         seconds = number - moment.timestamp() if number > 1e9 else number
         return min(max(seconds, MIN_RETRY_AFTER), MAX_RETRY_AFTER)

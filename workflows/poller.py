@@ -13,7 +13,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activites import PollingActivities, PollOutcome, PollRequest
+    from activites import PollingActivities, PollRequest
     from workflows.models import PollerStart, PollerStatus
 
 #: Transient failures are retried inside one poll with backoff (rate limits set their own
@@ -52,7 +52,9 @@ class PollerWorkflow:
                     start_to_close_timeout=timedelta(minutes=2),
                     retry_policy=POLL_RETRY,
                 )
-                cursor, found = self._polled(outcome, found)
+                # A page without a cursor says nothing new about where to resume.
+                cursor = outcome.cursor if outcome.cursor is not None else cursor
+                found += outcome.found
                 parked = None
             except ActivityError as err:
                 # The cursor stays where it was: the next poll asks for the same page again.
@@ -73,10 +75,6 @@ class PollerWorkflow:
                 break
             await self._sleep(wait)
         workflow.continue_as_new(start.model_copy(update={"cursor": cursor, "found_before": found}))
-
-    @staticmethod
-    def _polled(outcome: PollOutcome, found: int) -> tuple[str | None, int]:
-        return outcome.cursor, found + outcome.found
 
     async def _sleep(self, wait: timedelta) -> None:
         with contextlib.suppress(TimeoutError):

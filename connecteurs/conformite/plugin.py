@@ -1,8 +1,8 @@
 """The pytest plugin of the conformance kit (registered under ``pytest11``).
 
 Options:
-    --conformite NAME[,NAME]   connectors ``ConformanceSuite``'s default ``subject`` fixture
-                               loads from the ``passerelle.conformite`` entry points.
+    --conformite NAME          the connector ``connecteurs.conformite.check`` loads from the
+                               ``passerelle.conformite`` entry points (one per run).
     --conformite-strict        a check a connector cannot run fails instead of skipping,
                                unless the subject exempts it with a reason.
 """
@@ -17,7 +17,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--conformite",
         default="",
-        help="comma-separated connector names to check (entry points of passerelle.conformite)",
+        help="the connector to check (an entry point of passerelle.conformite)",
     )
     group.addoption(
         "--conformite-strict",

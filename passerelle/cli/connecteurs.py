@@ -33,7 +33,12 @@ class Collector:
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         name = str(report.nodeid).split("::")[-1]
-        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        # A failing setup or teardown fails the check as much as its body does.
+        if (
+            report.when == "call"
+            or report.outcome == "failed"
+            or (report.when == "setup" and report.skipped)
+        ):
             detail = ""
             if report.skipped and isinstance(report.longrepr, tuple):
                 detail = str(report.longrepr[2]).removeprefix("Skipped: ")

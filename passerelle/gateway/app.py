@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connecteurs.base import Connecteur, WebhookRequest
+from connecteurs.base import Capability, Connecteur, WebhookRequest
 from connecteurs.errors import (
     ConnecteurError,
     HandshakeRefused,
@@ -76,7 +76,7 @@ class Gateway:
         label = name if self.directory.knows(name) else "unknown"
         started = time.perf_counter()
         try:
-            if request.method == "GET":
+            if request.method in ("GET", "HEAD"):
                 response = await self._handshake(request, name, account)
             else:
                 response = await self._accept(request, name, account, label)
@@ -108,16 +108,21 @@ class Gateway:
             resolved = self.directory.resolve(name, account, delivery)
         except UnknownRoute as err:
             raise Refused(404, str(err)) from None
+        except Exception as err:  # reading account ids from an unverified body
+            reason = f"cannot tell which account this is for ({type(err).__name__})"
+            raise Refused(400, reason) from None
         if resolved.unknown_accounts:
-            self.metrics.unknown_accounts.labels(label).inc(len(resolved.unknown_accounts))
+            # Read from a body not yet verified: counted and logged briefly, never echoed.
+            unknown = resolved.unknown_accounts
+            self.metrics.unknown_accounts.labels(label).inc(len(unknown))
             log.warning(
                 "events for accounts not in the config were refused",
                 connector=label,
-                accounts=list(resolved.unknown_accounts),
+                count=len(unknown),
+                accounts=[a[:64] for a in unknown[:5]],
             )
         if not resolved.connectors:
-            unknown = ", ".join(resolved.unknown_accounts)
-            raise Refused(404, f"account(s) {unknown} not configured for {name!r}")
+            raise Refused(404, f"the payload names no account configured for {name!r}")
         interactions: list[Interaction] = []
         for connector in resolved.connectors:
             await self._verify(connector, delivery, label)
@@ -134,6 +139,8 @@ class Gateway:
     def _check_route(self, name: str) -> None:
         if not self.directory.knows(name):
             raise Refused(404, f"no account uses connector {name!r}")
+        if Capability.WEBHOOK not in self.directory.all_for(name)[0].manifest.capabilities:
+            raise Refused(404, f"connector {name!r} receives no webhooks (Passerelle polls it)")
 
     def _check_content_type(self, request: Request, name: str) -> None:
         accepted = self.directory.all_for(name)[0].manifest.content_types
@@ -146,7 +153,7 @@ class Gateway:
     async def _read_body(self, request: Request) -> bytes:
         declared = request.headers.get("content-length")
         if declared is not None:
-            if not declared.isdigit():
+            if not (declared.isascii() and declared.isdigit() and len(declared) < 20):
                 raise Refused(400, "Content-Length is not a number")
             if int(declared) > self.max_body:
                 raise Refused(413, f"body over the {self.max_body}-byte limit")
@@ -170,6 +177,9 @@ class Gateway:
             raise Refused(401, str(err)) from None
         except InboundError as err:
             raise Refused(err.status, str(err)) from None
+        except Exception as err:  # a missing secret, a connector bug: ours to fix, not lost
+            log.error("verify failed", connector=label, error=type(err).__name__)
+            raise Refused(503, "cannot check signatures now", self._retry_header()) from None
 
     async def _parse(self, connector: Connecteur, delivery: WebhookRequest) -> list[Interaction]:
         try:
@@ -178,7 +188,7 @@ class Gateway:
             raise Refused(err.status, str(err)) from None
         except RateLimited as err:
             # Parsing had to read from the platform (LinkedIn's comment text): come back later.
-            wait = str(max(1, int(err.retry_after)))
+            wait = str(max(1, int(min(err.retry_after, 86400.0))))
             raise Refused(503, str(err), {"retry-after": wait}) from None
         except ConnecteurError as err:
             raise Refused(503, f"could not read the event: {err}", self._retry_header()) from None
@@ -230,6 +240,11 @@ class Gateway:
             except HandshakeRefused as err:
                 refusal = str(err)
                 continue
+            except Exception as err:
+                log.error("handshake failed", connector=name, error=type(err).__name__)
+                raise Refused(
+                    503, "cannot answer the handshake now", self._retry_header()
+                ) from None
             if answer is None:
                 raise Refused(405, f"{name} has no verification handshake; POST deliveries")
             return Response(answer.body, status_code=answer.status, media_type=answer.content_type)

@@ -216,7 +216,8 @@ async def test_meta_events_for_a_page_not_in_the_config_are_refused_and_counted(
             http, "meta", delivery.model_copy(update={"body": foreign, "headers": headers})
         )
         metrics = (await http.get("/metrics")).text
-    assert response.status_code == 404 and "999999999" in response.json()["error"]
+    assert response.status_code == 404 and "names no account" in response.json()["error"]
+    assert "999999999" not in response.text  # read from an unverified body: never echoed
     assert 'passerelle_gateway_unknown_accounts_total{connector="meta"}' in metrics
     assert gateway.metrics.unknown_accounts.labels("meta")._value.get() == 1
 
@@ -284,3 +285,36 @@ async def test_a_chunked_body_over_the_limit_is_cut_off(client: Client, tmp_path
         )
     assert response.status_code == 413
     assert sent < 20  # 1 MiB is 16 chunks: the rest was never read
+
+
+async def test_odd_requests_get_a_4xx_never_a_500(client: Client, tmp_path: Path) -> None:
+    subjects = [load_subject("meta"), load_subject("youtube"), load_subject("webhook")]
+    async with gateway_of(subjects, client, tmp_path) as (http, _):
+        polled = await http.post(
+            "/webhooks/youtube", content=b"{}", headers={"content-type": "application/json"}
+        )
+        nested = await http.post(
+            "/webhooks/meta", content=b"[" * 200_000, headers={"content-type": "application/json"}
+        )
+        head_meta = await http.head("/webhooks/meta", params={"hub.mode": "subscribe"})
+        head_webhook = await http.head("/webhooks/webhook/crm")
+        odd_length = await http.post(
+            "/webhooks/webhook/crm",
+            content=b"{}",
+            headers={"content-type": "application/json", "content-length": "9" * 30},
+        )
+    assert polled.status_code == 404 and "polls it" in polled.json()["error"]
+    assert nested.status_code == 400
+    assert head_meta.status_code == 403  # a HEAD is a GET without a body: no token, no echo
+    assert head_webhook.status_code == 405
+    assert odd_length.status_code in (400, 413)
+
+
+async def test_a_missing_secret_is_a_503_so_nothing_is_lost(client: Client, tmp_path: Path) -> None:
+    """A misconfigured account (its secret unset) must not turn deliveries into 401s the
+    platform gives up on: 503 until the operator fixes it."""
+    subject = load_subject("meta")
+    broken = ConformanceSubject(**{**subject.__dict__, "secrets": {"verify_token": "x"}})
+    async with gateway_of([broken], client, tmp_path) as (http, _):
+        response = await post(http, "meta", subject.deliveries[0])
+    assert response.status_code == 503 and response.headers["retry-after"]
