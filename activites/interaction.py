@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import structlog
@@ -29,6 +31,10 @@ async def _mapped(call: Callable[[], Awaitable[ActionResult]]) -> ActionResult:
     try:
         return await call()
     except ConnecteurError as err:
+        activity.metric_meter().create_counter(
+            "passerelle_action_errors",
+            "Connector and notifier failures by activity and error code (auth, rate_limited…).",
+        ).add(1, {"activity": activity.info().activity_type, "code": err.code})
         raise to_application_error(err) from err
 
 
@@ -58,7 +64,12 @@ class InteractionActivities:
     @activity.defn(name="classify")
     async def classify(self, interaction: Interaction) -> Classification:
         # CPU-bound lexicon work: off the event loop that also serves workflows and polls.
-        return await asyncio.to_thread(classify_with_all, self.runtime.classifiers, interaction)
+        started = time.perf_counter()
+        verdict = await asyncio.to_thread(classify_with_all, self.runtime.classifiers, interaction)
+        activity.metric_meter().create_histogram_timedelta(
+            "passerelle_classification_latency", "Time to classify one message.", "ms"
+        ).record(timedelta(seconds=time.perf_counter() - started))
+        return verdict
 
     @activity.defn(name="reply")
     async def reply(self, request: MessageRequest) -> ActionResult:

@@ -109,10 +109,27 @@ def _default_targets() -> dict[str, Target]:
     return {name: Target(notifier="log") for name in ("on-call", "team-lead", "manager")}
 
 
+class WorkerSettings(BaseModel):
+    """How one worker process runs (the ``[worker]`` table)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_concurrent_activities: int = Field(
+        default=100, ge=1, description="Activities (platform calls, classification) at once."
+    )
+    max_concurrent_workflow_tasks: int = Field(default=100, ge=1)
+    graceful_shutdown: Duration = Field(
+        default=timedelta(seconds=30),
+        description="On SIGTERM, how long running activities get to finish before they are "
+        "cancelled (and retried by another worker).",
+    )
+
+
 class Config(Policy):
     """The policy plus what only the worker needs: accounts, targets, plugins."""
 
     task_queue: str = "passerelle"
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
     classifiers: list[str] = Field(default_factory=lambda: ["mots-cles"], min_length=1)
     accounts: list[Account] = Field(default_factory=list)
     targets: dict[str, Target] = Field(default_factory=_default_targets)

@@ -53,13 +53,19 @@ def free_port(preferred: int | None = None, host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def listening_socket(preferred: int, host: str = "127.0.0.1") -> socket.socket:
-    """A TCP socket bound to ``preferred`` if it is free, else to any free port."""
+def listening_socket(
+    preferred: int, host: str = "127.0.0.1", *, fallback: bool = True
+) -> socket.socket:
+    """A TCP socket bound to ``preferred``; if it is taken, to any free port when
+    ``fallback`` (a dev stack), else the error names the port (a probe expects it)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, preferred))
-    except OSError:
+    except OSError as err:
+        if not fallback:
+            sock.close()
+            raise OSError(f"cannot listen on {host}:{preferred}: {err.strerror}") from None
         sock.bind((host, 0))
     sock.set_inheritable(True)
     return sock

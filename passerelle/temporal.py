@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
+from temporalio.runtime import Runtime
 from temporalio.service import RetryConfig, RPCError, RPCStatusCode, TLSConfig
 
 from passerelle.codec import data_converter
@@ -73,6 +74,7 @@ async def connect(
     *,
     lazy: bool = False,
     retry_config: RetryConfig | None = None,
+    runtime: Runtime | None = None,
 ) -> Client:
     """The one client factory (pydantic converter, optional payload codec).
 
@@ -80,6 +82,7 @@ async def connect(
         lazy: connect on first use, so a process that must answer while Temporal is down
             (the gateway answers 503) can start anyway.
         retry_config: how long one call keeps retrying before it fails.
+        runtime: a Temporal runtime with telemetry (a worker's Prometheus endpoint).
     """
     settings = TemporalSettings()
     if address is None:
@@ -101,6 +104,7 @@ async def connect(
         data_converter=data_converter(),
         lazy=lazy,
         retry_config=retry_config,
+        runtime=runtime,
     )
 
 

@@ -105,12 +105,17 @@ def create_worker(client: Client, config: Config, runtime: Runtime, **options: A
             return await deliver(client, interaction, policy, config.task_queue)
 
         runtime.deliver = deliver_polled
+    settings: dict[str, Any] = {
+        "max_concurrent_activities": config.worker.max_concurrent_activities,
+        "max_concurrent_workflow_tasks": config.worker.max_concurrent_workflow_tasks,
+        "graceful_shutdown_timeout": config.worker.graceful_shutdown,
+    }
     return Worker(
         client,
         task_queue=config.task_queue,
         workflows=[InteractionWorkflow, PollerWorkflow],
         activities=[*InteractionActivities(runtime).all(), *PollingActivities(runtime).all()],
-        **options,
+        **(settings | options),
     )
 
 

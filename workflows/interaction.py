@@ -449,6 +449,9 @@ class InteractionWorkflow:
         self, event: str, what: str, deadline: datetime | None
     ) -> EscalationLevel | None:
         self._breached = True
+        workflow.metric_meter().create_counter(
+            "passerelle_sla_breaches", "Response or resolution deadlines that passed."
+        ).add(1, {"kind": event})
         level = escalation_level(self._policy, self._escalations)
         self._log(
             event,
@@ -794,6 +797,11 @@ class InteractionWorkflow:
         self._state = state
         self._changes += 1
         workflow.upsert_search_attributes([sa.STATE.value_set(state.value)])
+        # Metrics are not part of the history: replays emit nothing and decide the same.
+        workflow.metric_meter().create_counter(
+            "passerelle_interaction_transitions",
+            "Interactions entering each state (received excluded).",
+        ).add(1, {"state": state.value})
 
     def _set_deadline(self, deadline: datetime | None) -> None:
         self._deadline = deadline

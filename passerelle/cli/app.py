@@ -103,6 +103,7 @@ EXPECTED_ERRORS: tuple[tuple[type[Exception], str, int], ...] = (
     (WiringError, "cannot start", 2),
     (CodecError, "encryption", 2),
     (ValueError, "error", 2),
+    (OSError, "cannot start", 2),  # a port already taken, a certificate file missing
 )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from temporalio.client import Client
 
 from connecteurs.models import Platform
@@ -211,19 +212,55 @@ async def _dev(config: Config, port: int, ui: bool, gateway_port: int) -> None:
 
 
 @app.command()
-def worker() -> None:
-    """Run one worker on the configured task queue (a cluster deployment's worker role)."""
-    run_async(_worker(load_config(checked=True)))
+def worker(
+    health_port: Annotated[
+        int,
+        typer.Option(
+            envvar="PASSERELLE_HEALTH_PORT",
+            help="Port of /healthz and /readyz for container probes (0: none).",
+        ),
+    ] = 8081,
+    metrics_port: Annotated[
+        int,
+        typer.Option(
+            envvar="PASSERELLE_METRICS_PORT",
+            help="Port of the Prometheus endpoint: Temporal's worker metrics and Passerelle's "
+            "own (transitions, breaches, classification latency, action errors); 0: none.",
+        ),
+    ] = 9464,
+) -> None:
+    """Run one worker on the configured task queue (a cluster deployment's worker role).
+
+    Run as many as you like against one task queue: Temporal shares the work. Starts the
+    pollers of polled accounts if they are not running. SIGTERM (or Ctrl-C) stops taking new
+    work and gives running activities [worker] graceful_shutdown (default 30s) to finish;
+    what is left is retried by another worker, never lost.
+    """
+    run_async(_worker(load_config(checked=True), health_port, metrics_port))
 
 
-async def _worker(config: Config) -> None:
+async def _worker(config: Config, health_port: int, metrics_port: int) -> None:
+    from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+
+    from passerelle import devserver
+    from passerelle.gateway.serve import asgi_server
+    from passerelle.health import worker_health_app
     from passerelle.worker import build_runtime, create_worker, ensure_pollers
 
     runtime = build_runtime(config)
-    client = await connect()
+    telemetry = None
+    if metrics_port:
+        prometheus = PrometheusConfig(bind_address=f"0.0.0.0:{metrics_port}")
+        telemetry = Runtime(telemetry=TelemetryConfig(metrics=prometheus))
+    client = await connect(runtime=telemetry)
     await require_search_attributes(client)
     worker = create_worker(client, config, runtime)
     pollers = await ensure_pollers(client, config, runtime)
+    health = None
+    if health_port:
+        listener = devserver.listening_socket(health_port, host="0.0.0.0", fallback=False)
+        health = asgi_server(worker_health_app(worker, client), "0.0.0.0", 0, embedded=True)
+        serving = asyncio.create_task(health.serve(sockets=[listener]))
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(worker.shutdown()))
@@ -232,7 +269,53 @@ async def _worker(config: Config) -> None:
     )
     for poller in pollers:
         err.print(f"  poller {poller}")
-    await worker.run()
+    if health_port:
+        err.print(f"  health on :{health_port} (/healthz, /readyz)")
+    if metrics_port:
+        err.print(f"  metrics on :{metrics_port}/metrics")
+    try:
+        await worker.run()
+    finally:
+        if health is not None:
+            health.should_exit = True
+            await serving
+
+
+@app.command()
+def setup(
+    check_only: Annotated[
+        bool, typer.Option("--check-only", help="Check, register nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the connection to the Temporal cluster and register Passerelle's search
+    attributes on its namespace (safe to run again: it registers only what is missing).
+
+    Reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_CERT and
+    TEMPORAL_TLS_KEY. Each step says what failed and what to do: address unreachable, TLS,
+    credentials, missing namespace, attributes that exist with another type. Exit 1 when
+    a step fails. Run it once per namespace before the first worker (the compose file and
+    the Kubernetes Job do).
+    """
+    from passerelle.setup import run_setup
+
+    report = run_async(run_setup(register=not check_only))
+    if as_json:
+        print_json(
+            {
+                "ok": report.ok,
+                "address": report.address,
+                "namespace": report.namespace,
+                "registered": report.registered,
+                "steps": [s.__dict__ for s in report.steps],
+            }
+        )
+    else:
+        for step in report.steps:
+            mark = "[green]✓[/green]" if step.ok else "[red]✗[/red]"
+            out.print(f"{mark} {step.name:<18} {escape(step.detail)}")
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command()

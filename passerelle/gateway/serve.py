@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
 from temporalio.client import Client
 from temporalio.service import RetryConfig
 
@@ -69,10 +70,14 @@ class EmbeddedServer(uvicorn.Server):
 def uvicorn_server(
     gateway: Gateway, host: str, port: int, *, embedded: bool = False
 ) -> uvicorn.Server:
-    # Logs go through structlog (redacting); uvicorn's access log would print query strings,
-    # where some platforms put tokens (hub.verify_token).
+    return asgi_server(build_app(gateway), host, port, embedded=embedded)
+
+
+def asgi_server(app: Starlette, host: str, port: int, *, embedded: bool = False) -> uvicorn.Server:
+    """Uvicorn without its access log (query strings can carry tokens, hub.verify_token) and
+    without its own logging setup (logs go through structlog, which redacts)."""
     settings = uvicorn.Config(
-        build_app(gateway),
+        app,
         host=host,
         port=port,
         access_log=False,
