@@ -6,9 +6,12 @@ import logging
 import re
 import sys
 from collections.abc import MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
+
+if TYPE_CHECKING:
+    from temporalio.runtime import Runtime
 
 SENSITIVE_KEY = re.compile(
     r"(token|secret|password|passwd|authorization|api_key|apikey|cookie)", re.IGNORECASE
@@ -38,6 +41,7 @@ def configure(*, level: str = "INFO", json: bool | None = None) -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
+            add_temporal_ids,
             redact,
             renderer,
         ],
@@ -47,24 +51,45 @@ def configure(*, level: str = "INFO", json: bool | None = None) -> None:
     )
 
 
-def route_temporal_core_logs(level: str = "WARN") -> None:
-    """Temporal's Rust core logs to stdout by default; ``--json`` output must stay clean and
-    every log line should look the same, so its records go through Python logging instead."""
+def add_temporal_ids(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Inside an activity, every line names its workflow, run and activity, so a line in a
+    log search leads to the history that explains it."""
+    from temporalio import activity
+
+    if activity.in_activity():
+        info = activity.info()
+        event.setdefault("workflow_id", info.workflow_id)
+        event.setdefault("run_id", info.workflow_run_id)
+        event.setdefault("activity", info.activity_type)
+    return event
+
+
+def temporal_runtime(level: str = "WARN", metrics_address: str | None = None) -> Runtime:
+    """A Temporal runtime whose core logs go through Python logging (Temporal's Rust core logs
+    to stdout by default; ``--json`` output must stay clean and every line look the same),
+    serving Prometheus metrics on ``metrics_address`` when given."""
     from temporalio.runtime import (
         LogForwardingConfig,
         LoggingConfig,
+        PrometheusConfig,
         Runtime,
         TelemetryConfig,
         TelemetryFilter,
     )
 
     forwarding = LogForwardingConfig(logger=logging.getLogger("temporalio.core"))
-    runtime = Runtime(
+    return Runtime(
         telemetry=TelemetryConfig(
             logging=LoggingConfig(
                 filter=TelemetryFilter(core_level=level, other_level="ERROR"),
                 forwarding=forwarding,
-            )
+            ),
+            metrics=PrometheusConfig(bind_address=metrics_address) if metrics_address else None,
         )
     )
-    Runtime.set_default(runtime, error_if_already_set=False)
+
+
+def route_temporal_core_logs(level: str = "WARN") -> None:
+    from temporalio.runtime import Runtime
+
+    Runtime.set_default(temporal_runtime(level), error_if_already_set=False)

@@ -240,18 +240,16 @@ def worker(
 
 
 async def _worker(config: Config, health_port: int, metrics_port: int) -> None:
-    from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
-
     from passerelle import devserver
     from passerelle.gateway.serve import asgi_server
     from passerelle.health import worker_health_app
+    from passerelle.logging import temporal_runtime
     from passerelle.worker import build_runtime, create_worker, ensure_pollers
 
     runtime = build_runtime(config)
     telemetry = None
     if metrics_port:
-        prometheus = PrometheusConfig(bind_address=f"0.0.0.0:{metrics_port}")
-        telemetry = Runtime(telemetry=TelemetryConfig(metrics=prometheus))
+        telemetry = temporal_runtime(metrics_address=f"0.0.0.0:{metrics_port}")
     client = await connect(runtime=telemetry)
     await require_search_attributes(client)
     worker = create_worker(client, config, runtime)

@@ -18,3 +18,16 @@ def test_secret_keys_and_bearer_tokens_are_redacted() -> None:
     assert "EAAfakeTESTtoken1" not in cleaned["event"]
     assert cleaned["event"] == f"calling Graph with Bearer {REDACTED} for page"
     assert cleaned["page_id"] == "104729384756"
+
+
+def test_lines_logged_in_an_activity_name_its_workflow_and_run() -> None:
+    from temporalio.testing import ActivityEnvironment
+
+    from passerelle.logging import add_temporal_ids
+
+    def inside() -> dict[str, object]:
+        return dict(add_temporal_ids(None, "info", {"event": "replied"}))
+
+    event = ActivityEnvironment().run(inside)
+    assert event["workflow_id"] and event["run_id"] and event["activity"]
+    assert add_temporal_ids(None, "info", {"event": "outside"}) == {"event": "outside"}
