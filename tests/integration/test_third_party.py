@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample installed the way a user would (pip, from this machine's package index, as
     the project itself is installed), into a folder of its own."""
     target = tmp_path_factory.mktemp("site")
+    # Built from a copy: an in-tree build would leave egg-info in tests/, which would make the
+    # sample visible to every later test that puts its folder on sys.path.
+    source = tmp_path_factory.mktemp("source") / "sample"
+    shutil.copytree(SAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info"))
     subprocess.run(
         [
             sys.executable,
@@ -30,7 +35,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--no-deps",
             "--target",
             str(target),
-            str(SAMPLE),
+            str(source),
         ],
         check=True,
         capture_output=True,
