@@ -6,10 +6,30 @@ import logging
 import os
 import sys
 
-from passerelle.cli import auditing, connecteurs, interactions, running, tools
+from passerelle.cli import (
+    auditing,
+    bench_chaos,
+    bench_e2e,
+    bench_timers,
+    connecteurs,
+    interactions,
+    running,
+    tools,
+)
 from passerelle.cli.app import app
 
-__all__ = ["app", "auditing", "connecteurs", "interactions", "run", "running", "tools"]
+__all__ = [
+    "app",
+    "auditing",
+    "bench_chaos",
+    "bench_e2e",
+    "bench_timers",
+    "connecteurs",
+    "interactions",
+    "run",
+    "running",
+    "tools",
+]
 
 
 def run() -> None:

@@ -1,0 +1,3 @@
+"""``passerelle bench chaos``: see passerelle/bench/chaos.py."""
+
+from __future__ import annotations

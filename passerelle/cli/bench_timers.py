@@ -1,0 +1,3 @@
+"""``passerelle bench timers``: see passerelle/bench/timers.py."""
+
+from __future__ import annotations
