@@ -17,13 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from temporalio.api.enums.v1 import TaskQueueType
-from temporalio.api.taskqueue.v1 import TaskQueue
-from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from connecteurs.models import Category
 from passerelle import operations
+from passerelle.bench.chaos import count, gather_limited, pid_of, polling_pids
 from passerelle.deliver import Outcome
 from tests.helpers import Setup, eventually, make_setup, wait_status
 from workflows.interaction import InteractionWorkflow
@@ -121,43 +119,6 @@ async def start_worker(client: Client, setup: Setup, tmp_path: Path, name: str) 
             stdout=log,
             stderr=asyncio.subprocess.STDOUT,
         )
-
-
-async def polling_pids(client: Client, task_queue: str) -> set[int]:
-    """The worker processes polling both the workflow and the activity task queue."""
-    found: list[set[int]] = []
-    for queue_type in (
-        TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-    ):
-        response = await client.workflow_service.describe_task_queue(
-            DescribeTaskQueueRequest(
-                namespace=client.namespace,
-                task_queue=TaskQueue(name=task_queue),
-                task_queue_type=queue_type,
-            )
-        )
-        found.append({pid_of(p.identity) for p in response.pollers})
-    return found[0] & found[1]
-
-
-def pid_of(identity: str) -> int:
-    head = identity.split("@", 1)[0]
-    return int(head) if head.isdigit() else -1
-
-
-async def count(client: Client, query: str) -> int:
-    return (await client.count_workflows(query)).count
-
-
-async def gather_limited(coroutines: list[Any], limit: int = 16) -> list[Any]:
-    semaphore = asyncio.Semaphore(limit)
-
-    async def one(coroutine: Any) -> Any:
-        async with semaphore:
-            return await coroutine
-
-    return await asyncio.gather(*(one(c) for c in coroutines))
 
 
 @dataclass
