@@ -19,7 +19,7 @@ from connecteurs.models import Platform, Priority
 from passerelle import operations
 from passerelle.worker import build_runtime, create_worker
 from plugins.notifiers.webhook import SIGNATURE_HEADER, verify_signature
-from tests.helpers import make_setup, wait_status
+from tests.helpers import eventually, make_setup, wait_status
 from tests.receivers import Receiver
 from tests.unit.test_notifiers import Collector, smtp_server
 from workflows.interaction import InteractionWorkflow
@@ -123,6 +123,11 @@ async def test_resolution_deadline_pages_and_pauses_while_answered(
             client, setup.interaction("r2", "Which playlist?", handle="jamie", thread_id="r")
         )
         breached = await wait_status(client, setup.ref("r"), lambda s: s.breached, timeout=30)
+
+        async def paged() -> bool:  # the flag is set before the page goes out
+            return len(setup.notification_lines()) == 1
+
+        await eventually(paged, what="the resolution page")
         timeline = await operations.timeline(client, setup.ref("r"))
     assert waiting.resolution_deadline is not None
     assert not paused.breached and paused.state is State.ANSWERED

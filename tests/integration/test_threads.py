@@ -14,7 +14,7 @@ from connecteurs.models import ActionResult, Interaction, InteractionKind, Platf
 from passerelle import operations
 from passerelle.deliver import Outcome
 from passerelle.worker import build_runtime, create_worker
-from tests.helpers import make_setup, wait_status
+from tests.helpers import eventually, make_setup, wait_status
 from workflows.models import State
 
 CRISIS = "Je n'en peux plus, j'ai envie d'en finir avec la vie."
@@ -173,12 +173,22 @@ async def test_the_escalation_chain_restarts_after_an_answer(
                 "e2", COMPLAINT, handle="dana", thread_id="e", kind=InteractionKind.REPLY
             ),
         )
+        # The breach flag, the page and the state change land in that order: wait for the
+        # last of them, not the first (under load the gap is visible).
         again = await wait_status(
             client,
             setup.ref("e"),
-            lambda s: s.messages == 2 and s.escalation_level == 1 and s.breached,
+            lambda s: s.messages == 2
+            and s.escalation_level == 1
+            and s.breached
+            and s.state is State.ESCALATED,
             timeout=30,
         )
+
+        async def paged_twice() -> bool:
+            return len(setup.notification_lines()) == 2
+
+        await eventually(paged_twice, what="the second page")
         timeline = await operations.timeline(client, setup.ref("e"))
     assert ran_out.state is State.ESCALATED
     pages = [(n["target"], n["level"]) for n in setup.notification_lines()]
