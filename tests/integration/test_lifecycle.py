@@ -145,7 +145,13 @@ async def test_crisis_is_escalated_at_once_and_never_hidden(client: Client, tmp_
     config = setup.config
     async with create_worker(client, config, build_runtime(config)):
         await setup.deliver(client, setup.interaction("cr1", CRISIS, handle="nuit", locale="fr-CA"))
-        status = await wait_status(client, setup.ref("cr1"), lambda s: s.state is State.ESCALATED)
+        # Escalated as soon as on-call is paged; the support message follows: wait for both.
+        status = await wait_status(
+            client,
+            setup.ref("cr1"),
+            lambda s: s.state is State.ESCALATED
+            and any(a.action == "direct_message" for a in s.actions),
+        )
         timeline = await operations.timeline(client, setup.ref("cr1"))
     assert status.priority is not None and status.priority.value == "P1"
     assert status.route is not None and status.route.value == "escalate"
