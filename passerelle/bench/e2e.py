@@ -50,8 +50,8 @@ from passerelle.bench.baseline_workflow import (
     BaselineStep,
     BaselineWorkflow,
 )
-from passerelle.bench.gateway import cpu_seconds, percentile
 from passerelle.bench.machine import machine_facts
+from passerelle.bench.measure import cpu_seconds, percentile
 from passerelle.config import Config, parse
 from passerelle.deliver import deliver
 from passerelle.worker import build_runtime, create_worker

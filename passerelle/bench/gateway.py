@@ -32,6 +32,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from connecteurs.models import Author, Interaction, InteractionKind, Platform
 from connecteurs.signatures import SIGNATURE_HEADER, sign
 from passerelle import devserver
+from passerelle.bench.measure import cpu_seconds, percentile
 from passerelle.config import parse
 from workflows.models import InteractionStart
 
@@ -90,13 +91,6 @@ class GatewayBench:
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 def event_body(external_id: str) -> bytes:
@@ -234,15 +228,6 @@ class LoadClient:
             self.idle.put_nowait((reader, writer))
             return status, answer
         return 0, b""
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU of a process so far (Linux /proc; None elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_gateway(port: int, env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:

@@ -49,6 +49,7 @@ from connecteurs.models import Author, Interaction, InteractionKind, Platform, P
 from passerelle import devserver
 from passerelle.bench import baseline_timer
 from passerelle.bench.machine import machine_facts
+from passerelle.bench.measure import cpu_seconds, memory_mib, percentile
 from passerelle.config import parse
 from passerelle.deliver import Outcome as DeliveryOutcome
 from passerelle.deliver import deliver
@@ -136,13 +137,6 @@ class TimersBench:
         return any(s.lost or s.duplicate_notifications or s.early_notifications for s in sides)
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
 def lateness(values: list[float]) -> Lateness:
     return Lateness(
         p50=round(percentile(values, 0.5), 1),
@@ -152,25 +146,6 @@ def lateness(values: list[float]) -> Lateness:
 
 
 # ---------------------------------------------------------------- the worker process
-
-
-def proc_cpu_seconds(pid: int) -> float | None:
-    """User + system CPU of a process so far (Linux /proc; None elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def proc_memory_mib(pid: int, key: str = "VmRSS") -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
 
 
 class WorkerProcess:
@@ -217,13 +192,13 @@ class WorkerProcess:
 
     async def idle_sample(self, seconds: float) -> tuple[float | None, float | None]:
         """(CPU % of one core over ``seconds``, VmRSS MiB at the end)."""
-        before, started = proc_cpu_seconds(self.pid), time.monotonic()
+        before, started = cpu_seconds(self.pid), time.monotonic()
         await asyncio.sleep(seconds)
-        after, elapsed = proc_cpu_seconds(self.pid), time.monotonic() - started
+        after, elapsed = cpu_seconds(self.pid), time.monotonic() - started
         cpu = None
         if before is not None and after is not None:
             cpu = round((after - before) * 100 / elapsed, 2)
-        return cpu, proc_memory_mib(self.pid)
+        return cpu, memory_mib(self.pid)
 
     async def settle(self, limit: float = 15.0) -> None:
         """Until the worker has spent under 2% of a core for a second (its last tasks
@@ -304,7 +279,7 @@ async def run_side(
         left = last_due - time.monotonic()
         progress(f"{side.name}: waiting for {breaches} breaches (the last due in {left:.0f}s)")
         lines = await wait_notified(side, due, last_due + grace, worker, progress)
-        peak = proc_memory_mib(worker.pid, "VmHWM")
+        peak = memory_mib(worker.pid, "VmHWM")
     finally:
         worker.stop()
         await env.shutdown()
