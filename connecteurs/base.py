@@ -19,7 +19,13 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from connecteurs.errors import UnsupportedAction
-from connecteurs.models import ActionResult, Interaction, ModerationAction, Platform
+from connecteurs.models import (
+    ActionResult,
+    ChannelCheck,
+    Interaction,
+    ModerationAction,
+    Platform,
+)
 
 
 class Capability(StrEnum):
@@ -71,6 +77,9 @@ class Manifest(BaseModel):
         documentation: the platform pages the connector was written from.
         content_types: the media types its webhook deliveries come as; the gateway answers
             415 to any other.
+        reauthorize: what an operator does when the platform refuses the credentials:
+            which token or secret to renew, which permissions it needs and on which console
+            page. Shown with every "channel down" alert; never holds a secret.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -86,6 +95,7 @@ class Manifest(BaseModel):
     reply_lookup_note: str = ""
     documentation: tuple[str, ...] = ()
     content_types: tuple[str, ...] = ("application/json",)
+    reauthorize: str = ""
 
     @property
     def platforms(self) -> frozenset[Platform]:
@@ -284,6 +294,22 @@ class Connecteur:
         method = getattr(self, METHOD_OF[capability])
         result: ActionResult = await method(interaction, idempotency_key=idempotency_key)
         return result
+
+    # -- health --------------------------------------------------------------------------
+
+    async def check_health(self) -> ChannelCheck:
+        """Ask the platform whether this account's channel works: token validity and expiry,
+        missing permissions, webhook subscription. Cheap read-only calls only: it runs every
+        few minutes for every account.
+
+        The default knows nothing (every field ``None``): a connector overrides it with what
+        its platform can tell.
+
+        Raises:
+            AuthError: the platform refused the credentials (expired or revoked token).
+            RetryableError: the platform could not be asked right now.
+        """
+        return ChannelCheck()
 
     async def aclose(self) -> None:
         """Release connections; called when the worker stops."""

@@ -217,3 +217,27 @@ class ActionResult(Frozen):
     platform_ref: str | None = None
     error: str | None = None
     at: datetime | None = None
+
+
+class ChannelCheck(Frozen):
+    """What a platform says about one account's channel (:meth:`Connecteur.check_health`).
+
+    Every field is optional: a connector fills in what its platform tells and leaves the
+    rest ``None`` ("not known"), never a guess. Whether the channel is healthy is decided
+    from these facts by Passerelle's health policy, not by the connector.
+
+    Attributes:
+        token_valid: the platform accepted the credentials just now.
+        token_expires_at: when the access token stops working, where the platform says
+            (Graph ``debug_token`` ``expires_at``, an OAuth introspection's ``exp``).
+        scopes_missing: permissions the connector needs and the token lacks.
+        subscription_active: the platform still delivers webhooks to us (``False``: it
+            disabled or never had the subscription).
+        detail: one line of context for the operator (no secret, no full URL).
+    """
+
+    token_valid: bool | None = None
+    token_expires_at: AwareDatetime | None = None
+    scopes_missing: tuple[str, ...] = ()
+    subscription_active: bool | None = None
+    detail: str = ""

@@ -39,7 +39,7 @@ from connecteurs.errors import (
     TransientError,
     UnsupportedAction,
 )
-from connecteurs.models import ActionResult, Author, Interaction, InteractionKind
+from connecteurs.models import ActionResult, Author, ChannelCheck, Interaction, InteractionKind
 from connecteurs.signatures import hmac_sha256_b64, hmac_sha256_hex
 from connecteurs.testing import Failure
 
@@ -578,6 +578,54 @@ class ConformanceSuite:
         )
         if isinstance(err, RateLimited):
             assert err.retry_after > 0, "RateLimited.retry_after must be positive"
+
+    def test_reauthorization_guidance(self, subject: ConformanceSubject) -> None:
+        """An operator told "channel down" must learn what to renew and where."""
+        manifest = subject.connecteur.manifest
+        if not manifest.secrets:
+            pytest.skip("the connector reads no secret: nothing to re-authorize")
+        guidance = manifest.reauthorize.strip()
+        assert len(guidance) >= 40, (
+            "Manifest.reauthorize must say which token or secret to renew, which "
+            "permissions it needs and on which console page"
+        )
+        named = [name for name in manifest.secrets if name in guidance]
+        assert named, f"Manifest.reauthorize should name the secret(s) {manifest.secrets}"
+        leaks = [v[:4] + "…" for v in subject.secrets.values() if len(v) >= 8 and v in guidance]
+        assert not leaks, f"secret values in Manifest.reauthorize: {leaks}"
+
+    def test_health_check(self, subject: ConformanceSubject, strict: bool) -> None:
+        """check_health answers from the platform, and an expired token is an AuthError."""
+        check = "test_health_check"
+        overridden = subject.connecteur.check_health is not Connecteur.check_health
+        requires(subject, strict, check, overridden, "check_health (token, scopes, webhooks)")
+
+        async def body(harness: Harness) -> tuple[ChannelCheck, BaseException | None]:
+            healthy = await harness.connector.check_health()
+            if harness.fail_next is None:
+                return healthy, None
+            harness.fail_next(Failure.EXPIRED_TOKEN)
+            try:
+                await harness.connector.check_health()
+            except Exception as err:
+                return healthy, err
+            return healthy, None
+
+        healthy, err = run(with_harness(subject, body))
+        assert isinstance(healthy, ChannelCheck)
+        assert healthy.token_valid is not False, f"the fake's token was refused: {healthy}"
+        assert not healthy.scopes_missing, f"the fake grants every scope: {healthy}"
+        assert healthy.subscription_active is not False, f"webhooks reported off: {healthy}"
+        if err is not None or check not in subject.exempt:
+            assert isinstance(err, AuthError), (
+                f"an expired token during check_health must raise AuthError, got {err!r}"
+            )
+            leaks = [
+                v[:4] + "…"
+                for v in subject.secrets.values()
+                if len(v) >= 8 and any(v in t for t in error_texts(err))
+            ]
+            assert not leaks, f"secret values in the health error: {leaks}"
 
     def test_no_secret_in_errors_or_logs(self, subject: ConformanceSubject) -> None:
         secrets = [v for v in subject.secrets.values() if len(v) >= 8]
