@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from activites.models import ChannelActivity, ChannelFailure
 from connecteurs.base import Connecteur
 from connecteurs.errors import InvalidRequest
 from connecteurs.models import Interaction, Platform
@@ -22,6 +23,11 @@ class Runtime:
     # Hands a polled interaction to Temporal (start its workflow or signal its thread, with
     # the gateway's dedupe); the shell provides it, since only it knows the workflow types.
     deliver: Callable[[Interaction], Awaitable[object]] | None = None
+    # Tells an account's health workflow that an action failed for good (signal-with-start:
+    # it exists even if no worker started it yet); the shell provides it.
+    report_failure: Callable[[ChannelFailure], Awaitable[None]] | None = None
+    # Reads what the cluster knows of an account's traffic (last interaction, poller).
+    channel_activity: Callable[[Platform, str], Awaitable[ChannelActivity]] | None = None
 
     def connector(self, platform: Platform, account: str) -> Connecteur:
         try:

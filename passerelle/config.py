@@ -61,6 +61,11 @@ class Account(BaseModel):
         default=timedelta(seconds=60),
         description="How often a connector without push is polled (ignored for webhooks).",
     )
+    quiet_period: Duration | None = Field(
+        default=None,
+        description="No interaction for longer than this is reported as a silent channel "
+        "(default: [channels] quiet_period).",
+    )
 
     @field_validator("poll_every")
     @classmethod
@@ -125,11 +130,43 @@ class WorkerSettings(BaseModel):
     )
 
 
+class ChannelsSettings(BaseModel):
+    """How channels are watched (the ``[channels]`` table); see ``passerelle channels``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    check_every: Duration = Field(
+        default=timedelta(minutes=15),
+        description="How often each account's token, permissions and subscription are checked.",
+    )
+    warn_before_expiry: Duration = Field(
+        default=timedelta(days=7), description="A token expiring sooner than this warns."
+    )
+    quiet_period: Duration | None = Field(
+        default=timedelta(days=7),
+        description="No interaction for longer than this is reported as silent; per-account "
+        'quiet_period overrides it; "0s" turns silence detection off.',
+    )
+    notify: list[str] | None = Field(
+        default=None,
+        description="Targets told when a channel breaks or recovers (default: the crisis "
+        "protocol's target, usually on-call).",
+    )
+
+    @field_validator("check_every")
+    @classmethod
+    def _sane_cadence(cls, value: timedelta) -> timedelta:
+        if value < timedelta(seconds=5):
+            raise ValueError("check_every must be at least 5s (platform rate limits)")
+        return value
+
+
 class Config(Policy):
     """The policy plus what only the worker needs: accounts, targets, plugins."""
 
     task_queue: str = "passerelle"
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    channels: ChannelsSettings = Field(default_factory=ChannelsSettings)
     classifiers: list[str] = Field(default_factory=lambda: ["mots-cles"], min_length=1)
     accounts: list[Account] = Field(default_factory=list)
     targets: dict[str, Target] = Field(default_factory=_default_targets)
@@ -156,6 +193,7 @@ class Config(Policy):
         referenced = {level.target for level in self.escalation}
         referenced |= {r.then.target for r in self.routing if r.then.target}
         referenced.add(self.crisis.target)
+        referenced |= set(self.channels.notify or ())
         unknown = sorted(referenced - set(self.targets))
         if unknown:
             raise ValueError(
@@ -167,6 +205,10 @@ class Config(Policy):
         if twice:
             raise ValueError(f"account(s) configured twice: {', '.join(twice)}")
         return self
+
+    def channel_targets(self) -> tuple[str, ...]:
+        notify = self.channels.notify
+        return tuple(notify) if notify is not None else (self.crisis.target,)
 
     def policy(self) -> Policy:
         return Policy.model_validate(self.model_dump(include=set(Policy.model_fields)))

@@ -11,14 +11,16 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
 
-from activites import InteractionActivities, PollingActivities, Runtime
+from activites import ChannelActivities, InteractionActivities, PollingActivities, Runtime
 from connecteurs.base import AccountContext, Capability, Connecteur, options_for
 from connecteurs.models import Interaction, Platform
+from passerelle.channels import activity_reader, failure_reporter
 from passerelle.config import Config, resolve_secret
 from passerelle.deliver import deliver
 from plugins.classifiers.base import Classifier
 from plugins.discovery import CLASSIFIERS, CONNECTORS, NOTIFIERS, discover
 from plugins.notifiers.base import Notifier
+from workflows.channel import ChannelHealthWorkflow
 from workflows.interaction import InteractionWorkflow
 from workflows.models import PollerStart
 from workflows.poller import PollerWorkflow, poller_id
@@ -105,6 +107,10 @@ def create_worker(client: Client, config: Config, runtime: Runtime, **options: A
             return await deliver(client, interaction, policy, config.task_queue)
 
         runtime.deliver = deliver_polled
+    if runtime.report_failure is None:
+        runtime.report_failure = failure_reporter(client, config)
+    if runtime.channel_activity is None:
+        runtime.channel_activity = activity_reader(client, config)
     settings: dict[str, Any] = {
         "max_concurrent_activities": config.worker.max_concurrent_activities,
         "max_concurrent_workflow_tasks": config.worker.max_concurrent_workflow_tasks,
@@ -113,8 +119,12 @@ def create_worker(client: Client, config: Config, runtime: Runtime, **options: A
     return Worker(
         client,
         task_queue=config.task_queue,
-        workflows=[InteractionWorkflow, PollerWorkflow],
-        activities=[*InteractionActivities(runtime).all(), *PollingActivities(runtime).all()],
+        workflows=[InteractionWorkflow, PollerWorkflow, ChannelHealthWorkflow],
+        activities=[
+            *InteractionActivities(runtime).all(),
+            *PollingActivities(runtime).all(),
+            *ChannelActivities(runtime).all(),
+        ],
         **(settings | options),
     )
 

@@ -19,6 +19,8 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activites import (
+        ChannelActivities,
+        ChannelFailure,
         InteractionActivities,
         InteractionRecord,
         MessageRequest,
@@ -47,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         EscalateRequest,
         InteractionStart,
         InteractionStatus,
+        ParkedAction,
         State,
         Timeline,
         TimelineEntry,
@@ -66,6 +69,12 @@ with workflow.unsafe.imports_passed_through():
 SYSTEM = "passerelle"
 DECISION_RECORDS = "decision-records-in-history"
 RESOLUTION_CLOCK = "resolution-clock-and-moderation-fallback"
+CHANNEL_HEALTH = "channel-health-parking"
+CHANNEL_ACTOR = "channel-health"
+# Failures that say nothing about the channel itself (the comment is gone, the connector
+# does not offer it) are not reported to its health workflow.
+NOT_THE_CHANNEL = frozenset({"not_found", "unsupported"})
+REPORT_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30), maximum_attempts=10)
 # Memos count against the server's size limit (about 270 bytes an entry): past this many,
 # the record stops growing (the query `timeline` still has everything).
 MAX_RECORDED_ENTRIES = 2000
@@ -101,6 +110,8 @@ class InteractionWorkflow:
         self._timeline: list[TimelineEntry] = []
         self._actions: list[ActionResult] = []
         self._parked: list[str] = []
+        self._awaiting_channel: list[ParkedAction] = []
+        self._channel_ok = False
         self._classification: Classification | None = None
         self._classifier: str | None = None
         self._decision: Decision | None = None
@@ -153,6 +164,10 @@ class InteractionWorkflow:
             if self._inbox:
                 async with self._lock:
                     await self._handle(self._inbox.pop(0))
+                continue
+            if self._channel_ok:
+                async with self._lock:
+                    await self._resume_parked()
                 continue
             if self._state is State.CLOSED:
                 if not await self._wait_for_news(self._policy.reopen_window):
@@ -339,7 +354,13 @@ class InteractionWorkflow:
         if route is Route.AUTO_ANSWER:
             text = self._policy.template_text(decision.template_id, self._language(), message)
             if text is not None:
-                result = await self._send(message, text, direct=self._is_dm(message))
+                result = await self._send(
+                    message,
+                    text,
+                    direct=self._is_dm(message),
+                    on_behalf=f"policy:{decision.rule_id}",
+                    template=decision.template_id,
+                )
                 if result.ok:
                     self._answered(f"policy:{decision.rule_id}", decision.template_id)
                     return
@@ -390,11 +411,17 @@ class InteractionWorkflow:
             return
         await self._send_support(message, text, direct)
 
-    async def _send_support(self, message: Interaction, text: str, direct: bool) -> ActionResult:
-        result = await self._send(message, text, direct=direct)
+    async def _send_support(
+        self, message: Interaction, text: str, direct: bool, on_behalf: str = SYSTEM
+    ) -> ActionResult:
+        result = await self._send(
+            message, text, direct=direct, purpose="support", on_behalf=on_behalf
+        )
         if not result.ok and direct:
             # The platform may refuse DMs (no window, not followed): a reply still reaches them.
-            result = await self._send(message, text, direct=False)
+            result = await self._send(
+                message, text, direct=False, purpose="support", on_behalf=on_behalf
+            )
         self._support_sent = self._support_sent or result.ok
         return result
 
@@ -481,7 +508,9 @@ class InteractionWorkflow:
                 raise ApplicationError("the interaction is closed; a follow-up reopens it")
             self._log("answer_requested", _excerpt(request.text), actor=request.actor)
             direct = request.direct_message or self._is_dm(self._latest)
-            result = await self._send(self._latest, request.text, direct=direct)
+            result = await self._send(
+                self._latest, request.text, direct=direct, on_behalf=request.actor
+            )
             if result.ok:
                 self._answered(request.actor, None)
             return result
@@ -528,9 +557,17 @@ class InteractionWorkflow:
                 edited=request.text is not None,
             )
             if draft.kind == "crisis_support":
-                result = await self._send_support(draft.reply_to, text, draft.direct)
+                result = await self._send_support(
+                    draft.reply_to, text, draft.direct, on_behalf=request.actor
+                )
             else:
-                result = await self._send(draft.reply_to, text, direct=draft.direct)
+                result = await self._send(
+                    draft.reply_to,
+                    text,
+                    direct=draft.direct,
+                    on_behalf=request.actor,
+                    template=draft.template_id,
+                )
             if result.ok:
                 if draft.kind == "crisis_support":
                     self._approve_by = None
@@ -590,6 +627,13 @@ class InteractionWorkflow:
             raise ApplicationError("the interaction has ended; a new message starts a new one")
 
     @workflow.signal
+    def channel_recovered(self) -> None:
+        """The account's channel works again (its health workflow says so)."""
+        if self._awaiting_channel:
+            self._channel_ok = True
+            self._changes += 1
+
+    @workflow.signal
     def follow_up(self, message: Interaction) -> None:
         """A new message in the thread (or a redelivery of one, which is ignored)."""
         if message.id in self._seen:
@@ -607,19 +651,34 @@ class InteractionWorkflow:
 
     # ------------------------------------------------------------------ steps
 
-    async def _send(self, message: Interaction, text: str, *, direct: bool) -> ActionResult:
+    async def _send(
+        self,
+        message: Interaction,
+        text: str,
+        *,
+        direct: bool,
+        purpose: str = "answer",
+        on_behalf: str = SYSTEM,
+        template: str | None = None,
+    ) -> ActionResult:
         request = MessageRequest(interaction=message, text=text, idempotency_key=self._key())
-        method = (
-            InteractionActivities.send_direct_message if direct else InteractionActivities.reply
-        )
+        action = "direct_message" if direct else "reply"
         return await self._act(
-            "direct_message" if direct else "reply", method, request, text=_excerpt(text)
+            action,
+            _MESSAGE_ACTIVITY[action],
+            request,
+            text=_excerpt(text),
+            park=(purpose, on_behalf, template),
         )
 
     async def _moderate(self, message: Interaction, action: ModerationAction) -> ActionResult:
         request = ModerationRequest(interaction=message, action=action, idempotency_key=self._key())
         return await self._act(
-            action.value, InteractionActivities.moderate, request, target_id=message.external_id
+            action.value,
+            InteractionActivities.moderate,
+            request,
+            target_id=message.external_id,
+            park=("moderation", SYSTEM, None),
         )
 
     async def _notify(
@@ -653,9 +712,14 @@ class InteractionWorkflow:
         activity: Callable[[InteractionActivities, Any], Awaitable[ActionResult]],
         request: Any,
         actor: str = SYSTEM,
+        park: tuple[str, str, str | None] | None = None,
         **data: Any,
     ) -> ActionResult:
-        """Run one connector or notifier action; past its retries it is parked, not dropped."""
+        """Run one connector or notifier action; past its retries it is parked, not dropped.
+
+        ``park`` (purpose, on whose behalf, template) marks a connector action: refused for
+        auth, it waits for the channel to work again, and its failures reach the channel's
+        health workflow."""
         try:
             result = await workflow.execute_activity_method(
                 activity,
@@ -670,6 +734,24 @@ class InteractionWorkflow:
             message = str(cause) if cause is not None else str(err)
             result = ActionResult(action=action, ok=False, error=f"{kind}: {message}")
             self._parked.append(f"{action}: {kind}: {message}")
+            if (
+                park is not None
+                and kind not in NOT_THE_CHANNEL
+                and workflow.patched(CHANNEL_HEALTH)
+            ):
+                if kind == "auth":
+                    purpose, on_behalf, template = park
+                    self._awaiting_channel.append(
+                        ParkedAction(
+                            action=action,
+                            request=request,
+                            purpose=purpose,
+                            actor=on_behalf,
+                            template=template,
+                            parked_at=workflow.now(),
+                        )
+                    )
+                await self._report_to_channel(action, kind, message)
         result = result.model_copy(update={"at": workflow.now()})
         self._actions.append(result)
         what = f"{action} {data['target']} ({data['reason']})" if "target" in data else action
@@ -684,6 +766,89 @@ class InteractionWorkflow:
             **data,
         )
         return result
+
+    async def _report_to_channel(self, action: str, code: str, message: str) -> None:
+        failure = ChannelFailure(
+            platform=self._root.platform,
+            account=self._root.account,
+            code=code,
+            message=message,
+            action=action,
+            workflow_id=workflow.info().workflow_id,
+            at=workflow.now(),
+        )
+        try:
+            await workflow.execute_activity_method(
+                ChannelActivities.report_channel_failure,
+                failure,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=REPORT_RETRY,
+            )
+        except ActivityError as err:
+            # The action is parked and visible here either way; only the alert is missing.
+            self._log("channel_report_failed", str(err.cause or err), actor=SYSTEM)
+
+    async def _resume_parked(self) -> None:
+        """The channel works again: retry what it refused, unless it no longer applies."""
+        self._channel_ok = False
+        pending, self._awaiting_channel = self._awaiting_channel, []
+        if not pending:
+            return
+        self._log(
+            "channel_recovered",
+            f"the channel works again: {len(pending)} parked action(s) reconsidered",
+            actor=CHANNEL_ACTOR,
+        )
+        # Only the latest parked answer still makes sense; earlier ones were superseded.
+        answer = next((p for p in reversed(pending) if p.purpose == "answer"), None)
+        for parked in pending:
+            if parked.purpose == "moderation":
+                assert isinstance(parked.request, ModerationRequest)
+                await self._act(
+                    parked.action,
+                    InteractionActivities.moderate,
+                    parked.request,
+                    actor=CHANNEL_ACTOR,
+                    target_id=parked.request.interaction.external_id,
+                    park=("moderation", SYSTEM, None),
+                )
+            elif parked.purpose == "support" and not self._support_sent:
+                await self._retry_message(parked)
+            elif parked is answer:
+                answered_since = self._answered_at is not None and (
+                    self._answered_at >= parked.parked_at
+                )
+                if self._state is State.CLOSED or answered_since:
+                    self._log(
+                        "parked_dropped",
+                        f"{parked.action} no longer needed (answered or closed meanwhile)",
+                        actor=CHANNEL_ACTOR,
+                    )
+                    continue
+                await self._retry_message(parked)
+        self._changes += 1
+
+    async def _retry_message(self, parked: ParkedAction) -> None:
+        request = parked.request
+        assert isinstance(request, MessageRequest)
+        result = await self._act(
+            parked.action,
+            _MESSAGE_ACTIVITY[parked.action],
+            request,  # same idempotency key: a post that did go through is found, not doubled
+            actor=CHANNEL_ACTOR,
+            text=_excerpt(request.text),
+            park=(parked.purpose, parked.actor, parked.template),
+        )
+        if not result.ok:
+            return
+        if parked.purpose == "support":
+            self._support_sent = True
+            if self._pending("crisis_support"):
+                self._approve_by = None
+                self._drop_drafts("crisis_support")
+                self._answered(parked.actor, None)
+        else:
+            self._answered(parked.actor, parked.template)
 
     async def _close(self, resolution: str, *, actor: str) -> None:
         if self._crisis and actor.startswith(("policy:", SYSTEM)):
@@ -874,7 +1039,14 @@ class InteractionWorkflow:
             parked=tuple(self._parked),
             drafts=tuple(self._drafts.values()),
             busy=self._busy or bool(self._inbox),
+            waiting_for_channel=len(self._awaiting_channel),
         )
+
+
+_MESSAGE_ACTIVITY: dict[str, Callable[[InteractionActivities, Any], Awaitable[ActionResult]]] = {
+    "reply": InteractionActivities.reply,
+    "direct_message": InteractionActivities.send_direct_message,
+}
 
 
 def _iso(value: datetime | None) -> str | None:

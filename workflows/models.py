@@ -1,4 +1,4 @@
-"""Inputs, outputs, Updates and queries of :class:`InteractionWorkflow`."""
+"""Inputs, outputs, Updates and queries of the workflows (interactions, pollers, channels)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, Field, JsonValue
 
+from activites.models import ChannelFacts, ChannelFailure, MessageRequest, ModerationRequest
 from connecteurs.models import (
     ActionResult,
     Category,
@@ -127,6 +128,7 @@ class InteractionStatus(Frozen):
     parked: tuple[str, ...] = ()
     drafts: tuple[Draft, ...] = ()
     busy: bool = False
+    waiting_for_channel: int = 0  # actions parked until the channel works again
 
 
 class PollerStart(Frozen):
@@ -151,3 +153,89 @@ class PollerStatus(Frozen):
     found: int
     last_poll_at: AwareDatetime | None = None
     parked: str | None = None
+
+
+# ---------------------------------------------------------------------- channel health
+
+
+class HealthStatus(StrEnum):
+    UNKNOWN = "unknown"  # not checked yet
+    HEALTHY = "healthy"
+    DEGRADED = "degraded"  # works, but something will break or looks wrong
+    DOWN = "down"  # messages are being missed or actions refused
+
+
+class HealthProblem(Frozen):
+    """One finding: ``code`` is stable (alerts fire once per new code), ``reason`` says what
+    is wrong and ``fix`` what the operator does about it. Neither holds a secret."""
+
+    code: str
+    status: HealthStatus
+    reason: str
+    fix: str = ""
+
+
+class ChannelSettings(Frozen):
+    """How one account's channel is watched (the ``[channels]`` table, per-account overrides)."""
+
+    every: timedelta = timedelta(minutes=15)
+    warn_before_expiry: timedelta = timedelta(days=7)
+    quiet_period: timedelta | None = None  # None: silence is never reported
+    notify: tuple[str, ...] = ()
+    # The platform unreachable for this many checks in a row is worth a word.
+    unreachable_after: int = Field(default=2, ge=1)
+    # Permanent action failures other than auth: this many within ``failure_window``.
+    failures_degraded: int = Field(default=3, ge=1)
+    failure_window: timedelta = timedelta(hours=1)
+
+
+class ChannelHealth(Frozen):
+    platform: Platform
+    account: str
+    status: HealthStatus = HealthStatus.UNKNOWN
+    problems: tuple[HealthProblem, ...] = ()
+    since: AwareDatetime | None = None  # when the current status began
+    checked_at: AwareDatetime | None = None
+    checks: int = 0
+    token_expires_at: AwareDatetime | None = None
+    last_event_at: AwareDatetime | None = None
+    last_error: str | None = None
+    last_error_at: AwareDatetime | None = None
+    waiting_interactions: int = 0  # parked until the channel works again
+    notices: int = 0
+
+
+class ChannelStart(Frozen):
+    platform: Platform
+    account: str
+    settings: ChannelSettings = ChannelSettings()
+    checks_per_run: int = Field(default=200, ge=1)
+    carry: ChannelCarry | None = None
+
+
+class ChannelCarry(Frozen):
+    """What a health workflow hands to its next run (``continue_as_new``)."""
+
+    health: ChannelHealth
+    auth_failure: ChannelFailure | None = None
+    failures: tuple[AwareDatetime, ...] = ()
+    waiting: tuple[str, ...] = ()
+    unreachable: int = 0
+    notified: tuple[str, ...] = ()
+    started_at: AwareDatetime | None = None
+    facts: ChannelFacts | None = None  # the last check, to tell a fixed token from a new one
+
+
+class RecheckRequest(Frozen):
+    actor: str = Field(min_length=1, description="Who says the channel was fixed.")
+
+
+class ParkedAction(Frozen):
+    """A connector action the platform refused for auth: retried once the channel works."""
+
+    action: str
+    request: MessageRequest | ModerationRequest
+    purpose: str  # "answer", "support" (crisis) or "moderation"
+    actor: str
+    template: str | None = None
+    parked_at: AwareDatetime

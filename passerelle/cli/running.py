@@ -163,6 +163,7 @@ def dev(
 
 async def _dev(config: Config, port: int, ui: bool, gateway_port: int) -> None:
     from passerelle import devserver
+    from passerelle.channels import ensure_channels
     from passerelle.gateway.serve import gateway_for, uvicorn_server
     from passerelle.worker import build_runtime, create_worker, ensure_pollers
 
@@ -192,12 +193,15 @@ async def _dev(config: Config, port: int, ui: bool, gateway_port: int) -> None:
     try:
         async with create_worker(env.client, config, runtime):
             pollers = await ensure_pollers(env.client, config, runtime)
+            channels = await ensure_channels(env.client, config)
             serving = asyncio.create_task(server.serve(sockets=[listener]))
             out.print(f"Temporal   {address} (namespace {stack.namespace})")
             routes = f"{stack.gateway_url}/webhooks/{{connector}}[/{{account}}]"
             out.print(f"Gateway    {routes}", markup=False)
             if pollers:
                 out.print(f"Pollers    {', '.join(pollers)}")
+            if channels:
+                out.print(f"Channels   {len(channels)} watched (`passerelle channels`)")
             if stack.ui_url:
                 out.print(f"Web UI     {stack.ui_url}")
             out.print(f"Task queue {config.task_queue}")
@@ -232,15 +236,17 @@ def worker(
     """Run one worker on the configured task queue (a cluster deployment's worker role).
 
     Run as many as you like against one task queue: Temporal shares the work. Starts the
-    pollers of polled accounts if they are not running. SIGTERM (or Ctrl-C) stops taking new
-    work and gives running activities [worker] graceful_shutdown (default 30s) to finish;
-    what is left is retried by another worker, never lost.
+    pollers of polled accounts and every account's health check if they are not running.
+    SIGTERM (or Ctrl-C) stops taking new work and gives running activities [worker]
+    graceful_shutdown (default 30s) to finish; what is left is retried by another worker,
+    never lost.
     """
     run_async(_worker(load_config(checked=True), health_port, metrics_port))
 
 
 async def _worker(config: Config, health_port: int, metrics_port: int) -> None:
     from passerelle import devserver
+    from passerelle.channels import ensure_channels
     from passerelle.gateway.serve import asgi_server
     from passerelle.health import worker_health_app
     from passerelle.logging import temporal_runtime
@@ -254,6 +260,7 @@ async def _worker(config: Config, health_port: int, metrics_port: int) -> None:
     await require_search_attributes(client)
     worker = create_worker(client, config, runtime)
     pollers = await ensure_pollers(client, config, runtime)
+    channels = await ensure_channels(client, config)
     health = None
     if health_port:
         listener = devserver.listening_socket(health_port, host="0.0.0.0", fallback=False)
@@ -267,6 +274,8 @@ async def _worker(config: Config, health_port: int, metrics_port: int) -> None:
     )
     for poller in pollers:
         err.print(f"  poller {poller}")
+    if channels:
+        err.print(f"  {len(channels)} channel(s) watched (`passerelle channels`)")
     if health_port:
         err.print(f"  health on :{health_port} (/healthz, /readyz)")
     if metrics_port:

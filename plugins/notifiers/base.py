@@ -28,6 +28,9 @@ class Notification(BaseModel):
     level: int | None = None
     deadline: datetime | None = None
     idempotency_key: str
+    #: "interaction" (``interaction_id`` is one) or "channel" (``interaction_id`` is the
+    #: channel, ``platform/account``: a broken token or a dead subscription).
+    subject: str = "interaction"
 
 
 @runtime_checkable

@@ -22,8 +22,9 @@ ELLIPSIS = "…"
 
 
 def title(notification: Notification) -> str:
-    """``P1 escalation: sla_breach (level 2)``."""
-    text = f"{notification.priority.value} escalation"
+    """``P1 escalation: sla_breach (level 2)``, or ``P1 channel alert: …`` for a channel."""
+    kind = "channel alert" if notification.subject == "channel" else "escalation"
+    text = f"{notification.priority.value} {kind}"
     reason = _one_line(notification.reason)
     if reason:
         text += f": {reason}"
@@ -40,7 +41,8 @@ def facts(notification: Notification) -> list[tuple[str, str]]:
         pairs.append(("Reason", reason))
     if notification.categories:
         pairs.append(("Categories", ", ".join(c.value for c in notification.categories)))
-    pairs.append(("Interaction", notification.interaction_id))
+    label = "Channel" if notification.subject == "channel" else "Interaction"
+    pairs.append((label, notification.interaction_id))
     if notification.level is not None:
         pairs.append(("Level", str(notification.level)))
     if notification.deadline is not None:

@@ -1,0 +1,186 @@
+"""Channel health on a real dev server: a broken token alerts once, recovers once, and the
+interactions it parked resume after `recheck`."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from temporalio.client import Client
+
+from activites import Runtime
+from connecteurs.base import AccountContext
+from connecteurs.errors import AuthError
+from connecteurs.jsonl import JsonlConnecteur, JsonlOptions
+from connecteurs.models import ActionResult, ChannelCheck, Interaction, Platform
+from passerelle import channels, operations
+from passerelle.worker import build_runtime, create_worker
+from tests.helpers import Setup, eventually, make_setup, wait_status
+from workflows.models import ChannelHealth, HealthStatus, State
+
+PRAISE = "Merci beaucoup pour cette vidéo, bravo !"
+EXPIRED = "(#190) Error validating access token: Session has expired on Monday"
+
+
+@dataclass
+class ChannelState:
+    revoked: bool = False
+    expires_at: datetime | None = None
+    subscribed: bool = True
+
+
+class ControlledChannel(JsonlConnecteur):
+    """The jsonl connector with a platform whose token and subscription a test controls."""
+
+    def __init__(self, context: AccountContext, state: ChannelState) -> None:
+        super().__init__(context)
+        self.state = state
+
+    async def check_health(self) -> ChannelCheck:
+        if self.state.revoked:
+            raise AuthError(EXPIRED)
+        return ChannelCheck(
+            token_valid=True,
+            token_expires_at=self.state.expires_at,
+            subscription_active=self.state.subscribed,
+        )
+
+    async def reply(
+        self, interaction: Interaction, text: str, *, idempotency_key: str
+    ) -> ActionResult:
+        if self.state.revoked:
+            raise AuthError(EXPIRED)
+        return await super().reply(interaction, text, idempotency_key=idempotency_key)
+
+
+def controlled(setup: Setup, state: ChannelState) -> Runtime:
+    runtime = build_runtime(setup.config)
+    connector = ControlledChannel(
+        AccountContext(
+            account=setup.account,
+            platform=Platform.JSONL,
+            options=JsonlOptions(outbox=setup.outbox),
+        ),
+        state,
+    )
+    runtime.connectors = {(Platform.JSONL, setup.account): connector}
+    return runtime
+
+
+def channel_setup(tmp_path: Path, extra: str = "") -> Setup:
+    # An hour between checks: the tests drive checks with `recheck`, as an operator would.
+    return make_setup(tmp_path, f'[channels]\ncheck_every = "1h"\nnotify = ["on-call"]\n{extra}')
+
+
+async def health(client: Client, setup: Setup) -> ChannelHealth:
+    [row] = await channels.health(client, setup.config)
+    return row
+
+
+async def settled(client: Client, setup: Setup, status: HealthStatus) -> ChannelHealth:
+    seen: list[ChannelHealth] = []
+
+    async def probe() -> bool:
+        seen[:] = [await health(client, setup)]
+        return seen[0].status is status
+
+    await eventually(probe, 20, f"channel to be {status.value}")
+    return seen[0]
+
+
+def channel_notices(setup: Setup) -> list[dict[str, object]]:
+    return [
+        n for n in setup.notification_lines() if str(n.get("reason", "")).startswith("channel ")
+    ]
+
+
+async def test_expired_token_alerts_once_then_recovery_once(client: Client, tmp_path: Path) -> None:
+    setup = channel_setup(tmp_path)
+    state = ChannelState()
+    async with create_worker(client, setup.config, controlled(setup, state)):
+        await channels.ensure_channels(client, setup.config)
+        first = await settled(client, setup, HealthStatus.HEALTHY)
+        assert first.checks >= 1 and first.problems == ()
+        state.revoked = True
+        down = await channels.recheck(client, setup.config, setup.account, "cli:test")
+        assert down.status is HealthStatus.DOWN
+        [problem] = down.problems
+        assert problem.code == "token_refused" and "190" in problem.reason
+        assert f"passerelle channels recheck {setup.account}" in problem.fix
+        again = await channels.recheck(client, setup.config, setup.account, "cli:test")
+        assert again.status is HealthStatus.DOWN
+        assert len(channel_notices(setup)) == 1  # down once, not on every check
+        state.revoked = False
+        healthy = await channels.recheck(client, setup.config, setup.account, "cli:test")
+        assert healthy.status is HealthStatus.HEALTHY
+    notices = channel_notices(setup)
+    assert [n["priority"] for n in notices] == ["P1", "P3"], notices
+    assert "down" in str(notices[0]["reason"]) and "recovered" in str(notices[1]["reason"])
+    assert healthy.notices == 2
+
+
+async def test_token_expiring_in_three_days_warns_once(client: Client, tmp_path: Path) -> None:
+    setup = channel_setup(tmp_path)
+    state = ChannelState(expires_at=datetime.now(UTC) + timedelta(days=3))
+    async with create_worker(client, setup.config, controlled(setup, state)):
+        await channels.ensure_channels(client, setup.config)
+        warned = await settled(client, setup, HealthStatus.DEGRADED)
+        await channels.recheck(client, setup.config, setup.account, "cli:test")
+    assert [p.code for p in warned.problems] == ["token_expiring"]
+    assert warned.token_expires_at is not None
+    notices = channel_notices(setup)
+    assert len(notices) == 1 and notices[0]["priority"] == "P2"
+    assert "token_expiring" in str(notices[0]["reason"])
+
+
+async def test_disabled_subscription_is_down(client: Client, tmp_path: Path) -> None:
+    setup = channel_setup(tmp_path)
+    state = ChannelState(subscribed=False)
+    async with create_worker(client, setup.config, controlled(setup, state)):
+        await channels.ensure_channels(client, setup.config)
+        down = await settled(client, setup, HealthStatus.DOWN)
+    assert [p.code for p in down.problems] == ["subscription_inactive"]
+    assert len(channel_notices(setup)) == 1
+
+
+async def test_a_silent_channel_is_reported(client: Client, tmp_path: Path) -> None:
+    setup = channel_setup(tmp_path, 'quiet_period = "2s"')
+    async with create_worker(client, setup.config, controlled(setup, ChannelState())):
+        await channels.ensure_channels(client, setup.config)
+        await settled(client, setup, HealthStatus.HEALTHY)
+        await setup.deliver(client, setup.interaction("s1", PRAISE))
+        await wait_status(client, setup.ref("s1"), lambda s: s.state is State.ANSWERED)
+        heard = await channels.recheck(client, setup.config, setup.account, "cli:test")
+        assert heard.status is HealthStatus.HEALTHY and heard.last_event_at is not None
+        await asyncio.sleep(3.0)  # the quiet period passes with no new interaction
+        silent = await channels.recheck(client, setup.config, setup.account, "cli:test")
+    assert silent.status is HealthStatus.DEGRADED
+    assert [p.code for p in silent.problems] == ["silent"]
+
+
+async def test_parked_interactions_resume_after_recheck(client: Client, tmp_path: Path) -> None:
+    setup = channel_setup(tmp_path)
+    state = ChannelState()
+    async with create_worker(client, setup.config, controlled(setup, state)):
+        await channels.ensure_channels(client, setup.config)
+        await settled(client, setup, HealthStatus.HEALTHY)
+        state.revoked = True  # revoked between checks: the reply finds out first
+        await setup.deliver(client, setup.interaction("p1", PRAISE))
+        parked = await wait_status(client, setup.ref("p1"), lambda s: s.waiting_for_channel == 1)
+        down = await settled(client, setup, HealthStatus.DOWN)
+        assert [p.code for p in down.problems] == ["action_refused"]
+        assert down.waiting_interactions == 1
+        assert setup.outbox_lines() == []
+        state.revoked = False
+        healthy = await channels.recheck(client, setup.config, setup.account, "cli:test")
+        answered = await wait_status(client, setup.ref("p1"), lambda s: s.state is State.ANSWERED)
+        timeline = await operations.timeline(client, setup.ref("p1"))
+    assert parked.state is State.AWAITING_RESPONSE and parked.parked
+    assert healthy.status is HealthStatus.HEALTHY and healthy.waiting_interactions == 0
+    assert answered.waiting_for_channel == 0
+    assert len(setup.outbox_lines()) == 1  # posted once, after the fix
+    events = [e.event for e in timeline.entries]
+    assert events.index("parked") < events.index("channel_recovered") < events.index("answered")
+    assert [n["priority"] for n in channel_notices(setup)] == ["P1", "P3"]
