@@ -21,6 +21,7 @@ from connecteurs.models import Interaction, ModerationAction
 from passerelle import operations
 from passerelle.worker import build_runtime, create_worker
 from tests.helpers import make_setup, wait_status
+from workflows.channel import ChannelHealthWorkflow
 from workflows.interaction import InteractionWorkflow
 from workflows.models import InteractionStart, InteractionStatus, State
 
@@ -48,12 +49,14 @@ def test_golden_histories_exist() -> None:
         "moderated",
         "breach_with_records",
         "resolution",
+        "channel_parked",
+        "channel_health",
     }
 
 
 @pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
 async def test_golden_history_replays(path: Path) -> None:
-    result = await replayer(InteractionWorkflow).replay_workflow(load(path))
+    result = await replayer(InteractionWorkflow, ChannelHealthWorkflow).replay_workflow(load(path))
     assert result.replay_failure is None
 
 

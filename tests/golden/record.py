@@ -18,10 +18,13 @@ from pathlib import Path
 
 from temporalio.client import Client
 
-from passerelle import devserver, operations
+from activites import Runtime
+from passerelle import channels, devserver, operations
 from passerelle.worker import build_runtime, create_worker
-from tests.helpers import Setup, make_setup, wait_status
-from workflows.models import State
+from tests.controlled_channel import ChannelState, controlled
+from tests.helpers import Setup, eventually, make_setup, wait_status
+from workflows.channel import channel_id
+from workflows.models import HealthStatus, State
 
 HERE = Path(__file__).parent
 FAST = 'close_answered_after = "1s"\nreopen_window = "1s"\n'
@@ -133,6 +136,47 @@ async def resolution(client: Client, setup: Setup) -> str:
     return d.workflow_id
 
 
+# One platform for both channel scenarios: its token is revoked, then renewed.
+CHANNEL = ChannelState()
+CHANNELS = '[channels]\ncheck_every = "1h"\nnotify = ["on-call"]\n'
+
+
+async def _channel_broken_then_fixed(client: Client, setup: Setup) -> str:
+    """A reply refused for an expired token, parked; the operator renews it and rechecks."""
+    CHANNEL.revoked = False
+    await channels.ensure_channels(client, setup.config)
+    CHANNEL.revoked = True
+    d = await setup.deliver(client, setup.interaction("tok", "Merci pour la vidéo, bravo !"))
+    await wait_status(client, d.workflow_id, lambda s: s.waiting_for_channel == 1)
+
+    async def down() -> bool:
+        [health] = await channels.health(client, setup.config)
+        return health.status is HealthStatus.DOWN
+
+    await eventually(down, 20, "the channel to be down")
+    CHANNEL.revoked = False
+    await channels.recheck(client, setup.config, setup.account, "ops:alex")
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.ANSWERED)
+    return d.workflow_id
+
+
+async def channel_parked(client: Client, setup: Setup) -> str:
+    return await _channel_broken_then_fixed(client, setup)
+
+
+async def channel_health(client: Client, setup: Setup) -> str:
+    await _channel_broken_then_fixed(client, setup)
+    return channel_id("jsonl", setup.account)
+
+
+# Scenarios on another runtime than the config's, and those whose workflow never ends (the
+# history is taken as it stands: a replay stops where it stops).
+RUNTIMES: dict[str, Callable[[Setup], Runtime]] = {
+    "channel_parked": lambda setup: controlled(setup, CHANNEL),
+    "channel_health": lambda setup: controlled(setup, CHANNEL),
+}
+OPEN = {"channel_health"}
+
 SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
     "auto_answer": (auto_answer, FAST, {}),
     "human_answer": (human_answer, FAST, {}),
@@ -146,6 +190,9 @@ SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
     "moderated": (moderated, FAST, {}),
     "breach_with_records": (breach, FAST + ESCALATION, {"P2": "2s"}),
     "resolution": (resolution, FAST, {"P3": 'first_response = "1h"\nresolution = "2s"'}),
+    # channel health: an auth-refused reply parked, then resumed (workflow.patched)
+    "channel_parked": (channel_parked, FAST + CHANNELS, {}),
+    "channel_health": (channel_health, FAST + CHANNELS, {}),
 }
 
 
@@ -161,10 +208,12 @@ async def record(names: list[str], out_dir: Path = HERE) -> list[Path]:
             scenario, extra, sla = SCENARIOS[name]
             with tempfile.TemporaryDirectory() as tmp:
                 setup = make_setup(Path(tmp), extra, sla)
-                async with create_worker(env.client, setup.config, build_runtime(setup.config)):
+                runtime = RUNTIMES.get(name, build_runtime)(setup)
+                async with create_worker(env.client, setup.config, runtime):
                     workflow_id = await scenario(env.client, setup)
                     handle = env.client.get_workflow_handle(workflow_id)
-                    await handle.result()
+                    if name not in OPEN:
+                        await handle.result()
                     history = await handle.fetch_history()
             path = out_dir / f"{name}.json"
             path.write_text(history.to_json(), encoding="utf-8")

@@ -4,69 +4,18 @@ interactions it parked resume after `recheck`."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from temporalio.client import Client
 
-from activites import Runtime
-from connecteurs.base import AccountContext
-from connecteurs.errors import AuthError
-from connecteurs.jsonl import JsonlConnecteur, JsonlOptions
-from connecteurs.models import ActionResult, ChannelCheck, Interaction, Platform
 from passerelle import channels, operations
-from passerelle.worker import build_runtime, create_worker
+from passerelle.worker import create_worker
+from tests.controlled_channel import ChannelState, controlled
 from tests.helpers import Setup, eventually, make_setup, wait_status
 from workflows.models import ChannelHealth, HealthStatus, State
 
 PRAISE = "Merci beaucoup pour cette vidéo, bravo !"
-EXPIRED = "(#190) Error validating access token: Session has expired on Monday"
-
-
-@dataclass
-class ChannelState:
-    revoked: bool = False
-    expires_at: datetime | None = None
-    subscribed: bool = True
-
-
-class ControlledChannel(JsonlConnecteur):
-    """The jsonl connector with a platform whose token and subscription a test controls."""
-
-    def __init__(self, context: AccountContext, state: ChannelState) -> None:
-        super().__init__(context)
-        self.state = state
-
-    async def check_health(self) -> ChannelCheck:
-        if self.state.revoked:
-            raise AuthError(EXPIRED)
-        return ChannelCheck(
-            token_valid=True,
-            token_expires_at=self.state.expires_at,
-            subscription_active=self.state.subscribed,
-        )
-
-    async def reply(
-        self, interaction: Interaction, text: str, *, idempotency_key: str
-    ) -> ActionResult:
-        if self.state.revoked:
-            raise AuthError(EXPIRED)
-        return await super().reply(interaction, text, idempotency_key=idempotency_key)
-
-
-def controlled(setup: Setup, state: ChannelState) -> Runtime:
-    runtime = build_runtime(setup.config)
-    connector = ControlledChannel(
-        AccountContext(
-            account=setup.account,
-            platform=Platform.JSONL,
-            options=JsonlOptions(outbox=setup.outbox),
-        ),
-        state,
-    )
-    runtime.connectors = {(Platform.JSONL, setup.account): connector}
-    return runtime
 
 
 def channel_setup(tmp_path: Path, extra: str = "") -> Setup:
