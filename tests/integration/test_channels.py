@@ -4,6 +4,7 @@ interactions it parked resume after `recheck`."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from passerelle import channels, operations
 from passerelle.worker import create_worker
 from tests.controlled_channel import ChannelState, controlled
 from tests.helpers import Setup, eventually, make_setup, wait_status
+from tests.integration.test_cli import run_cli
 from workflows.models import ChannelHealth, HealthStatus, State
 
 PRAISE = "Merci beaucoup pour cette vidéo, bravo !"
@@ -133,3 +135,33 @@ async def test_parked_interactions_resume_after_recheck(client: Client, tmp_path
     events = [e.event for e in timeline.entries]
     assert events.index("parked") < events.index("channel_recovered") < events.index("answered")
     assert [n["priority"] for n in channel_notices(setup)] == ["P1", "P3"]
+
+
+async def test_channels_command_exits_1_while_a_channel_is_down(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = channel_setup(tmp_path)
+    state = ChannelState(revoked=True)
+    env = {"TEMPORAL_ADDRESS": client.service_client.config.target_host}
+    config = ["--config", str(setup.path)]
+    async with create_worker(client, setup.config, controlled(setup, state)):
+        await channels.ensure_channels(client, setup.config)
+        await settled(client, setup, HealthStatus.DOWN)
+        code, stdout, stderr = await run_cli(*config, "channels", "--json", cwd=tmp_path, env=env)
+        assert code == 1, stderr
+        [row] = json.loads(stdout)
+        assert row["status"] == "down" and row["problems"][0]["code"] == "token_refused"
+        code, table, _ = await run_cli(*config, "channels", cwd=tmp_path, env=env)
+        assert code == 1 and "down" in table and "recheck" in table
+        state.revoked = False
+        code, stdout, stderr = await run_cli(
+            *config, "channels", "recheck", setup.account, "--json", cwd=tmp_path, env=env
+        )
+        assert code == 0, stderr
+        assert json.loads(stdout)["status"] == "healthy"
+        code, _, _ = await run_cli(*config, "channels", cwd=tmp_path, env=env)
+        assert code == 0
+        code, _, stderr = await run_cli(
+            *config, "channels", "recheck", "nobody", cwd=tmp_path, env=env
+        )
+    assert code == 2 and "no account 'nobody'" in stderr and setup.account in stderr
