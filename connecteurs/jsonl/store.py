@@ -12,12 +12,27 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 KEY = "idempotency_key"
 _thread_locks: dict[Path, threading.Lock] = {}
 _registry_lock = threading.Lock()
+
+
+@dataclass
+class _KeyIndex:
+    """The keys of one file up to ``offset`` (the end of its last complete line).
+
+    Each append reads only what was written since, by this process or another, so writing
+    N entries costs O(N) instead of re-reading the whole file every time (O(N²))."""
+
+    offset: int = 0
+    starts: dict[str, int] = field(default_factory=dict)  # key -> where its line starts
+
+
+_indexes: dict[Path, _KeyIndex] = {}
 
 
 class JsonlStore:
@@ -43,13 +58,45 @@ class JsonlStore:
     def append_once(self, key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """The entry for ``key``: the existing one, or ``build()`` appended. Blocking."""
         with self._locked():
-            existing = self.find(key)
-            if existing is not None:
-                return existing
+            start = self._caught_up().starts.get(key)
+            if start is not None:
+                with self.path.open("rb") as data:
+                    data.seek(start)
+                    found: dict[str, Any] = json.loads(data.readline())
+                return found
             entry = {KEY: key, **build()}
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(entry, ensure_ascii=False) + "\n")
             return entry
+
+    def _caught_up(self) -> _KeyIndex:
+        """This file's key index, with whatever was appended since it was last read (call
+        with the lock held)."""
+        resolved = self.path.resolve()
+        index = _indexes.setdefault(resolved, _KeyIndex())
+        try:
+            size = resolved.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        if size < index.offset:  # truncated or replaced: start over
+            index = _indexes[resolved] = _KeyIndex()
+        if size == index.offset:
+            return index
+        with resolved.open("rb") as data:
+            data.seek(index.offset)
+            chunk = data.read(size - index.offset)
+        complete = chunk.rfind(b"\n") + 1  # a torn last line is read again next time
+        position = index.offset
+        for line in chunk[:complete].splitlines(keepends=True):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                entry = None
+            if isinstance(entry, dict) and isinstance(entry.get(KEY), str):
+                index.starts.setdefault(entry[KEY], position)
+            position += len(line)
+        index.offset += complete
+        return index
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

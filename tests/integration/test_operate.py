@@ -115,6 +115,7 @@ async def test_worker_serves_probes_and_metrics_and_stops_on_sigterm(
                 return (
                     "passerelle_classification_latency_count" in text
                     and "passerelle_interaction_transitions" in text
+                    and "passerelle_channel_health{" in text
                 )
 
             await eventually(counted, timeout=30, what="Passerelle's metrics")
@@ -130,4 +131,11 @@ async def test_worker_serves_probes_and_metrics_and_stops_on_sigterm(
     assert "passerelle_interaction_transitions_total{" in exposition or (
         "passerelle_interaction_transitions{" in exposition
     )
+    # The worker started the account's health check, which reports through the gauge.
+    [gauge] = [
+        line
+        for line in exposition.splitlines()
+        if line.startswith("passerelle_channel_health{") and setup.account in line
+    ]
+    assert 'platform="jsonl"' in gauge and gauge.rsplit(" ", 1)[1] in {"0", "0.0"}, gauge
     assert process.returncode == 0
