@@ -87,6 +87,8 @@ class ChannelHealthWorkflow:
         checks = 0
         while True:
             async with self._lock:
+                # Cleared before judging: news arriving while a notice is sent is judged next.
+                self._news = False
                 if workflow.now() >= next_check:
                     await self._check()
                     checks += 1
@@ -94,7 +96,6 @@ class ChannelHealthWorkflow:
                 await self._judge()
             if checks >= start.checks_per_run or workflow.info().is_continue_as_new_suggested():
                 break
-            self._news = False
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     lambda: self._news, timeout=max(next_check - workflow.now(), timedelta(0))
