@@ -51,6 +51,23 @@ class JsonlStore:
                 out.write(json.dumps(entry, ensure_ascii=False) + "\n")
             return entry
 
+    def unwritable(self) -> str | None:
+        """Why an append would fail, or ``None``. Blocking. It does what an append does
+        first (make the folder, open the lock file) and opens an existing file for
+        appending, without writing an entry: permission bits alone do not tell (a
+        read-only mount, or a root process, which ``os.access`` always answers yes)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            resolved = self.path.resolve()
+            with resolved.with_name(resolved.name + ".lock").open("a"):
+                pass
+            if self.path.exists():
+                with self.path.open("a", encoding="utf-8"):
+                    pass
+        except OSError as err:
+            return f"{type(err).__name__}: {err.strerror or err}"
+        return None
+
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
