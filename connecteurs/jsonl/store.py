@@ -58,8 +58,7 @@ class JsonlStore:
         read-only mount, or a root process, which ``os.access`` always answers yes)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            resolved = self.path.resolve()
-            with resolved.with_name(resolved.name + ".lock").open("a"):
+            with self._lock_path().open("a"):
                 pass
             if self.path.exists():
                 with self.path.open("a", encoding="utf-8"):
@@ -68,14 +67,17 @@ class JsonlStore:
             return f"{type(err).__name__}: {err.strerror or err}"
         return None
 
+    def _lock_path(self) -> Path:
+        """``<outbox>.lock`` beside the real file (links resolved), shared by processes."""
+        resolved = self.path.resolve()
+        return resolved.with_name(resolved.name + ".lock")
+
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        resolved = self.path.resolve()
         with _registry_lock:
-            thread_lock = _thread_locks.setdefault(resolved, threading.Lock())
-        lock_path = resolved.with_name(resolved.name + ".lock")
-        with thread_lock, lock_path.open("a") as handle:
+            thread_lock = _thread_locks.setdefault(self.path.resolve(), threading.Lock())
+        with thread_lock, self._lock_path().open("a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

@@ -4,15 +4,14 @@ and idempotency are exercised by the integration tests through tests/helpers.py)
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from connecteurs.base import AccountContext
 from connecteurs.jsonl import JsonlConnecteur, JsonlOptions, read_outbox
-from connecteurs.jsonl.conformite import ACCOUNT, SECRET
-from connecteurs.models import Author, Interaction, InteractionKind, Platform
+from connecteurs.jsonl.conformite import ACCOUNT, SECRET, subject
+from connecteurs.models import Interaction
 
 
 def connector(outbox: Path) -> JsonlConnecteur:
@@ -25,18 +24,10 @@ def connector(outbox: Path) -> JsonlConnecteur:
 
 
 def target() -> Interaction:
-    created = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-    return Interaction(
-        id=Interaction.make_id(Platform.JSONL, ACCOUNT, "c-1"),
-        platform=Platform.JSONL,
-        account=ACCOUNT,
-        external_id="c-1",
-        kind=InteractionKind.COMMENT,
-        author=Author(id="u-1", handle="marie"),
-        text="Bonjour",
-        created_at=created,
-        received_at=created,
-    )
+    """The conformance subject's target (``c-100``)."""
+    found = subject().target
+    assert found is not None
+    return found
 
 
 async def test_health_of_a_writable_outbox_writes_no_entry(tmp_path: Path) -> None:
