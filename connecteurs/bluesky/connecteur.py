@@ -16,6 +16,8 @@ service (``chat.bsky.convo.*`` proxied by the PDS).
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -46,6 +48,7 @@ from connecteurs.bluesky.payloads import (
     PostRecord,
     RecordRef,
     Session,
+    SessionInfo,
     StoredRecord,
     StrongRef,
     XrpcError,
@@ -64,6 +67,7 @@ from connecteurs.http import HttpConnecteur, describe, retry_after
 from connecteurs.models import (
     ActionResult,
     Author,
+    ChannelCheck,
     Interaction,
     InteractionKind,
     Platform,
@@ -93,6 +97,12 @@ DM_LOOKUP_DEPTH = 30
 #: ``hiddenReplies`` holds at most 300 at-uris (app.bsky.feed.threadgate lexicon).
 MAX_HIDDEN_REPLIES = 300
 SEEN_LIMIT = 500
+#: The ``scope`` claim of a session's access JWT (bluesky-social/atproto,
+#: ``packages/pds/src/auth-scope.ts``): an app password gives ``appPass``, or
+#: ``appPassPrivileged`` when created with "Allow access to your direct messages"; the
+#: account's main password gives ``access``. The chat service refuses ``appPass``.
+SCOPE_APP_PASS = "com.atproto.appPass"
+SCOPE_PRIVILEGED = "com.atproto.appPassPrivileged"
 
 
 class BlueskyOptions(ConnecteurOptions):
@@ -281,6 +291,9 @@ class BlueskyConnecteur(HttpConnecteur):
             "https://docs.bsky.app/docs/api/com-atproto-repo-put-record",
             "https://docs.bsky.app/docs/api/com-atproto-server-create-session",
             "https://docs.bsky.app/docs/api/com-atproto-server-refresh-session",
+            "https://docs.bsky.app/docs/api/com-atproto-server-get-session",
+            "https://github.com/bluesky-social/atproto/blob/main/lexicons/com/atproto/server/getSession.json",
+            "https://github.com/bluesky-social/atproto/blob/main/packages/pds/src/account-manager/helpers/auth.ts",
             "https://docs.bsky.app/docs/advanced-guides/rate-limits",
             "https://docs.bsky.app/docs/tutorials/blocking",
             "https://docs.bsky.app/docs/tutorials/thread-gates",
@@ -291,6 +304,15 @@ class BlueskyConnecteur(HttpConnecteur):
             "https://atproto.com/specs/xrpc",
             "https://atproto.com/specs/record-key",
             "https://atproto.com/specs/tid",
+        ),
+        reauthorize=(
+            "Renew the secret app_password (with identifier, the account's handle or DID): "
+            "on bsky.app signed in as the account, Settings → Privacy and security → App "
+            'passwords → Add App Password, and tick "Allow access to your direct messages" '
+            "(the scope com.atproto.appPassPrivileged; without it DMs are refused). App "
+            "passwords do not expire: one stops working when it is deleted there, or when the "
+            "account is deactivated, suspended or taken down. "
+            "Never use the account's main password."
         ),
     )
     default_base_url: ClassVar[str] = "https://bsky.social"
@@ -405,6 +427,48 @@ class BlueskyConnecteur(HttpConnecteur):
         return await self.request(
             method, f"/xrpc/{nsid}", params=params, json=body, headers=headers
         )
+
+    # -- health ----------------------------------------------------------------------------
+
+    async def check_health(self) -> ChannelCheck:
+        """``com.atproto.server.getSession`` with the connector's session (logging in, or
+        refreshing it once, as any call would), then the claims of the session's access JWT.
+
+        ``token_expires_at`` stays ``None``: the access JWT lives minutes (120 on the
+        reference PDS) and the connector renews it itself, and app passwords do not expire;
+        the JWT's ``exp`` is given in ``detail`` only. ``scopes_missing`` names
+        ``com.atproto.appPassPrivileged`` when the app password cannot read or send DMs.
+        Bluesky is polled: there is no subscription (``subscription_active`` is ``None``).
+
+        Raises:
+            AuthError: the app password is refused or revoked, or the session could not be
+                refreshed.
+        """
+        response = await self._call("GET", "com.atproto.server.getSession")
+        info = _validated(SessionInfo, _json(response), "getSession", TransientError)
+        if info.did != self.did:
+            return ChannelCheck(
+                token_valid=False,
+                detail=f"the session is {info.did}'s, not the account {self.did}'s",
+            )
+        if info.active is False:
+            return ChannelCheck(
+                token_valid=False,
+                detail=f"the account is not active on its PDS ({info.status or 'no reason'})",
+            )
+        claims = _jwt_claims(self._session.access_jwt.get_secret_value() if self._session else "")
+        scope = claims.get("scope")
+        missing: tuple[str, ...] = ()
+        if scope == SCOPE_APP_PASS and Capability.DIRECT_MESSAGE in self.manifest.capabilities:
+            missing = (SCOPE_PRIVILEGED,)
+        detail = f"getSession answered for @{info.handle or self.did}"
+        exp = claims.get("exp")
+        if isinstance(exp, int | float):
+            until = datetime.fromtimestamp(exp, UTC).isoformat(timespec="seconds")
+            detail += f"; the session's access token is valid until {until} and is renewed"
+            detail += " by the connector"
+        detail += "; app passwords do not expire"
+        return ChannelCheck(token_valid=True, scopes_missing=missing, detail=detail)
 
     # -- poll ------------------------------------------------------------------------------
 
@@ -666,6 +730,20 @@ def _validated(model: type[M], data: Any, what: str, error: type[ConnecteurError
         first = err.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
         raise error(f"{what}: unexpected shape at {where}: {first['msg']}") from None
+
+
+def _jwt_claims(token: str) -> dict[str, Any]:
+    """The claims of a JWT, read without checking its signature (the PDS checks it; this
+    only reports what the token says). ``{}`` for anything that is not a JWT, and never the
+    token in an error."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, binascii.Error):
+        return {}
+    return claims if isinstance(claims, dict) else {}
 
 
 def _json(response: httpx.Response) -> Any:

@@ -11,15 +11,33 @@ calls (``createSession``, ``refreshSession``) are served normally unless
 ``fail_session_calls`` is set, because "the target was deleted" or "the token expired" mean
 nothing for a login. ``EXPIRED_TOKEN`` answers ``ExpiredToken`` and revokes every session
 (as revoking the app password does), so the connector's one refresh fails too.
+
+Sessions hold JWTs shaped like the reference PDS's (``packages/pds/src/account-manager/
+helpers/auth.ts``: claims ``scope``, ``sub``, ``iat``, ``exp``; signature not checkable).
+The channel's state, as tests set it (the same names on every fake):
+
+- ``token_expires_at``: the ``exp`` of the access JWTs issued while it is in the future;
+  past it, data calls answer ``ExpiredToken`` and a refresh issues a token for the
+  reference lifetime (120 minutes). ``None``: the JWTs carry no ``exp``.
+- ``missing_scopes``: with ``com.atproto.appPassPrivileged`` in it, the app password is a
+  plain one (JWT scope ``com.atproto.appPass``) and chat calls answer 400 ``InvalidToken``
+  "Bad token scope", as the PDS does.
+- ``token_revoked``: the app password was deleted: logins answer 401, refreshes and every
+  data call 400 ``ExpiredToken`` "Token has been revoked".
+- ``account_status``: ``takendown``, ``suspended`` or ``deactivated`` makes getSession answer
+  ``active: false`` with that status.
+
+Bluesky is polled: there is no ``subscription_active`` here.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from itertools import count
 from typing import Any
@@ -44,6 +62,24 @@ SESSION_PATHS = (
 )
 #: Collections whose lexicon declares ``"key": "tid"``.
 TID_COLLECTIONS = (POST, BLOCK, THREADGATE)
+SCOPE_PRIVILEGED = "com.atproto.appPassPrivileged"
+SCOPE_APP_PASS = "com.atproto.appPass"
+#: The reference PDS's lifetimes (createAccessToken '120mins', createRefreshToken '90days').
+ACCESS_LIFETIME = timedelta(minutes=120)
+REFRESH_LIFETIME = timedelta(days=90)
+PDS_DID = "did:web:bsky.social"
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def fake_jwt(claims: dict[str, Any], salt: str) -> str:
+    """A JWT-shaped token: readable claims, a signature nobody can check."""
+    header = _b64url(json.dumps({"typ": "at+jwt", "alg": "HS256"}).encode())
+    body = _b64url(json.dumps(claims, separators=(",", ":")).encode())
+    signature = _b64url(hashlib.sha256(f"{salt}.{header}.{body}".encode()).digest())
+    return f"{header}.{body}.{signature}"
 
 
 def fixture(name: str) -> bytes:
@@ -76,6 +112,16 @@ class FakeBluesky(FakePlatform):
     #: Recent PDS versions add Retry-After to 429s; older ones send only RateLimit-*.
     retry_after_header: bool = True
     fail_session_calls: bool = False
+    #: The channel's state (see the module docstring).
+    token_expires_at: datetime | None = None
+    missing_scopes: set[str] = field(default_factory=set)
+    token_revoked: bool = False
+    account_status: str | None = None
+    #: Every session issued, in order: ``(access JWT, refresh JWT)``.
+    issued: list[tuple[str, str]] = field(default_factory=list)
+    #: Access JWT → its ``exp`` (absent: no expiry) and its ``scope``.
+    expiries: dict[str, datetime] = field(default_factory=dict)
+    scopes: dict[str, str] = field(default_factory=dict)
     _ids: count[int] = field(default_factory=lambda: count(1))
 
     def __post_init__(self) -> None:
@@ -91,6 +137,7 @@ class FakeBluesky(FakePlatform):
         x = "/xrpc/"
         self.route("POST", x + "com.atproto.server.createSession", self._create_session)
         self.route("POST", x + "com.atproto.server.refreshSession", self._refresh_session)
+        self.route("GET", x + "com.atproto.server.getSession", self._get_session)
         self.route("GET", x + "app.bsky.notification.listNotifications", self._notifications)
         self.route("GET", x + "com.atproto.repo.getRecord", self._get_record)
         self.route("POST", x + "com.atproto.repo.createRecord", self._create_record)
@@ -169,15 +216,48 @@ class FakeBluesky(FakePlatform):
         if not header.startswith("Bearer "):
             return xrpc_error(401, "AuthMissing", "Authentication Required")
         token = header[len("Bearer ") :]
-        if token in self.expired_tokens:
+        if self.token_revoked:
+            return xrpc_error(400, "ExpiredToken", "Token has been revoked")
+        expiry = self.expiries.get(token)
+        if token in self.expired_tokens or (expiry is not None and expiry <= datetime.now(UTC)):
             return xrpc_error(400, "ExpiredToken", "Token has expired")
         if token not in self.access_tokens:
             return xrpc_error(401, "InvalidToken", "Token could not be verified")
         return None
 
+    @property
+    def scope(self) -> str:
+        """The ``scope`` claim of the access JWTs this app password gets."""
+        return SCOPE_APP_PASS if SCOPE_PRIVILEGED in self.missing_scopes else SCOPE_PRIVILEGED
+
     def _issue(self) -> dict[str, Any]:
         n = next(self._ids)
-        access, refresh = f"fake-access-jwt-{n}", f"fake-refresh-jwt-{n}"
+        now = datetime.now(UTC)
+        claims: dict[str, Any] = {
+            "scope": self.scope,
+            "sub": self.did,
+            "aud": PDS_DID,
+            "iat": int(now.timestamp()),
+        }
+        expiry = self.token_expires_at
+        if expiry is not None and expiry <= now:
+            expiry = now + ACCESS_LIFETIME  # a refresh gives a fresh token
+        if expiry is not None:
+            claims["exp"] = int(expiry.timestamp())
+        access = fake_jwt(claims, f"access-{n}")
+        refresh_claims = {
+            "scope": "com.atproto.refresh",
+            "sub": self.did,
+            "aud": PDS_DID,
+            "jti": f"refresh-{n}",
+            "iat": claims["iat"],
+            "exp": int((now + REFRESH_LIFETIME).timestamp()),
+        }
+        refresh = fake_jwt(refresh_claims, f"refresh-{n}")
+        if expiry is not None:
+            self.expiries[access] = datetime.fromtimestamp(claims["exp"], UTC)
+        self.scopes[access] = claims["scope"]
+        self.issued.append((access, refresh))
         self.access_tokens.add(access)
         self.refresh_tokens.add(refresh)
         return {
@@ -195,8 +275,10 @@ class FakeBluesky(FakePlatform):
         for name in ("identifier", "password"):
             if not isinstance(body.get(name), str):
                 return xrpc_error(400, "InvalidRequest", f'Input must have the property "{name}"')
-        if body["identifier"] not in (self.identifier, self.did) or (
-            body["password"] != self.app_password
+        if (
+            body["identifier"] not in (self.identifier, self.did)
+            or body["password"] != self.app_password
+            or self.token_revoked
         ):
             return xrpc_error(401, "AuthenticationRequired", "Invalid identifier or password")
         self.sessions_created += 1
@@ -204,10 +286,19 @@ class FakeBluesky(FakePlatform):
 
     def _refresh_session(self, request: httpx.Request, _: Any) -> httpx.Response:
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
-        if token not in self.refresh_tokens:
+        if token not in self.refresh_tokens or self.token_revoked:
             return xrpc_error(400, "ExpiredToken", "Token has been revoked")
         self.refresh_tokens.discard(token)
         return httpx.Response(200, json=self._issue())
+
+    def _get_session(self, request: httpx.Request, _: Any) -> httpx.Response:
+        if (denied := self._unauthorized(request)) is not None:
+            return denied
+        body: dict[str, Any] = json.loads(fixture("get_session.json"))
+        body.update(handle=self.identifier, did=self.did)
+        if self.account_status is not None:
+            body.update(active=False, status=self.account_status)
+        return httpx.Response(200, json=body)
 
     def _notifications(self, request: httpx.Request, _: Any) -> httpx.Response:
         if (denied := self._unauthorized(request)) is not None:
@@ -286,6 +377,10 @@ class FakeBluesky(FakePlatform):
         if request.headers.get("atproto-proxy") != CHAT_SERVICE:
             # Without the proxy header the PDS does not know where chat.bsky.* lives.
             return xrpc_error(501, "MethodNotImplemented", "Method Not Implemented")
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if self.scopes.get(token) != SCOPE_PRIVILEGED:
+            # The PDS's auth verifier: InvalidRequestError('Bad token scope', 'InvalidToken').
+            return xrpc_error(400, "InvalidToken", "Bad token scope")
         return None
 
     def _convo_for_members(self, request: httpx.Request, _: Any) -> httpx.Response:

@@ -39,6 +39,16 @@ class Session(Shape):
     handle: str = ""
 
 
+class SessionInfo(Shape):
+    """``com.atproto.server.getSession`` output (lexicon: ``handle`` and ``did`` required;
+    ``active`` false with an optional ``status``: takendown, suspended, deactivated)."""
+
+    did: str = Field(min_length=1)
+    handle: str = ""
+    active: bool | None = None
+    status: str | None = None
+
+
 class StrongRef(Shape):
     """``com.atproto.repo.strongRef``: a record's at-uri and the CID of its exact version."""
 

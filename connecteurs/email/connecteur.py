@@ -41,6 +41,7 @@ from connecteurs.models import (
     ActionResult,
     Attachment,
     Author,
+    ChannelCheck,
     Interaction,
     InteractionKind,
     Platform,
@@ -118,10 +119,21 @@ class EmailConnecteur(Connecteur):
             "https://www.rfc-editor.org/rfc/rfc3676#section-4.3",
             "https://docs.python.org/3/library/email.parser.html",
             "https://aiosmtplib.readthedocs.io/en/stable/reference.html",
+            "https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.9",
+            "https://www.rfc-editor.org/rfc/rfc4954#section-6",
             "inbound: an MTA pipe POSTs message/rfc822 signed with X-Passerelle-Signature; "
             "IMAP polling is not supported",
         ),
         content_types=("message/rfc822", "application/octet-stream", "text/plain"),
+        reauthorize=(
+            "Renew the secret smtp_password (with smtp_username, the relay login; both or "
+            "neither): the mail provider's app-password or SMTP credentials page for the "
+            "mailbox (Google Account → Security → App passwords; Microsoft 365 admin center "
+            "→ the user → Mail → Authenticated SMTP; or your relay's admin), with the right "
+            "to send as the account's address over SMTP AUTH. A 535 reply means the relay "
+            "refused the login. If deliveries are refused with 401 instead, rotate the "
+            "secret inbound_secret on both sides: here and in the MTA pipe that signs them."
+        ),
     )
 
     def __init__(
@@ -212,10 +224,7 @@ class EmailConnecteur(Connecteur):
     ) -> ActionResult:
         message = self._build(interaction, text, idempotency_key)
         recipient = str(message["To"])
-        username = self.context.secrets.get("smtp_username") or None
-        password = self.context.secrets.get("smtp_password") or None
-        if (username is None) != (password is None):
-            raise InvalidRequest("secrets smtp_username and smtp_password go together")
+        username, password = self._login()
         try:
             await aiosmtplib.send(
                 message,
@@ -233,6 +242,65 @@ class EmailConnecteur(Connecteur):
             raise smtp.smtp_error(err) from err
         return ActionResult(
             action=action, ok=True, platform_ref=str(message["Message-ID"]), at=self._now()
+        )
+
+    def _login(self) -> tuple[str | None, str | None]:
+        username = self.context.secrets.get("smtp_username") or None
+        password = self.context.secrets.get("smtp_password") or None
+        if (username is None) != (password is None):
+            raise InvalidRequest("secrets smtp_username and smtp_password go together")
+        return username, password
+
+    # -- health --------------------------------------------------------------------------
+
+    async def check_health(self) -> ChannelCheck:
+        """A real SMTP conversation with the relay that sends the replies, which sends
+        nothing: connect, EHLO, STARTTLS (or implicit TLS) and AUTH as the options and
+        secrets say, NOOP, QUIT.
+
+        ``token_valid`` is whether the relay accepted the login (``None`` when no login is
+        configured). A password never announces its expiry and inbound mail arrives by an
+        MTA pipe Passerelle cannot ask, so ``token_expires_at`` and ``subscription_active``
+        stay ``None``.
+
+        Raises:
+            AuthError: the relay refused the login (535, or any 5xx to AUTH).
+            RateLimited: it refused for now with a "too many" reply (454 to AUTH…).
+            TransientError: it cannot be reached or closed the connection (421…).
+            InvalidRequest: the options ask for STARTTLS or AUTH the relay does not offer.
+        """
+        username, password = self._login()
+        options = self.options
+        client = aiosmtplib.SMTP(
+            hostname=options.smtp_host,
+            port=options.smtp_port,
+            use_tls=options.use_tls,
+            start_tls=False if options.use_tls else options.starttls,
+            timeout=options.timeout,
+        )
+        steps = ["EHLO"]
+        try:
+            await client.connect()
+            if client.is_ehlo_or_helo_needed:
+                await client.ehlo()
+            if options.starttls or options.use_tls:
+                steps.append("STARTTLS" if options.starttls else "TLS")
+            if username is not None and password is not None:
+                await client.login(username, password)
+                steps.append("AUTH")
+            await client.noop()
+            await client.quit()
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as err:
+            raise smtp.smtp_error(err) from err
+        finally:
+            if client.is_connected:
+                client.close()
+        return ChannelCheck(
+            token_valid=True if username is not None else None,
+            detail=f"smtp relay {options.smtp_host}:{options.smtp_port} accepted "
+            + ", ".join(steps)
+            + " and NOOP"
+            + ("" if username is not None else "; no SMTP login is configured"),
         )
 
     def _build(self, interaction: Interaction, text: str, idempotency_key: str) -> EmailMessage:

@@ -4,7 +4,17 @@ on demand.
 
 E-mail is not HTTP, so this stands where other connectors put a
 :class:`~connecteurs.testing.FakePlatform`: the connector speaks real SMTP (EHLO, AUTH,
-MAIL, RCPT, DATA) through aiosmtplib to a server in a thread of the test process.
+MAIL, RCPT, DATA, NOOP) through aiosmtplib to a server in a thread of the test process.
+
+The channel's state, as tests set it (the names every fake shares, where SMTP has them):
+
+- ``token_revoked``: the relay refuses every login ("535 5.7.8 Authentication credentials
+  invalid", aiosmtpd's refusal).
+- ``token_expires_at``: from then on it refuses the login the same way (an SMTP password
+  never announces its expiry: the connector cannot report it beforehand).
+
+SMTP has no scopes and no subscription: there is no ``missing_scopes`` or
+``subscription_active`` here.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
@@ -24,7 +35,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from connecteurs.testing import Failure
 
-Stage = Literal["AUTH", "MAIL", "RCPT", "DATA"]
+Stage = Literal["AUTH", "MAIL", "RCPT", "DATA", "NOOP"]
 
 #: How a mail server answers each failure of the kit (RFC 5321 §4.2.2-§4.2.3 reply codes;
 #: aiosmtpd answers a refused AUTH with "535 5.7.8 Authentication credentials invalid").
@@ -45,9 +56,15 @@ class SmtpHandler:
     pending: dict[Stage, deque[str]] = field(default_factory=dict)
     credentials: tuple[str, str] | None = None
     logins: list[str] = field(default_factory=list)
+    #: NOOP and QUIT commands received (the health check's).
+    noops: int = 0
+    quits: int = 0
+    #: The channel's state (see the module docstring).
+    token_revoked: bool = False
+    token_expires_at: datetime | None = None
     # aiosmtplib tries each AUTH mechanism in turn: a refusal holds for the whole session,
-    # as a revoked password would.
-    _refused_sessions: set[int] = field(default_factory=set)
+    # as a revoked password would. Session → the reply refusing it.
+    _refused_sessions: dict[int, str] = field(default_factory=dict)
 
     def fail_next(self, stage: Stage, reply: str) -> None:
         self.pending.setdefault(stage, deque()).append(reply)
@@ -98,18 +115,37 @@ class SmtpHandler:
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 
+    async def handle_NOOP(
+        self, server: SMTP, session: Session, envelope: Envelope, arg: str
+    ) -> str:
+        self.noops += 1
+        return self._pending("NOOP") or "250 OK"
+
+    async def handle_QUIT(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.quits += 1
+        return "221 Bye"
+
     def authenticate(
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
     ) -> AuthResult:
-        if self._pending("AUTH") is not None:
-            self._refused_sessions.add(id(session))
+        reply = self._pending("AUTH")
+        if reply is not None:
+            self._refused_sessions[id(session)] = reply
         if not isinstance(auth_data, LoginPassword) or self.credentials is None:
             return AuthResult(success=False, handled=False)
+        refused = self._refused_sessions.get(id(session))
+        if refused is not None:
+            return AuthResult(success=False, handled=False, message=refused)
         login = (auth_data.login.decode(), auth_data.password.decode())
-        ok = id(session) not in self._refused_sessions and login == self.credentials
+        ok = login == self.credentials and self.password_works()
         if ok:
             self.logins.append(login[0])
         return AuthResult(success=ok, handled=False)
+
+    def password_works(self) -> bool:
+        if self.token_revoked:
+            return False
+        return self.token_expires_at is None or datetime.now(UTC) < self.token_expires_at
 
     # -- for assertions ------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from connecteurs.jsonl.store import JsonlStore
 from connecteurs.models import (
     ActionResult,
     Author,
+    ChannelCheck,
     Interaction,
     InteractionKind,
     Platform,
@@ -123,6 +124,13 @@ class JsonlConnecteur(Connecteur):
         content_types=("application/x-ndjson", "application/jsonl", "application/json"),
         reply_lookup=True,
         documentation=("docs: README 'The jsonl connector'",),
+        reauthorize=(
+            "Renew the secret signing_secret on both sides at once: in Passerelle's secrets "
+            "for this account and in whatever POSTs signed JSON Lines to "
+            "/webhooks/jsonl/{account} (passerelle ingest reads files and needs none). For "
+            "replies and moderation, the worker's user needs write permission on the "
+            "folder of the outbox option; no token or platform permission exists."
+        ),
     )
 
     def __init__(self, context: AccountContext, *, http: httpx.AsyncClient | None = None) -> None:
@@ -149,6 +157,19 @@ class JsonlConnecteur(Connecteur):
         if not found:
             raise MalformedPayload("the delivery holds no event line")
         return found
+
+    async def check_health(self) -> ChannelCheck:
+        """Whether the outbox can be written, which is where every reply and moderation
+        action goes: a folder that cannot be made or written is reported as the missing
+        permission ``write:<folder>``. A local file has no token to expire and nothing
+        delivers to it that could be asked: the other fields stay ``None``."""
+        problem = await asyncio.to_thread(self.store.unwritable)
+        if problem is not None:
+            return ChannelCheck(
+                scopes_missing=(f"write:{self.outbox.parent}",),
+                detail=f"the outbox {self.outbox} cannot be written ({problem})",
+            )
+        return ChannelCheck(detail=f"the outbox {self.outbox} can be written")
 
     async def reply(
         self, interaction: Interaction, text: str, *, idempotency_key: str

@@ -98,14 +98,33 @@ class JsonlStore:
         index.offset += complete
         return index
 
+    def unwritable(self) -> str | None:
+        """Why an append would fail, or ``None``. Blocking. It does what an append does
+        first (make the folder, open the lock file) and opens an existing file for
+        appending, without writing an entry: permission bits alone do not tell (a
+        read-only mount, or a root process, which ``os.access`` always answers yes)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock_path().open("a"):
+                pass
+            if self.path.exists():
+                with self.path.open("a", encoding="utf-8"):
+                    pass
+        except OSError as err:
+            return f"{type(err).__name__}: {err.strerror or err}"
+        return None
+
+    def _lock_path(self) -> Path:
+        """``<outbox>.lock`` beside the real file (links resolved), shared by processes."""
+        resolved = self.path.resolve()
+        return resolved.with_name(resolved.name + ".lock")
+
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        resolved = self.path.resolve()
         with _registry_lock:
-            thread_lock = _thread_locks.setdefault(resolved, threading.Lock())
-        lock_path = resolved.with_name(resolved.name + ".lock")
-        with thread_lock, lock_path.open("a") as handle:
+            thread_lock = _thread_locks.setdefault(self.path.resolve(), threading.Lock())
+        with thread_lock, self._lock_path().open("a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield

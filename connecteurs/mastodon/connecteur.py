@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -43,6 +43,8 @@ from connecteurs.errors import (
 )
 from connecteurs.http import HttpConnecteur, describe, error_for_status, retry_after
 from connecteurs.mastodon.payloads import (
+    MastodonAccount,
+    MastodonApplication,
     MastodonContext,
     MastodonNotification,
     MastodonStatus,
@@ -53,6 +55,7 @@ from connecteurs.models import (
     ActionResult,
     Attachment,
     Author,
+    ChannelCheck,
     Interaction,
     InteractionKind,
     Platform,
@@ -61,6 +64,8 @@ from connecteurs.models import (
 from connecteurs.signatures import check_prefixed, hmac_sha256_hex
 
 log = structlog.get_logger("passerelle.connecteurs.mastodon")
+
+E = TypeVar("E", bound=BaseModel)
 
 #: The documented default page size of GET /api/v1/notifications (max 80 since 4.1).
 PAGE_SIZE = 40
@@ -73,6 +78,19 @@ SIGNATURE_HEADER = "X-Hub-Signature"
 #: Visibilities a reply may keep as they are; ``public`` follows the option, anything else
 #: (a fork's ``local``, a future value) becomes ``direct``: never widen an unknown audience.
 KEPT_VISIBILITIES = frozenset({"unlisted", "private", "direct"})
+#: The scopes the connector's calls need (api/oauth-scopes): polling notifications, reading
+#: threads, posting replies and private mentions, blocking.
+NEEDED_SCOPES = ("read:notifications", "read:statuses", "write:statuses", "write:blocks")
+#: check_health reads the account with ``profile`` (4.3+) or ``read:accounts``.
+PROFILE_SCOPE = "profile"
+#: The deprecated ``follow`` scope grants these (api/oauth-scopes, "Granular scopes").
+FOLLOW_GRANTS = frozenset(
+    {"read:blocks", "read:follows", "read:mutes", "write:blocks", "write:follows", "write:mutes"}
+)
+#: The 403 body of a call the token's scopes do not cover (methods/accounts, methods/oauth).
+OUTSIDE_SCOPES = "outside the authorized scopes"
+#: The 422 body when the token is an app token, not a user's (methods/accounts).
+NOT_A_USER_TOKEN = "requires an authenticated user"
 
 
 class MastodonOptions(ConnecteurOptions):
@@ -95,6 +113,21 @@ class MastodonOptions(ConnecteurOptions):
 
 class InstanceNotConfigured(InvalidRequest):
     """The account names no Mastodon instance: a configuration error, never retried."""
+
+
+class ScopeRefused(AuthError):
+    """403 "This action is outside the authorized scopes": the token works but was not
+    granted the scope this call needs (still an :class:`AuthError`: the operator must
+    authorize again)."""
+
+
+def scope_granted(scope: str, granted: Iterable[str]) -> bool:
+    """Whether ``granted`` covers ``scope``: itself, its top-level ``read``/``write``, or
+    the deprecated ``follow`` for the relationship scopes (api/oauth-scopes)."""
+    held = set(granted)
+    if scope in held or scope.split(":", 1)[0] in held & {"read", "write"}:
+        return True
+    return scope in FOLLOW_GRANTS and "follow" in held
 
 
 class _Created(BaseModel):
@@ -141,6 +174,11 @@ class MastodonConnecteur(HttpConnecteur):
             "covers retries after that hour."
         ),
         documentation=(
+            "https://docs.joinmastodon.org/methods/accounts/#verify_credentials",
+            "https://docs.joinmastodon.org/methods/apps/#verify_credentials",
+            "https://docs.joinmastodon.org/entities/Application/",
+            "https://docs.joinmastodon.org/api/oauth-scopes/",
+            "https://docs.joinmastodon.org/api/oauth-tokens/",
             "https://docs.joinmastodon.org/methods/notifications/#get",
             "https://docs.joinmastodon.org/methods/statuses/#create",
             "https://docs.joinmastodon.org/methods/statuses/#context",
@@ -149,6 +187,16 @@ class MastodonConnecteur(HttpConnecteur):
             "https://docs.joinmastodon.org/entities/Error/",
             "https://docs.joinmastodon.org/entities/Status/",
             "https://docs.joinmastodon.org/admin/webhooks/",
+        ),
+        reauthorize=(
+            "Renew the secret access_token: on the account's instance, Preferences → "
+            "Development → your application (or New application), with the scopes profile, "
+            "read:notifications, read:statuses, write:statuses and write:blocks, then copy "
+            '"Your access token" while signed in as the account Passerelle answers for. '
+            "Mastodon tokens do not expire; one stops working when the user or an admin "
+            "revokes it (Preferences → Account → Authorized apps) or the account is "
+            "disabled. For admin webhooks, the secret webhook_secret is the one shown in "
+            "Administration → Webhooks (an admin role with Manage Webhooks)."
         ),
     )
     # Never used: base_url is overridden so that a missing instance fails loudly instead of
@@ -186,10 +234,62 @@ class MastodonConnecteur(HttpConnecteur):
         if response.is_success:
             return None
         detail = _error_text(response)
+        message = describe(response) + (f": {detail}" if detail else "")
         if response.status_code == 429:
-            message = describe(response) + (f": {detail}" if detail else "")
             return RateLimited(retry_after(response.headers, RESET_HEADER), message)
+        if response.status_code == 403 and OUTSIDE_SCOPES in detail:
+            return ScopeRefused(message)
+        if response.status_code == 422 and NOT_A_USER_TOKEN in detail:
+            # An app token (client credentials) where a user's token is needed.
+            return AuthError(message)
         return error_for_status(response, detail)
+
+    # -- health --------------------------------------------------------------------------
+
+    async def check_health(self) -> ChannelCheck:
+        """``GET /api/v1/accounts/verify_credentials`` (the token works, and is this
+        account's) and ``GET /api/v1/apps/verify_credentials`` (the app's scopes, 4.3+).
+
+        Mastodon tokens never expire (api/oauth-tokens), so ``token_expires_at`` stays
+        ``None``; admin webhooks have no API to ask whether they are enabled, so
+        ``subscription_active`` stays ``None`` too. ``scopes_missing`` comes from the app's
+        registered scopes: a token can hold fewer, which the calls themselves then refuse
+        (403, :class:`ScopeRefused`).
+
+        Raises:
+            AuthError: the token is invalid or revoked (401), the login is disabled (403).
+        """
+        missing: list[str] = []
+        notes: list[str] = []
+        try:
+            response = await self.request("GET", "/api/v1/accounts/verify_credentials")
+        except ScopeRefused:
+            account = None
+            missing.append(PROFILE_SCOPE)
+        else:
+            account = _entity(MastodonAccount, response, "an Account")
+            if account.id != self.context.account:
+                return ChannelCheck(
+                    token_valid=False,
+                    detail=f"the access token is @{account.acct}'s (id {account.id}), "
+                    f"not account {self.context.account}'s",
+                )
+        try:
+            response = await self.request("GET", "/api/v1/apps/verify_credentials")
+        except ScopeRefused:
+            # Before 4.3 this call needed ``read``; the granted scopes stay unknown.
+            notes.append("the app's scopes could not be read")
+        else:
+            app = _entity(MastodonApplication, response, "an Application")
+            if app.scopes is None:
+                notes.append("the instance does not report the app's scopes (before 4.3)")
+            else:
+                missing.extend(s for s in NEEDED_SCOPES if not scope_granted(s, app.scopes))
+                if account is None and PROFILE_SCOPE in app.scopes:
+                    notes.append("the token holds fewer scopes than its app")
+        who = f"@{account.acct}" if account is not None else f"account {self.context.account}"
+        detail = "; ".join([f"the token works for {who}; Mastodon tokens do not expire", *notes])
+        return ChannelCheck(token_valid=True, scopes_missing=tuple(missing), detail=detail)
 
     # -- inbound: admin webhooks ---------------------------------------------------------
 
@@ -500,6 +600,13 @@ def _error_text(response: httpx.Response) -> str:
         return ""
     parts: Iterable[Any] = (body.get("error"), body.get("error_description"))
     return " — ".join(p for p in parts if isinstance(p, str) and p)[:200]
+
+
+def _entity(model: type[E], response: httpx.Response, what: str) -> E:
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as err:
+        raise TransientError(f"{describe(response)}: not {what} ({_first_error(err)})") from None
 
 
 def _first_error(err: ValidationError) -> str:

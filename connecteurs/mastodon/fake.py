@@ -4,6 +4,19 @@ them, with Mastodon's documented error bodies (entities/Error) and rate-limit he
 State: the statuses it knows (the fixtures plus what the connector posts), the
 notifications of the account, idempotency keys seen (as Mastodon keeps them for an hour)
 and blocked accounts.
+
+The channel's state, as tests set it (the same names on every fake):
+
+- ``token_revoked``: every call answers 401 "The access token is invalid".
+- ``token_expires_at``: from then on the token is refused the same way. Mastodon tokens do
+  not expire (api/oauth-tokens), so the API never announces it: this stands for a
+  revocation at a known time, and the connector still reports no expiry.
+- ``missing_scopes``: scopes the app was registered without (of
+  ``fixtures/app_verify_credentials.json``): ``apps/verify_credentials`` leaves them out and
+  the calls that need them answer 403 "This action is outside the authorized scopes".
+
+Admin webhooks have no API that says whether they are enabled: there is no
+``subscription_active`` here.
 """
 
 from __future__ import annotations
@@ -42,12 +55,31 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
+#: The scopes the fake's app was registered with (the connector's granular scopes).
+APP_SCOPES = frozenset(fixture("app_verify_credentials.json")["scopes"])
+
+
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> httpx.Response:
     return httpx.Response(status, headers=headers, json={"error": message})
 
 
 def _id_order(value: str) -> tuple[int, str]:
     return (len(value), value)
+
+
+def _scopes_needed(request: httpx.Request) -> frozenset[str]:
+    """The scopes (any one of them) each route needs, from its page in methods/;
+    ``apps/verify_credentials`` takes any valid token since 4.3."""
+    path, method = request.url.path, request.method
+    if path == "/api/v1/accounts/verify_credentials":
+        return frozenset({"profile", "read:accounts"})
+    if path == "/api/v1/notifications":
+        return frozenset({"read:notifications"})
+    if path.startswith("/api/v1/statuses"):
+        return frozenset({"write:statuses" if method == "POST" else "read:statuses"})
+    if path.endswith("/block"):
+        return frozenset({"write:blocks"})
+    return frozenset()
 
 
 @dataclass
@@ -64,6 +96,10 @@ class FakeMastodon(FakePlatform):
     honour_types: bool = True
     #: Seconds until ``X-RateLimit-Reset`` in a RATE_LIMITED answer.
     reset_in: float = 120.0
+    #: The channel's state (see the module docstring).
+    token_revoked: bool = False
+    token_expires_at: datetime | None = None
+    missing_scopes: set[str] = field(default_factory=set)
     _next_id: int = 111400000000000000
 
     def __post_init__(self) -> None:
@@ -75,6 +111,8 @@ class FakeMastodon(FakePlatform):
         self.route("GET", r"/api/v1/statuses/([^/]+)", self._status)
         self.route("POST", r"/api/v1/statuses", self._create_status)
         self.route("POST", r"/api/v1/accounts/([^/]+)/block", self._block)
+        self.route("GET", r"/api/v1/accounts/verify_credentials", self._verify_account)
+        self.route("GET", r"/api/v1/apps/verify_credentials", self._verify_app)
 
     def add_notifications(self, items: list[dict[str, Any]]) -> None:
         for item in items:
@@ -85,11 +123,30 @@ class FakeMastodon(FakePlatform):
     # -- Mastodon's checks ---------------------------------------------------------------
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
-        if request.headers.get("authorization") != f"Bearer {self.token}" and not self.pending:
+        refused = None if self.pending else self._refusal(request)
+        if refused is not None:
             self.requests.append(request)
+            return refused
+        return await super().handle(request)
+
+    @property
+    def granted_scopes(self) -> frozenset[str]:
+        return APP_SCOPES - self.missing_scopes
+
+    def token_works(self, request: httpx.Request) -> bool:
+        if request.headers.get("authorization") != f"Bearer {self.token}" or self.token_revoked:
+            return False
+        return self.token_expires_at is None or datetime.now(UTC) < self.token_expires_at
+
+    def _refusal(self, request: httpx.Request) -> httpx.Response | None:
+        if not self.token_works(request):
             # methods/notifications, 401: "Invalid or missing Authorization header."
             return _error(401, "The access token is invalid")
-        return await super().handle(request)
+        needs = _scopes_needed(request)
+        if needs and not needs & self.granted_scopes:
+            # methods/accounts (403: "Token is missing a required scope").
+            return _error(403, "This action is outside the authorized scopes")
+        return None
 
     def failure(self, failure: Failure, request: httpx.Request) -> httpx.Response:
         if failure is Failure.RATE_LIMITED:
@@ -193,6 +250,16 @@ class FakeMastodon(FakePlatform):
         self.blocked.add(account_id)
         relationship = {"id": account_id, "following": False, "blocking": True, "muting": False}
         return httpx.Response(200, json=relationship)
+
+    def _verify_account(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        account = fixture("verify_credentials.json")
+        account.update(self.account)
+        return httpx.Response(200, json=account)
+
+    def _verify_app(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        app = fixture("app_verify_credentials.json")
+        app["scopes"] = [s for s in app["scopes"] if s in self.granted_scopes]
+        return httpx.Response(200, json=app)
 
     # -- helpers -------------------------------------------------------------------------
 

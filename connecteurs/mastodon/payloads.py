@@ -10,6 +10,8 @@ Sources:
     https://docs.joinmastodon.org/entities/Notification/
     https://docs.joinmastodon.org/entities/Context/
     https://docs.joinmastodon.org/admin/webhooks/
+    https://docs.joinmastodon.org/methods/accounts/#verify_credentials
+    https://docs.joinmastodon.org/entities/Application/
 """
 
 from __future__ import annotations
@@ -31,6 +33,15 @@ class MastodonAccount(_Entity):
     acct: str = Field(min_length=1)
     display_name: str = ""
     url: str | None = None
+
+
+class MastodonApplication(_Entity):
+    """``Application`` as ``GET /api/v1/apps/verify_credentials`` returns it. ``scopes`` (the
+    app's registered scopes, split on whitespace) exists since Mastodon 4.3.0: ``None`` on
+    older instances."""
+
+    name: str = ""
+    scopes: list[str] | None = None
 
 
 class MastodonMention(_Entity):

@@ -9,6 +9,10 @@ Outbound, every action is a POST of ``{"action", "interaction_id", "external_id"
 ``Idempotency-Key`` header that is the same on every retry: the receiver must drop a key it has
 already handled (Passerelle cannot look its earlier call up). The receiver answers 2xx,
 optionally with ``{"ref": "…"}``; 429 (Retry-After), 401/403, 404/410 and 5xx mean what HTTP says.
+
+Health: a ``GET`` of the same URL with an empty body, signed the same way. A receiver that
+implements it answers 2xx when the signature checks out and 401/403 when it does not; one
+that does not (405, 404) is still reported reachable.
 """
 
 from __future__ import annotations
@@ -22,9 +26,9 @@ import httpx
 from pydantic import Field, ValidationError
 
 from connecteurs.base import Capability, ConnecteurOptions, Manifest, WebhookRequest
-from connecteurs.errors import InvalidRequest, InvalidSignature, MalformedPayload
-from connecteurs.http import HttpConnecteur
-from connecteurs.models import ActionResult, Interaction, Platform, body_sha256
+from connecteurs.errors import InvalidRequest, InvalidSignature, MalformedPayload, NotFound
+from connecteurs.http import HttpConnecteur, describe
+from connecteurs.models import ActionResult, ChannelCheck, Interaction, Platform, body_sha256
 from connecteurs.signatures import SIGNATURE_HEADER, require_header, sign, verify_signature
 from connecteurs.webhook.payloads import InboundBatch, InboundEvent
 
@@ -64,6 +68,13 @@ class WebhookConnecteur(HttpConnecteur):
             "and the receiver must drop keys it has handled"
         ),
         documentation=("README.md#the-generic-webhook-connector",),
+        reauthorize=(
+            "Renew the secret signing_secret on both sides at once: in Passerelle's secrets "
+            "for this account and in the receiving system's configuration (the sender of "
+            "deliveries to /webhooks/webhook/{account} and the receiver of actions at "
+            "base_url + actions_path share it). A 401 or 403 from the receiver means it no "
+            "longer accepts this secret's X-Passerelle-Signature; no other permission exists."
+        ),
     )
     default_base_url = ""
 
@@ -125,6 +136,40 @@ class WebhookConnecteur(HttpConnecteur):
             created_at=created,
             received_at=now,
             raw_sha256=body_sha256(event.model_dump_json().encode()),
+        )
+
+    # -- health --------------------------------------------------------------------------
+
+    async def check_health(self) -> ChannelCheck:
+        """A signed ``GET`` of ``base_url + actions_path`` (empty body), where the actions go.
+
+        ``token_valid`` is ``True`` when the receiver answers 2xx to a signed probe (it
+        accepted the signature, per the README's contract); a receiver without the probe
+        (404, 405, another 4xx) is reachable but says nothing of the secret (``None``).
+        Secrets do not expire and the senders of deliveries cannot be asked, so
+        ``token_expires_at`` and ``subscription_active`` stay ``None``.
+
+        Raises:
+            AuthError: the receiver refused the signature (401/403).
+            RateLimited: 429.
+            TransientError: 5xx, a timeout, or nothing listening.
+        """
+        if not self.base_url:
+            return ChannelCheck(
+                detail="no base_url: this account sends no action back, nothing to check"
+            )
+        secret = self.context.secrets.get("signing_secret")
+        headers = {SIGNATURE_HEADER: sign(secret, b"", int(time.time()))} if secret else {}
+        try:
+            response = await self.request("GET", self.options.actions_path, headers=headers)
+        except (NotFound, InvalidRequest) as err:
+            return ChannelCheck(
+                detail=f"the receiver is reachable but has no signed GET probe ({err})"
+            )
+        return ChannelCheck(
+            token_valid=True if secret else None,
+            detail=f"the receiver answered {describe(response)}"
+            + ("" if secret else "; no signing_secret, so nothing was signed"),
         )
 
     # -- outbound ------------------------------------------------------------------------

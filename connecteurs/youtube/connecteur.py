@@ -13,6 +13,8 @@ Docs:
 - https://developers.google.com/youtube/v3/docs/comments/setModerationStatus
 - https://developers.google.com/youtube/v3/docs/errors
 - https://developers.google.com/youtube/v3/determine_quota_cost
+- https://developers.google.com/youtube/v3/docs/channels/list
+- https://googleapis.github.io/google-api-python-client/docs/dyn/oauth2_v2.html (tokeninfo)
 """
 
 from __future__ import annotations
@@ -47,18 +49,21 @@ from connecteurs.http import (
 from connecteurs.models import (
     ActionResult,
     Author,
+    ChannelCheck,
     Interaction,
     InteractionKind,
     Platform,
     body_sha256,
 )
 from connecteurs.youtube.payloads import (
+    ChannelList,
     Comment,
     CommentList,
     CommentThread,
     CommentThreadList,
     GoogleError,
     GoogleErrorDetail,
+    TokenInfo,
 )
 
 DEFAULT_BASE_URL = "https://www.googleapis.com/youtube/v3"
@@ -73,6 +78,17 @@ QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 FORBIDDEN_NOT_AUTH = frozenset({"commentsDisabled"})
 
 MODERATION_PATH = "/comments/setModerationStatus"
+#: Google's OAuth 2.0 token introspection: the token's scopes and expiry, no quota cost.
+#: Asked with POST and the token in the Authorization header, as Google's own client
+#: library does (google-auth-library ``OAuth2Client.getTokenInfo``): never in a URL.
+TOKENINFO_URL = "https://oauth2.googleapis.com/tokeninfo"
+#: The one scope every capability needs: commentThreads.list, comments.insert and
+#: comments.setModerationStatus all list ``youtube.force-ssl`` under "Authorization".
+FORCE_SSL = "https://www.googleapis.com/auth/youtube.force-ssl"
+REQUIRED_SCOPES = (FORCE_SSL,)
+#: OAuth error codes (RFC 6750 §3.1) that mean the token itself is refused; tokeninfo
+#: answers ``400 {"error": "invalid_token"}`` for an expired or revoked token.
+OAUTH_TOKEN_ERRORS = frozenset({"invalid_token"})
 #: Google's messages link to help pages; errors carry no URL at all (DESIGN: no full URLs).
 _URL = re.compile(r"https?://\S+")
 
@@ -194,6 +210,20 @@ class YoutubeConnecteur(HttpConnecteur):
             "https://developers.google.com/youtube/v3/docs/comments/setModerationStatus",
             "https://developers.google.com/youtube/v3/docs/errors",
             "https://developers.google.com/youtube/v3/determine_quota_cost",
+            "https://developers.google.com/youtube/v3/docs/channels/list",
+            "https://googleapis.github.io/google-api-python-client/docs/dyn/oauth2_v2.html",
+            "https://cloud.google.com/nodejs/docs/reference/google-auth-library/latest/google-auth-library/tokeninfo",
+        ),
+        reauthorize=(
+            "Renew the secret access_token: an OAuth 2.0 access token of the Google account "
+            "that owns the channel, granted the scope "
+            "https://www.googleapis.com/auth/youtube.force-ssl (polling, replies and "
+            "moderation all need it). Google Cloud console → APIs & Services → Credentials → "
+            "your OAuth client (YouTube Data API v3 enabled), then authorize again with that "
+            "scope (OAuth 2.0 Playground or your consent flow) signed in as the channel. "
+            "Google access tokens live about an hour: whatever refreshes access_token must "
+            "keep running, and a revoked grant (Google Account → Security → Third-party "
+            "access) needs a new consent."
         ),
     )
     default_base_url: ClassVar[str] = DEFAULT_BASE_URL
@@ -243,6 +273,9 @@ class YoutubeConnecteur(HttpConnecteur):
             return RateLimited(retry_after(response.headers), message)
         if reasons & QUOTA_REASONS or "youtube.quota" in domains:
             return RateLimited(seconds_until_quota_reset(self.clock()), message)
+        oauth = _oauth_error(response) if error is None else None
+        if oauth in OAUTH_TOKEN_ERRORS:
+            return AuthError(f"{describe(response)}: {oauth}")
         if status == 401:
             return AuthError(message)
         if status == 403 and reasons & FORBIDDEN_NOT_AUTH:
@@ -250,6 +283,55 @@ class YoutubeConnecteur(HttpConnecteur):
         # 403 forbidden/insufficientPermissions → AuthError, 404 → NotFound, 5xx →
         # TransientError, other 4xx → InvalidRequest: plain HTTP semantics.
         return error_for_status(response, detail)
+
+    # -- health --------------------------------------------------------------------------
+
+    async def check_health(self) -> ChannelCheck:
+        """The token's validity, expiry and scopes from Google's ``tokeninfo`` (no quota
+        cost), then ``channels.list?mine=true`` (1 unit) to check the token is the channel's.
+
+        YouTube has no webhook for comments, so there is no subscription to report
+        (``subscription_active`` stays ``None``).
+
+        Raises:
+            AuthError: tokeninfo refused the token (``invalid_token``: expired or revoked).
+            RateLimited: throttled, or the Data API's daily quota is spent.
+        """
+        response = await self.request("POST", "/tokeninfo", url=TOKENINFO_URL)
+        info = _validate(TokenInfo, _json(response), response)
+        expires = info.expires_at(self.clock())
+        missing = tuple(scope for scope in REQUIRED_SCOPES if scope not in info.scopes)
+        if missing:
+            # channels.list may need the very scope that is missing: the operator must
+            # authorize again anyway, which is what this check reports.
+            return ChannelCheck(
+                token_valid=True,
+                token_expires_at=expires,
+                scopes_missing=missing,
+                detail="the token lacks youtube.force-ssl: polling, replies and moderation "
+                "are refused",
+            )
+        channel = await self._own_channel()
+        if channel != self.channel_id:
+            return ChannelCheck(
+                token_valid=False,
+                token_expires_at=expires,
+                detail=f"the access token is for channel {channel or 'none'}, "
+                f"not {self.channel_id}",
+            )
+        return ChannelCheck(
+            token_valid=True,
+            token_expires_at=expires,
+            detail="tokeninfo and channels.list?mine=true answered for this channel",
+        )
+
+    async def _own_channel(self) -> str | None:
+        """The id of the channel the token belongs to (``None``: the account has none)."""
+        response = await self.request(
+            "GET", "/channels", params={"part": "id", "mine": "true", "maxResults": 1}
+        )
+        page = _validate(ChannelList, _json(response), response)
+        return page.items[0].id if page.items else None
 
     # -- poll ----------------------------------------------------------------------------
 
@@ -448,6 +530,18 @@ def _validate(model: type[M], raw: Any, response: httpx.Response) -> M:
         raise MalformedPayload(
             f"{describe(response)}: not a {model.__name__}: {where}: {first['msg']}"
         ) from None
+
+
+def _oauth_error(response: httpx.Response) -> str | None:
+    """The ``error`` code of an OAuth error body (``{"error": "invalid_token",
+    "error_description": …}``), which Google's OAuth endpoints answer instead of the API
+    error object."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    code = body.get("error") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
 
 
 def _google_error(response: httpx.Response) -> GoogleErrorDetail | None:

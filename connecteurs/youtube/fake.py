@@ -1,10 +1,23 @@
 """A fake YouTube Data API v3 for tests: the routes the connector uses, with state.
 
-It serves ``commentThreads.list``, ``comments.list``, ``comments.insert`` and
-``comments.setModerationStatus`` under ``/youtube/v3`` (the prefix is optional, so a
-connector whose base URL is the bare host works too), checks the bearer token and the
-documented required parameters, and answers failures with Google's documented error body
-``{"error": {"code", "message", "errors": [{"domain", "reason", "message"}]}}``.
+It serves ``commentThreads.list``, ``comments.list``, ``comments.insert``,
+``comments.setModerationStatus`` and ``channels.list?mine=true`` under ``/youtube/v3`` (the
+prefix is optional, so a connector whose base URL is the bare host works too), and Google's
+OAuth ``/tokeninfo`` at the root (the connector calls ``https://oauth2.googleapis.com``; the
+test client's transport sends every host here). It checks the bearer token, its scopes and
+the documented required parameters, and answers failures with Google's documented error body
+``{"error": {"code", "message", "errors": [{"domain", "reason", "message"}]}}`` (tokeninfo:
+the OAuth shape ``{"error": "invalid_token", "error_description"}``).
+
+The channel's state, as tests set it (the same names on every fake):
+
+- ``token_expires_at``: when the access token stops working (tokeninfo reports it as
+  ``exp``/``expires_in``); ``None``: it does not expire and tokeninfo says no expiry.
+- ``missing_scopes``: scopes the token was not granted (of ``youtube.force-ssl``): tokeninfo
+  leaves them out and the routes that need them answer 403 ``insufficientPermissions``.
+- ``token_revoked``: every call answers 401 ``authError`` (tokeninfo: 400 ``invalid_token``).
+
+YouTube has no webhook subscription, so there is no ``subscription_active`` here.
 
 Seeded from ``fixtures/comment_threads.json``: three threads on channel
 ``UCx7PasserelleTestChan01``, one with a viewer's reply and one of the channel's own.
@@ -18,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 
@@ -28,6 +42,19 @@ ACCESS_TOKEN = "ya29.test-access-token-3f9c1e7b5d"
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIX = r"(?:/youtube/v3)?"
 STATUSES = frozenset({"heldForReview", "published", "rejected"})
+TOKENINFO_PATH = "/tokeninfo"
+FORCE_SSL = "https://www.googleapis.com/auth/youtube.force-ssl"
+#: channels.list accepts any of these (docs: channels/list, "Authorization").
+CHANNEL_SCOPES = frozenset(
+    {
+        "https://www.googleapis.com/auth/youtube",
+        "https://www.googleapis.com/auth/youtube.readonly",
+        FORCE_SSL,
+        "https://www.googleapis.com/auth/youtubepartner",
+    }
+)
+#: What the fake grants a healthy token: the one scope the connector needs.
+GRANTED_SCOPES = frozenset({FORCE_SSL})
 
 
 def fixture_bytes(name: str) -> bytes:
@@ -85,6 +112,10 @@ class FakeYoutube(FakePlatform):
     #: Raw answers for the next requests (before routes and failures), for odd cases.
     queued: deque[httpx.Response] = field(default_factory=deque)
     clock: datetime = datetime(2024, 5, 3, 10, 0, tzinfo=UTC)
+    #: The channel's state (see the module docstring).
+    token_expires_at: datetime | None = None
+    missing_scopes: set[str] = field(default_factory=set)
+    token_revoked: bool = False
 
     def __post_init__(self) -> None:
         if not self.threads:
@@ -96,6 +127,10 @@ class FakeYoutube(FakePlatform):
         self.route("GET", PREFIX + "/comments", self._authed(self.list_comments))
         self.route("POST", PREFIX + "/comments", self._authed(self.insert_comment))
         self.route("POST", PREFIX + "/comments/setModerationStatus", self._authed(self.set_status))
+        self.route("GET", PREFIX + "/channels", self._authed(self.list_channels, CHANNEL_SCOPES))
+        # tokeninfo takes POST (Google's client library) or GET with the token as a parameter.
+        self.route("POST", TOKENINFO_PATH, self.token_info)
+        self.route("GET", TOKENINFO_PATH, self.token_info)
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -108,15 +143,32 @@ class FakeYoutube(FakePlatform):
     def answer_next(self, response: httpx.Response) -> None:
         self.queued.append(response)
 
-    def _authed(self, handler: Handler) -> Handler:
+    @property
+    def granted_scopes(self) -> frozenset[str]:
+        return GRANTED_SCOPES - self.missing_scopes
+
+    def token_works(self, token: str | None) -> bool:
+        """The token is this channel's, not revoked and not past its expiry."""
+        if token != self.access_token or self.token_revoked:
+            return False
+        return self.token_expires_at is None or datetime.now(UTC) < self.token_expires_at
+
+    def _authed(self, handler: Handler, needs: frozenset[str] = GRANTED_SCOPES) -> Handler:
+        """``handler`` behind the bearer token and one of the scopes ``needs``."""
+
         def check(request: httpx.Request, match: Any) -> Any:
-            if request.headers.get("authorization") != f"Bearer {self.access_token}":
+            header = request.headers.get("authorization", "")
+            if not self.token_works(header.removeprefix("Bearer ")):
                 return self.failure(Failure.EXPIRED_TOKEN, request)
+            if not needs & self.granted_scopes:
+                return _error_fixture("error_insufficient_permissions.json")
             return handler(request, match)
 
         return check
 
     def failure(self, failure: Failure, request: httpx.Request) -> httpx.Response:
+        if request.url.path == TOKENINFO_PATH:
+            return self._tokeninfo_failure(failure)
         if failure is Failure.RATE_LIMITED:
             # Daily quota: HTTP 403 with reason quotaExceeded and no Retry-After.
             return _error_fixture("error_quota_exceeded.json")
@@ -131,6 +183,19 @@ class FakeYoutube(FakePlatform):
         if failure is Failure.NOT_FOUND:
             return _error_fixture("error_comment_not_found.json")
         return _error_fixture("error_backend.json")
+
+    def _tokeninfo_failure(self, failure: Failure) -> httpx.Response:
+        """Google's OAuth endpoint answers in the OAuth error shape, not the API's."""
+        if failure is Failure.EXPIRED_TOKEN:
+            return httpx.Response(400, json=fixture("error_invalid_token.json"))
+        if failure is Failure.RATE_LIMITED:
+            # Not documented for tokeninfo: plain HTTP semantics (an assumption).
+            return httpx.Response(
+                429, headers={"retry-after": "30"}, json={"error": "rate_limit_exceeded"}
+            )
+        if failure is Failure.NOT_FOUND:
+            return httpx.Response(404, json={"error": "not_found"})
+        return httpx.Response(503, json={"error": "backend_error"})
 
     # -- state ---------------------------------------------------------------------------
 
@@ -200,6 +265,37 @@ class FakeYoutube(FakePlatform):
         return comment
 
     # -- routes --------------------------------------------------------------------------
+
+    def token_info(self, request: httpx.Request, match: Any) -> httpx.Response:
+        """The access token's scopes and expiry; ``invalid_token`` when it does not work."""
+        header = request.headers.get("authorization", "")
+        form = parse_qs(request.content.decode()) if request.content else {}
+        token = (
+            header.removeprefix("Bearer ")
+            if header.startswith("Bearer ")
+            else request.url.params.get("access_token") or form.get("access_token", [""])[0]
+        )
+        if not self.token_works(token):
+            return self._tokeninfo_failure(Failure.EXPIRED_TOKEN)
+        body = fixture("tokeninfo.json")
+        body["scope"] = " ".join(sorted(self.granted_scopes))
+        if self.token_expires_at is None:
+            del body["exp"], body["expires_in"]
+        else:
+            left = int((self.token_expires_at - datetime.now(UTC)).total_seconds())
+            body["exp"] = str(int(self.token_expires_at.timestamp()))
+            body["expires_in"] = str(max(left, 0))
+        return httpx.Response(200, json=body)
+
+    def list_channels(self, request: httpx.Request, match: Any) -> httpx.Response:
+        params = request.url.params
+        if not params.get("part") or params.get("mine") != "true":
+            return google_error(
+                400, "missingRequiredParameter", "No filter selected.", domain="youtube.parameter"
+            )
+        body = fixture("channels_mine.json")
+        body["items"][0]["id"] = self.channel_id
+        return httpx.Response(200, json=body)
 
     def list_threads(self, request: httpx.Request, match: Any) -> httpx.Response:
         params = request.url.params

@@ -6,12 +6,16 @@ resource pages:
 - comment: https://developers.google.com/youtube/v3/docs/comments#resource
 - commentThread: https://developers.google.com/youtube/v3/docs/commentThreads#resource
 - error body: https://developers.google.com/youtube/v3/docs/errors
+- channels.list: https://developers.google.com/youtube/v3/docs/channels/list
+- tokeninfo: https://googleapis.github.io/google-api-python-client/docs/dyn/oauth2_v2.html
 
 Unknown keys are ignored (Google adds fields over time); missing ids or wrong types are
 refused, so a body that is not the documented shape fails loudly.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -111,3 +115,38 @@ class GoogleError(_Shape):
     """``{"error": {"code", "message", "errors": [{"domain", "reason", "message"}]}}``."""
 
     error: GoogleErrorDetail
+
+
+class ChannelItem(_Shape):
+    id: str = Field(min_length=1)
+
+
+class ChannelList(_Shape):
+    """``channels.list`` response (``youtube#channelListResponse``); with ``mine=true`` it
+    holds the channel of the token's account, or no item when that account has none."""
+
+    kind: str | None = None
+    items: list[ChannelItem] = Field(default_factory=list)
+
+
+class TokenInfo(_Shape):
+    """Google's ``tokeninfo`` answer for an access token: ``scope`` space-separated,
+    ``exp`` (Unix seconds) and ``expires_in`` (seconds left), both sent as strings."""
+
+    aud: str | None = None
+    azp: str | None = None
+    scope: str = ""
+    exp: int | None = None
+    expires_in: int | None = None
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        return frozenset(self.scope.split())
+
+    def expires_at(self, now: datetime) -> datetime | None:
+        """``exp`` when given, else ``now + expires_in``; ``None`` when neither is."""
+        if self.exp is not None:
+            return datetime.fromtimestamp(self.exp, UTC)
+        if self.expires_in is not None:
+            return now + timedelta(seconds=self.expires_in)
+        return None

@@ -24,6 +24,10 @@ Documentation the expectations come from:
   -get-messages pages.
 - Error shape ``{"error", "message"}``: https://atproto.com/specs/xrpc. Record keys and TIDs:
   https://atproto.com/specs/record-key, https://atproto.com/specs/tid.
+- Channel health: https://docs.bsky.app/docs/api/com-atproto-server-get-session and the
+  ``com.atproto.server.getSession`` lexicon (``active``, ``status``); the access JWT's claims
+  (``scope``, ``exp``, 120-minute lifetime) and "Bad token scope" from bluesky-social/atproto
+  ``packages/pds`` (account-manager/helpers/auth.ts, auth-verifier).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -39,7 +43,7 @@ import pytest
 
 from connecteurs.base import AccountContext, Capability
 from connecteurs.bluesky import BlueskyConnecteur, BlueskyOptions, PollCursor, parse_notifications
-from connecteurs.bluesky.connecteur import _canonical
+from connecteurs.bluesky.connecteur import SCOPE_PRIVILEGED, _canonical, _jwt_claims
 from connecteurs.bluesky.fake import (
     ACCOUNT_DID,
     APP_PASSWORD,
@@ -286,8 +290,10 @@ async def test_session_is_created_lazily_once_and_reused(
     assert body_json(logins[0]) == {"identifier": HANDLE, "password": APP_PASSWORD}
     assert "authorization" not in logins[0].headers
     listed = fake.sent("GET", LIST_PATH)
-    assert all(r.headers["authorization"] == "Bearer fake-access-jwt-1" for r in listed)
-    assert all("jwt" not in str(r.url) for r in fake.requests)  # tokens never in URLs
+    [(access, refresh)] = fake.issued
+    assert all(r.headers["authorization"] == f"Bearer {access}" for r in listed)
+    # Tokens never travel in URLs.
+    assert all(access not in str(r.url) and refresh not in str(r.url) for r in fake.requests)
 
 
 async def test_expired_access_token_is_refreshed_once(
@@ -299,9 +305,10 @@ async def test_expired_access_token_is_refreshed_once(
     assert len(result.interactions) == 4
     refresh = fake.sent("POST", r"/xrpc/com\.atproto\.server\.refreshSession")
     assert len(refresh) == 1
-    assert refresh[0].headers["authorization"] == "Bearer fake-refresh-jwt-1"
+    (_, first_refresh), (second_access, _) = fake.issued
+    assert refresh[0].headers["authorization"] == f"Bearer {first_refresh}"
     last = fake.sent("GET", LIST_PATH)[-1]
-    assert last.headers["authorization"] == "Bearer fake-access-jwt-2"
+    assert last.headers["authorization"] == f"Bearer {second_access}"
     assert fake.sessions_created == 1  # no new login: createSession is rate limited
 
 
@@ -314,7 +321,8 @@ async def test_failed_refresh_is_an_auth_error_without_tokens(
         await bsky.poll(None)
     text = str(caught.value) + repr(caught.value)
     assert "could not be refreshed" in text and "ExpiredToken" in text
-    assert "jwt" not in text and APP_PASSWORD not in text
+    assert APP_PASSWORD not in text
+    assert not any(token in text for pair in fake.issued for token in pair)
     # Once the operator fixes the credentials, the next call logs in again.
     await bsky.poll(None)
     assert fake.sessions_created == 2
@@ -449,7 +457,7 @@ async def test_reply_builds_strong_refs(bsky: BlueskyConnecteur, fake: FakeBlues
     assert result.ok and result.action == "reply"
     (create,) = fake.created
     body = body_json(create)
-    assert create.headers["authorization"].startswith("Bearer fake-access-jwt-")
+    assert create.headers["authorization"] == f"Bearer {fake.issued[-1][0]}"
     assert body["repo"] == ACCOUNT_DID
     assert body["collection"] == "app.bsky.feed.post"
     assert TID_PATTERN.match(body["rkey"])
@@ -738,3 +746,133 @@ async def test_poll_skips_a_malformed_notification(
 def test_options_refuse_reasons_that_are_not_interactions() -> None:
     with pytest.raises(ValueError, match="reasons"):
         BlueskyOptions.model_validate({"reasons": ["like"]})
+
+
+# -- channel health ------------------------------------------------------------------------
+
+GET_SESSION = r"/xrpc/com\.atproto\.server\.getSession"
+
+
+async def test_health_of_a_working_account(bsky: BlueskyConnecteur, fake: FakeBluesky) -> None:
+    check = await bsky.check_health()
+    assert check.token_valid is True
+    assert check.token_expires_at is None
+    assert check.scopes_missing == ()
+    # Bluesky is polled: there is no subscription to report, and none is guessed.
+    assert check.subscription_active is None
+    assert "@passerelle-demo.bsky.social" in check.detail
+    assert [r.url.path.rsplit(".", 1)[-1] for r in fake.requests] == [
+        "createSession",
+        "getSession",
+    ]
+    (session,) = fake.sent("GET", GET_SESSION)
+    assert session.headers["authorization"] == f"Bearer {fake.issued[0][0]}"
+    assert fake.writes == fake.sent("POST", r"/xrpc/com\.atproto\.server\.createSession")
+
+
+async def test_health_gives_the_access_token_expiry_as_detail_not_as_channel_expiry(
+    bsky: BlueskyConnecteur, fake: FakeBluesky
+) -> None:
+    # Even a token expiring in 3 days is not the channel's expiry: the connector renews its
+    # session itself (refreshSession, or a new login with the app password, which does
+    # not expire), so no operator has anything to renew before then.
+    soon = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    fake.token_expires_at = soon
+    check = await bsky.check_health()
+    assert check.token_valid is True
+    assert check.token_expires_at is None
+    assert f"valid until {soon.isoformat()}" in check.detail
+    assert _jwt_claims(fake.issued[0][0])["exp"] == int(soon.timestamp())
+
+
+async def test_health_renews_an_expired_session_itself(
+    bsky: BlueskyConnecteur, fake: FakeBluesky
+) -> None:
+    await bsky.check_health()
+    fake.expire_access_tokens()
+    check = await bsky.check_health()
+    assert check.token_valid is True
+    assert len(fake.sent("POST", r"/xrpc/com\.atproto\.server\.refreshSession")) == 1
+    assert fake.sessions_created == 1
+
+
+async def test_health_after_the_access_token_exp_passed(fake: FakeBluesky) -> None:
+    fake.token_expires_at = datetime.now(UTC) + timedelta(seconds=1)
+    connector = connector_for(fake)
+    await connector.check_health()
+    fake.token_expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    fake.expiries = {token: fake.token_expires_at for token in fake.expiries}
+    check = await connector.check_health()
+    assert check.token_valid is True
+    # The refreshed token lives the reference PDS's 120 minutes.
+    exp = _jwt_claims(fake.issued[-1][0])["exp"]
+    assert 119 * 60 < exp - datetime.now(UTC).timestamp() <= 120 * 60
+    await connector.http.aclose()
+
+
+async def test_health_of_a_revoked_app_password_is_an_auth_error(
+    bsky: BlueskyConnecteur, fake: FakeBluesky
+) -> None:
+    await bsky.check_health()
+    fake.token_revoked = True
+    with pytest.raises(AuthError, match="could not be refreshed") as caught:
+        await bsky.check_health()
+    text = f"{caught.value!s} {caught.value!r}"
+    assert APP_PASSWORD not in text
+    assert not any(token in text for pair in fake.issued for token in pair)
+    # The next check logs in again, and the login is refused too.
+    with pytest.raises(AuthError, match="Invalid identifier or password"):
+        await bsky.check_health()
+
+
+async def test_health_injected_expired_token_is_an_auth_error(
+    bsky: BlueskyConnecteur, fake: FakeBluesky
+) -> None:
+    fake.fail_next(Failure.EXPIRED_TOKEN)
+    with pytest.raises(AuthError, match="ExpiredToken"):
+        await bsky.check_health()
+
+
+async def test_health_names_the_missing_dm_permission(
+    bsky: BlueskyConnecteur, fake: FakeBluesky
+) -> None:
+    fake.missing_scopes = {SCOPE_PRIVILEGED}
+    check = await bsky.check_health()
+    assert check.token_valid is True
+    assert check.scopes_missing == ("com.atproto.appPassPrivileged",)
+    assert _jwt_claims(fake.issued[0][0])["scope"] == "com.atproto.appPass"
+    # The chat service refuses such a password, as the PDS does.
+    with pytest.raises(AuthError, match="Bad token scope"):
+        await bsky.send_direct_message(parsed()[ALICE], "Bonjour", idempotency_key="dm")
+
+
+@pytest.mark.parametrize("status", ["deactivated", "takendown"])
+async def test_health_of_an_inactive_account(
+    bsky: BlueskyConnecteur, fake: FakeBluesky, status: str
+) -> None:
+    fake.account_status = status
+    check = await bsky.check_health()
+    assert check.token_valid is False
+    assert status in check.detail
+
+
+async def test_health_rate_limited(bsky: BlueskyConnecteur, fake: FakeBluesky) -> None:
+    fake.fail_next(Failure.RATE_LIMITED)
+    with pytest.raises(RateLimited) as caught:
+        await bsky.check_health()
+    assert caught.value.retry_after == RESET_IN
+    # The login went through; the getSession call was the one throttled.
+    assert fake.requests[-1].url.path.endswith("getSession")
+
+
+@pytest.mark.parametrize("token", ["", "not-a-jwt", "a.b.c", "a.W10.c", "a.!!!.c"])
+def test_jwt_claims_of_anything_else_are_empty(token: str) -> None:
+    assert _jwt_claims(token) == {}
+
+
+def test_reauthorize_names_the_secrets_permission_and_page() -> None:
+    guidance = BlueskyConnecteur.manifest.reauthorize
+    assert "app_password" in guidance and "identifier" in guidance
+    assert "App passwords" in guidance and "direct messages" in guidance
+    assert SCOPE_PRIVILEGED in guidance
+    assert APP_PASSWORD not in guidance

@@ -20,7 +20,7 @@ from __future__ import annotations
 import email.message
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -591,3 +591,105 @@ def test_trim_reply_keeps_interleaved_answers_and_drops_quotes() -> None:
 
 def test_trim_reply_keeps_a_forward_without_comment() -> None:
     assert trim_reply("> only a quote\n> nothing else") == "> only a quote\n> nothing else"
+
+
+# -- channel health (RFC 5321 §4.1.1.9 NOOP; RFC 4954 §6 AUTH replies) ------------------------
+
+LOGIN = (SECRETS["smtp_username"], SECRETS["smtp_password"])
+
+
+async def test_health_is_a_real_smtp_conversation_that_sends_nothing() -> None:
+    handler = SmtpHandler(credentials=LOGIN)
+    with smtp_server(handler) as port:
+        check = await make(port, secrets=SECRETS).check_health()
+    assert check.token_valid is True
+    # A password never says when it expires, and inbound mail is an MTA pipe.
+    assert check.token_expires_at is None and check.subscription_active is None
+    assert check.scopes_missing == ()
+    assert check.detail == f"smtp relay 127.0.0.1:{port} accepted EHLO, AUTH and NOOP"
+    assert handler.logins == [SECRETS["smtp_username"]]
+    assert (handler.noops, handler.quits, handler.accepted) == (1, 1, 0)
+
+
+async def test_health_without_a_login_checks_the_relay_only(
+    server: tuple[SmtpHandler, int],
+) -> None:
+    handler, port = server
+    check = await make(port).check_health()
+    assert check.token_valid is None
+    assert "no SMTP login is configured" in check.detail
+    assert (handler.logins, handler.noops, handler.quits) == ([], 1, 1)
+
+
+@pytest.mark.parametrize("how", ["revoked", "past its end"])
+async def test_health_of_a_refused_password_is_an_auth_error(how: str) -> None:
+    handler = SmtpHandler(credentials=LOGIN)
+    if how == "revoked":
+        handler.token_revoked = True
+    else:
+        handler.token_expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    with smtp_server(handler) as port, pytest.raises(AuthError, match="535") as raised:
+        await make(port, secrets=SECRETS).check_health()
+    assert "AUTH" in str(raised.value)
+    for error in (raised.value, raised.value.__cause__):
+        assert not any(secret in repr(error) for secret in SECRETS.values())
+    assert handler.noops == 0
+
+
+async def test_health_cannot_see_a_password_expiring_in_three_days() -> None:
+    handler = SmtpHandler(credentials=LOGIN)
+    handler.token_expires_at = datetime.now(UTC) + timedelta(days=3)
+    with smtp_server(handler) as port:
+        check = await make(port, secrets=SECRETS).check_health()
+    assert (check.token_valid, check.token_expires_at) == (True, None)
+
+
+async def test_health_injected_expired_token_is_an_auth_error() -> None:
+    handler = SmtpHandler(credentials=LOGIN)
+    with smtp_server(handler) as port:
+        connector = make(port, secrets=SECRETS)
+        handler.fail(Failure.EXPIRED_TOKEN)
+        with pytest.raises(AuthError):
+            await connector.check_health()
+        # One refused session, not a broken server: the next check logs in.
+        assert (await connector.check_health()).token_valid is True
+
+
+@pytest.mark.parametrize(
+    ("stage", "reply", "error"),
+    [
+        ("AUTH", "454 4.7.0 Too many login attempts, please try again later", RateLimited),
+        ("AUTH", "454 4.7.0 Temporary authentication failure", TransientError),
+        ("NOOP", "421 4.3.0 Service not available, closing channel", TransientError),
+    ],
+)
+async def test_health_replies_become_typed_errors(
+    stage: Any, reply: str, error: type[ConnecteurError]
+) -> None:
+    handler = SmtpHandler(credentials=LOGIN)
+    handler.fail_next(stage, reply)
+    with smtp_server(handler) as port, pytest.raises(error, match=reply[:3]) as raised:
+        await make(port, secrets=SECRETS).check_health()
+    assert type(raised.value) is error
+    if isinstance(raised.value, RateLimited):
+        assert raised.value.retry_after == SMTP_RETRY_AFTER
+
+
+async def test_health_of_an_unreachable_relay_is_transient() -> None:
+    with pytest.raises(TransientError, match="smtp"):
+        await make(free_port(), secrets=SECRETS).check_health()
+
+
+async def test_health_when_starttls_is_required_but_not_offered(
+    server: tuple[SmtpHandler, int],
+) -> None:
+    _, port = server
+    with pytest.raises(InvalidRequest, match="STARTTLS"):
+        await make(port, starttls=True).check_health()
+
+
+def test_reauthorize_names_the_secrets_and_where_to_renew_them() -> None:
+    guidance = EmailConnecteur.manifest.reauthorize
+    assert "smtp_password" in guidance and "smtp_username" in guidance
+    assert "inbound_secret" in guidance and "App passwords" in guidance
+    assert not any(secret in guidance for secret in SECRETS.values())

@@ -15,6 +15,11 @@ Docs followed (and cited by the checks below):
 - https://docs.joinmastodon.org/entities/Status/ — content (HTML), visibility, mentions.
 - https://docs.joinmastodon.org/admin/webhooks/ — ``X-Hub-Signature``, body
   ``{"event","created_at","object"}``, the ``report.created`` example.
+- channel health: https://docs.joinmastodon.org/methods/accounts/#verify_credentials (401,
+  403 disabled login, 422 app token), https://docs.joinmastodon.org/methods/apps/#verify_credentials
+  and https://docs.joinmastodon.org/entities/Application/ (``scopes``, 4.3+),
+  https://docs.joinmastodon.org/api/oauth-scopes/ (hierarchy, 403 outside the authorized
+  scopes), https://docs.joinmastodon.org/api/oauth-tokens/ (tokens do not expire).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import copy
 import json
 import re
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -42,6 +47,7 @@ from connecteurs.errors import (
 )
 from connecteurs.mastodon import InstanceNotConfigured, MastodonConnecteur, MastodonOptions
 from connecteurs.mastodon.conformite import SECRETS, WEBHOOK_SECRET, signed, target
+from connecteurs.mastodon.connecteur import NEEDED_SCOPES, ScopeRefused, scope_granted
 from connecteurs.mastodon.fake import ACCOUNT_ID, TOKEN, FakeMastodon, fixture
 from connecteurs.mastodon.texte import html_to_text, without_leading_mentions
 from connecteurs.models import (
@@ -683,3 +689,164 @@ def test_html_to_text_keeps_links_whole_and_breaks_lines() -> None:
     )
     assert html_to_text("<p>a<br>b<br/>c</p>") == "a\nb\nc"
     assert without_leading_mentions("@alice@example.org  @bob  hello   there") == "hello there"
+
+
+# -- channel health --------------------------------------------------------------------------
+
+
+def health_paths(fake: FakeMastodon) -> list[str]:
+    return [f"{r.method} {r.url.path}" for r in fake.requests]
+
+
+async def test_health_of_a_working_account(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    check = await connector.check_health()
+    assert check.token_valid is True
+    # api/oauth-tokens: "Tokens will not expire automatically".
+    assert check.token_expires_at is None
+    assert check.scopes_missing == ()
+    # No API says whether admin webhooks are enabled: not known, not guessed.
+    assert check.subscription_active is None
+    assert "@trwnh" in check.detail
+    assert health_paths(fake) == [
+        "GET /api/v1/accounts/verify_credentials",
+        "GET /api/v1/apps/verify_credentials",
+    ]
+    assert fake.writes == []
+
+
+async def test_health_reports_no_expiry_even_when_the_token_will_be_revoked(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    # The fake will refuse the token in 3 days; Mastodon never announces such a thing.
+    fake.token_expires_at = datetime.now(UTC) + timedelta(days=3)
+    check = await connector.check_health()
+    assert (check.token_valid, check.token_expires_at) == (True, None)
+
+
+@pytest.mark.parametrize("how", ["revoked", "past its end"])
+async def test_health_of_a_refused_token_is_an_auth_error(
+    connector: MastodonConnecteur, fake: FakeMastodon, how: str
+) -> None:
+    if how == "revoked":
+        fake.token_revoked = True
+    else:
+        fake.token_expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    with pytest.raises(AuthError, match="401: The access token is invalid") as caught:
+        await connector.check_health()
+    assert TOKEN not in f"{caught.value!s} {caught.value!r}"
+    # Every call is refused, not only the health check's.
+    with pytest.raises(AuthError):
+        await connector.poll(None)
+
+
+async def test_health_injected_expired_token_is_an_auth_error(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    fake.fail_next(Failure.EXPIRED_TOKEN)
+    with pytest.raises(AuthError, match="verify_credentials → 401"):
+        await connector.check_health()
+
+
+async def test_health_names_scopes_the_app_lacks(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    fake.missing_scopes = {"write:blocks"}
+    check = await connector.check_health()
+    assert check.token_valid is True
+    assert check.scopes_missing == ("write:blocks",)
+    # The fake refuses the call that needs it, as Mastodon does.
+    with pytest.raises(ScopeRefused, match="outside the authorized scopes"):
+        await connector.block(target(), idempotency_key="k")
+
+
+async def test_health_without_profile_scope_still_reports_the_others(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    fake.missing_scopes = {"profile", "read:notifications"}
+    check = await connector.check_health()
+    assert check.token_valid is True
+    assert check.scopes_missing == ("profile", "read:notifications")
+    assert "account 14715" in check.detail
+
+
+async def test_health_of_a_token_for_another_account(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    fake.account = {**fake.account, "id": "99999", "acct": "someone"}
+    check = await connector.check_health()
+    assert check.token_valid is False
+    assert "@someone" in check.detail and "14715" in check.detail
+
+
+async def test_health_on_an_instance_older_than_4_3(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    legacy = {"name": "Passerelle", "website": None, "vapid_key": "BCk-QqERU0q"}
+    fake.routes.insert(
+        0,
+        Route(
+            "GET",
+            re.compile("/api/v1/apps/verify_credentials"),
+            lambda request, m: httpx.Response(200, json=legacy),
+        ),
+    )
+    check = await connector.check_health()
+    assert (check.token_valid, check.scopes_missing) == (True, ())
+    assert "before 4.3" in check.detail
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (403, "Your login is currently disabled"),
+        (422, "This method requires an authenticated user"),
+    ],
+)
+async def test_health_of_a_disabled_login_or_an_app_token_is_an_auth_error(
+    connector: MastodonConnecteur, fake: FakeMastodon, status: int, error: str
+) -> None:
+    fake.routes.insert(
+        0,
+        Route(
+            "GET",
+            re.compile("/api/v1/accounts/verify_credentials"),
+            lambda request, m: httpx.Response(status, json={"error": error}),
+        ),
+    )
+    with pytest.raises(AuthError, match=error) as caught:
+        await connector.check_health()
+    assert not isinstance(caught.value, ScopeRefused)
+
+
+async def test_health_rate_limited_waits_until_the_reset(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    fake.fail_next(Failure.RATE_LIMITED)
+    with pytest.raises(RateLimited) as caught:
+        await connector.check_health()
+    assert 100 < caught.value.retry_after <= 120
+
+
+@pytest.mark.parametrize(
+    ("scope", "granted", "expected"),
+    [
+        ("write:blocks", ["write:blocks"], True),
+        ("write:blocks", ["write"], True),
+        ("write:blocks", ["follow"], True),
+        ("write:statuses", ["follow"], False),
+        ("read:notifications", ["read"], True),
+        ("read:notifications", ["write", "profile"], False),
+    ],
+)
+def test_scope_hierarchy_follows_the_docs(scope: str, granted: list[str], expected: bool) -> None:
+    assert scope_granted(scope, granted) is expected
+
+
+def test_reauthorize_names_the_secrets_scopes_and_page() -> None:
+    guidance = MastodonConnecteur.manifest.reauthorize
+    assert "access_token" in guidance and "webhook_secret" in guidance
+    assert "Preferences → Development" in guidance
+    assert all(scope in guidance for scope in NEEDED_SCOPES)
+    assert TOKEN not in guidance and WEBHOOK_SECRET not in guidance

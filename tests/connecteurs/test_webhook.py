@@ -1,11 +1,15 @@
 """The generic ``webhook`` connector against its documented contract (the module docstring of
-connecteurs/webhook/connecteur.py and the README section "The generic webhook connector")."""
+connecteurs/webhook/connecteur.py and the README section "The generic webhook connector",
+which also describes the signed GET health probe)."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
+from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from connecteurs.base import AccountContext, WebhookRequest
@@ -16,9 +20,10 @@ from connecteurs.errors import (
     MalformedPayload,
     NotFound,
     RateLimited,
+    TransientError,
 )
 from connecteurs.signatures import SIGNATURE_HEADER, sign, verify_signature
-from connecteurs.testing import Failure, body_json
+from connecteurs.testing import Failure, Route, body_json
 from connecteurs.webhook import WebhookConnecteur, WebhookOptions
 from connecteurs.webhook.conformite import ACCOUNT, BATCH, SECRET, SINGLE, signed, target
 from connecteurs.webhook.fake import FakeReceiver
@@ -117,3 +122,109 @@ async def test_no_base_url_is_a_clear_configuration_error() -> None:
     with pytest.raises(InvalidRequest, match="set base_url"):
         await connector.block(target(), idempotency_key="k")
     await connector.aclose()
+
+
+# -- channel health: the signed GET probe ------------------------------------------------
+
+
+async def test_health_probe_is_a_signed_get_that_does_nothing(
+    connector: WebhookConnecteur, fake: FakeReceiver
+) -> None:
+    check = await connector.check_health()
+    assert check.token_valid is True
+    # A shared secret has no expiry and senders of deliveries cannot be asked.
+    assert check.token_expires_at is None and check.subscription_active is None
+    assert check.scopes_missing == ()
+    assert check.detail == "the receiver answered GET /passerelle/actions → 200"
+    [probe] = fake.requests
+    assert probe.method == "GET" and probe.content == b""
+    assert verify_signature(SECRET, probe.headers[SIGNATURE_HEADER], b"", time.time())
+    assert fake.handled == {}
+
+
+@pytest.mark.parametrize("how", ["revoked", "past its end"])
+async def test_health_of_a_refused_secret_is_an_auth_error(
+    connector: WebhookConnecteur, fake: FakeReceiver, how: str
+) -> None:
+    if how == "revoked":
+        fake.token_revoked = True
+    else:
+        fake.token_expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    with pytest.raises(AuthError, match="GET /passerelle/actions → 401") as raised:
+        await connector.check_health()
+    assert SECRET not in f"{raised.value!s} {raised.value!r}"
+    # Actions are refused the same way.
+    with pytest.raises(AuthError):
+        await connector.reply(target(), "x", idempotency_key="k")
+
+
+async def test_health_of_a_secret_the_receiver_does_not_share(fake: FakeReceiver) -> None:
+    context = AccountContext(
+        account=ACCOUNT,
+        secrets={"signing_secret": "test-some-other-secret-0000"},
+        options=WebhookOptions(),
+        base_url=fake.base_url,
+    )
+    async with fake.client() as client:
+        with pytest.raises(AuthError, match="bad signature"):
+            await WebhookConnecteur(context, http=client).check_health()
+
+
+async def test_health_cannot_see_an_expiry_coming(
+    connector: WebhookConnecteur, fake: FakeReceiver
+) -> None:
+    fake.token_expires_at = datetime.now(UTC) + timedelta(days=3)
+    check = await connector.check_health()
+    assert (check.token_valid, check.token_expires_at) == (True, None)
+
+
+async def test_health_injected_expired_token_is_an_auth_error(
+    connector: WebhookConnecteur, fake: FakeReceiver
+) -> None:
+    fake.fail_next(Failure.EXPIRED_TOKEN)
+    with pytest.raises(AuthError):
+        await connector.check_health()
+
+
+@pytest.mark.parametrize("status", [404, 405])
+async def test_a_receiver_without_the_probe_is_reachable_but_unchecked(
+    connector: WebhookConnecteur, fake: FakeReceiver, status: int
+) -> None:
+    fake.routes.insert(
+        0,
+        Route(
+            "GET",
+            re.compile("/passerelle/actions"),
+            lambda request, m: httpx.Response(status, json={"error": "Method Not Allowed"}),
+        ),
+    )
+    check = await connector.check_health()
+    assert check.token_valid is None
+    assert f"→ {status}" in check.detail and "no signed GET probe" in check.detail
+
+
+@pytest.mark.parametrize(
+    ("failure", "error"),
+    [(Failure.RATE_LIMITED, RateLimited), (Failure.SERVER_ERROR, TransientError)],
+)
+async def test_health_failures_are_typed(
+    connector: WebhookConnecteur, fake: FakeReceiver, failure: Failure, error: type[Exception]
+) -> None:
+    fake.fail_next(failure)
+    with pytest.raises(error) as raised:
+        await connector.check_health()
+    if isinstance(raised.value, RateLimited):
+        assert raised.value.retry_after == 30
+
+
+async def test_health_without_base_url_asks_nothing() -> None:
+    connector = WebhookConnecteur(AccountContext(account=ACCOUNT, options=WebhookOptions()))
+    check = await connector.check_health()
+    assert check.token_valid is None and "no base_url" in check.detail
+    await connector.aclose()
+
+
+def test_reauthorize_names_the_secret_and_both_sides() -> None:
+    guidance = WebhookConnecteur.manifest.reauthorize
+    assert "signing_secret" in guidance and "both sides" in guidance
+    assert SECRET not in guidance

@@ -17,6 +17,12 @@ Doc pages the connector and these tests follow:
   https://developers.google.com/youtube/v3/docs/errors
 - quota costs (list 1 unit, insert/moderation 50) and reset at midnight Pacific:
   https://developers.google.com/youtube/v3/determine_quota_cost
+- channel health: Google's tokeninfo (scope, exp, expires_in; POST with the bearer token, as
+  google-auth-library's getTokenInfo does):
+  https://googleapis.github.io/google-api-python-client/docs/dyn/oauth2_v2.html and
+  https://cloud.google.com/nodejs/docs/reference/google-auth-library/latest/google-auth-library/tokeninfo
+  (connecteurs/youtube/fixtures/SOURCES.md says which field comes from where);
+  channels.list with mine=true: https://developers.google.com/youtube/v3/docs/channels/list
 
 No webhook exists for YouTube comments: there is no signature or handshake to test.
 """
@@ -54,6 +60,7 @@ from connecteurs.youtube.connecteur import (
 from connecteurs.youtube.fake import (
     ACCESS_TOKEN,
     CHANNEL_ID,
+    FORCE_SSL,
     FakeYoutube,
     fixture,
     google_error,
@@ -556,3 +563,134 @@ async def test_no_secret_or_url_in_errors(
     text = f"{caught.value!s} {caught.value!r}"
     assert ACCESS_TOKEN not in text
     assert "127.0.0.1" not in text and "parentId=" not in text
+
+
+# -- channel health ----------------------------------------------------------------------
+
+
+def health_calls(fake: FakeYoutube) -> list[str]:
+    return [f"{r.method} {r.url.host}{r.url.path}" for r in fake.requests]
+
+
+async def test_health_of_a_working_channel(fake: FakeYoutube, connector: YoutubeConnecteur) -> None:
+    expiry = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=50)
+    fake.token_expires_at = expiry
+    check = await connector.check_health()
+    assert check.token_valid is True
+    assert check.token_expires_at == expiry
+    assert check.token_expires_at.tzinfo is not None
+    assert check.scopes_missing == ()
+    # No webhook exists for YouTube comments: nothing to report, never a guess.
+    assert check.subscription_active is None
+    assert health_calls(fake) == [
+        "POST oauth2.googleapis.com/tokeninfo",
+        "GET 127.0.0.1/youtube/v3/channels",
+    ]
+    tokeninfo, channels = fake.requests
+    # The token travels in the header only, never in a URL.
+    assert tokeninfo.headers["authorization"] == f"Bearer {ACCESS_TOKEN}"
+    assert ACCESS_TOKEN not in str(tokeninfo.url) and ACCESS_TOKEN not in str(channels.url)
+    assert channels.url.params["mine"] == "true"
+    assert channels.url.params["part"] == "id"
+
+
+async def test_health_of_a_token_without_expiry(connector: YoutubeConnecteur) -> None:
+    check = await connector.check_health()
+    assert (check.token_valid, check.token_expires_at) == (True, None)
+
+
+async def test_health_reports_a_token_expiring_in_three_days(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    soon = datetime.now(UTC) + timedelta(days=3)
+    fake.token_expires_at = soon
+    check = await connector.check_health()
+    assert check.token_expires_at is not None
+    assert abs(check.token_expires_at - soon) < timedelta(seconds=2)
+
+
+async def test_health_reads_expires_in_when_tokeninfo_has_no_exp(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    body = fixture("tokeninfo.json")
+    del body["exp"]
+    fake.answer_next(httpx.Response(200, json=body))
+    check = await connector.check_health()
+    # expires_in is "3599" seconds from the connector's clock.
+    assert check.token_expires_at == NOW + timedelta(seconds=3599)
+
+
+@pytest.mark.parametrize("how", ["revoked", "expired"])
+async def test_health_of_a_refused_token_is_an_auth_error(
+    fake: FakeYoutube, connector: YoutubeConnecteur, how: str
+) -> None:
+    if how == "revoked":
+        fake.token_revoked = True
+    else:
+        fake.token_expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    with pytest.raises(AuthError, match="invalid_token") as caught:
+        await connector.check_health()
+    text = f"{caught.value!s} {caught.value!r}"
+    assert ACCESS_TOKEN not in text and "oauth2.googleapis.com" not in text
+    # The revoked token is refused by every API call too, not only by tokeninfo.
+    with pytest.raises(AuthError, match="authError"):
+        await connector.poll(None)
+
+
+async def test_health_injected_expired_token_is_an_auth_error(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    fake.fail_next(Failure.EXPIRED_TOKEN)
+    with pytest.raises(AuthError, match="POST /tokeninfo → 400: invalid_token"):
+        await connector.check_health()
+
+
+async def test_health_names_the_missing_scope(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    fake.missing_scopes = {FORCE_SSL}
+    check = await connector.check_health()
+    assert check.token_valid is True
+    assert check.scopes_missing == (FORCE_SSL,)
+    assert "youtube.force-ssl" in check.detail
+    # channels.list may need that very scope: it is not asked.
+    assert health_calls(fake) == ["POST oauth2.googleapis.com/tokeninfo"]
+    # And the fake refuses the work the scope is for, as YouTube does.
+    with pytest.raises(AuthError, match="insufficientPermissions"):
+        await connector.poll(None)
+
+
+async def test_health_of_a_token_for_another_channel(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    fake.channel_id = "UCsomeoneElse000000000001"
+    check = await connector.check_health()
+    assert check.token_valid is False
+    assert "UCsomeoneElse000000000001" in check.detail and CHANNEL_ID in check.detail
+
+
+async def test_health_rate_limited_on_tokeninfo(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    fake.fail_next(Failure.RATE_LIMITED)
+    with pytest.raises(RateLimited) as caught:
+        await connector.check_health()
+    assert caught.value.retry_after == 30.0
+
+
+async def test_health_quota_exceeded_on_channels_waits_until_midnight_pacific(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    fake.answer_next(httpx.Response(200, json=fixture("tokeninfo.json")))
+    fake.answer_next(httpx.Response(403, json=fixture("error_quota_exceeded.json")))
+    with pytest.raises(RateLimited) as caught:
+        await connector.check_health()
+    assert caught.value.retry_after == 11 * 3600
+
+
+def test_reauthorize_names_the_secret_scope_and_console() -> None:
+    guidance = YoutubeConnecteur.manifest.reauthorize
+    assert "access_token" in guidance
+    assert FORCE_SSL in guidance
+    assert "Google Cloud console" in guidance
+    assert ACCESS_TOKEN not in guidance
