@@ -52,6 +52,20 @@ def assess(
     if facts is not None:
         problems += _credentials(facts, settings, now, guidance, then)
         problems += _traffic(facts, settings, now, seen, then)
+        if (
+            facts.error_code is not None
+            and facts.error_code != AUTH_CODE
+            and (facts.error_code not in TRANSIENT_CODES)
+        ):
+            problems.append(
+                HealthProblem(
+                    code="check_failed",
+                    status=HealthStatus.DEGRADED,
+                    reason=f"the channel could not be checked ({facts.error_code}): {facts.error}",
+                    fix="check the account's settings and options in the config (the error "
+                    f"says which); {then}",
+                )
+            )
         if facts.error_code in TRANSIENT_CODES and seen.unreachable >= settings.unreachable_after:
             problems.append(
                 HealthProblem(

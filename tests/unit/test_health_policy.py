@@ -140,3 +140,12 @@ def test_the_platforms_own_detail_reaches_the_reason() -> None:
         facts(ChannelCheck(token_valid=True, subscription_active=False, detail="app 42"))
     )
     assert "app 42" in problems["subscription_inactive"]
+
+
+def test_a_check_that_fails_otherwise_degrades_with_the_reason() -> None:
+    refused = ChannelFacts(
+        error_code="invalid_request", error="the relay offers no STARTTLS but starttls = true"
+    )
+    status, problems = judge(refused)
+    assert status is HealthStatus.DEGRADED
+    assert "STARTTLS" in problems["check_failed"]
