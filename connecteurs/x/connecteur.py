@@ -598,10 +598,11 @@ class XConnecteur(HttpConnecteur):
         notes: list[str] = []
         response = await self._health_get("/2/users/me")
         if response.status_code == 403:
-            raise AuthError(
-                f"{describe(response)}: {self._problem_text(response)}; the token lacks "
-                "tweet.read or users.read"
-            )
+            # A plain "Forbidden" is a missing scope; client-forbidden and the like name
+            # the app's access (project, plan) instead.
+            plain = not erreurs.problem_kinds(response) & erreurs.AUTH_KINDS
+            hint = "; the token lacks tweet.read or users.read" if plain else ""
+            raise AuthError(f"{describe(response)}: {self._problem_text(response)}{hint}")
         me = self._model(MeBody, self._json(response), response).data
         if me.id != self.account:
             return ChannelCheck(

@@ -941,6 +941,24 @@ async def test_health_without_users_read_is_an_auth_error(x: tuple[XFake, XConne
         await connector.check_health()
 
 
+async def test_health_app_without_access_is_an_auth_error_without_scope_hint(
+    x: tuple[XFake, XConnecteur],
+) -> None:
+    fake, connector = x
+    forbidden = httpx.Response(
+        403,
+        json={
+            "title": "Client Forbidden",
+            "detail": "This app must be attached to a Project.",
+            "type": PROBLEMS + "client-forbidden",
+        },
+    )
+    fake.routes.insert(0, Route("GET", re.compile(r"/2/users/me"), lambda r, m: forbidden))
+    with pytest.raises(AuthError, match="attached to a Project") as caught:
+        await connector.check_health()
+    assert "users.read" not in str(caught.value)
+
+
 async def test_health_plan_without_dms_is_not_a_missing_scope(
     x: tuple[XFake, XConnecteur],
 ) -> None:
