@@ -17,8 +17,11 @@ from connecteurs.linkedin.fake import (
     COMMENT_TEXT,
     COMMENT_URN,
     FAKE_ACCESS_TOKEN,
+    FAKE_APPLICATION_ID,
+    FAKE_CLIENT_ID,
     FAKE_CLIENT_SECRET,
     FAKE_ORG_ID,
+    FAKE_SUBSCRIBER,
     MEMBER_URN,
     POST_URN,
     LinkedinFake,
@@ -29,6 +32,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 DELIVERIES = ("comment_notification.json", "reply_notification.json", "mention_notification.json")
 #: The challengeCode of the webhook-validation page's example.
 CHALLENGE_CODE = "890e4665-4dfe-4ab1-b689-ed553bceeed0"
+#: What check_health needs to read the token's expiry and the event subscription.
+OPTIONS = {
+    "client_id": FAKE_CLIENT_ID,
+    "developer_application_id": FAKE_APPLICATION_ID,
+    "subscriber_person_id": FAKE_SUBSCRIBER,
+}
 
 
 def fixture(name: str) -> bytes:
@@ -80,6 +89,7 @@ def subject() -> ConformanceSubject:
         account=FAKE_ORG_ID,
         open=http_opener(LinkedinConnecteur, LinkedinFake),
         secrets={"client_secret": FAKE_CLIENT_SECRET, "access_token": FAKE_ACCESS_TOKEN},
+        options=OPTIONS,
         platform=Platform.LINKEDIN,
         deliveries=[delivery(fixture(name)) for name in DELIVERIES],
         handshake=WebhookRequest.make(method="GET", query={"challengeCode": CHALLENGE_CODE}),

@@ -14,6 +14,7 @@ Docs (read 2026-11):
 - https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/comments-api
 - https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling
 - https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/rate-limits
+- https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ from connecteurs.linkedin.payloads import (
     CommentPage,
     CommentRef,
     Envelope,
+    Introspection,
     Notification,
     NotificationEvents,
     NotificationPage,
@@ -72,6 +74,7 @@ from connecteurs.linkedin.payloads import (
 from connecteurs.models import (
     ActionResult,
     Author,
+    ChannelCheck,
     Interaction,
     InteractionKind,
     Platform,
@@ -101,6 +104,23 @@ PAGE_SIZE = 100
 POLL_OVERLAP = timedelta(minutes=10)
 SEEN_LIMIT = 500
 PULL_RETENTION = timedelta(days=60)
+#: What the connector needs: the notifications finder and event subscriptions
+#: (rw_organization_admin), reading comments and posts (r_organization_social), replying and
+#: deleting as the organization (w_organization_social).
+SCOPES = ("rw_organization_admin", "r_organization_social", "w_organization_social")
+#: The health probe reads one notification of the last minute: just enough to prove access.
+HEALTH_WINDOW = timedelta(minutes=1)
+OAUTH_BASE_URL = "https://www.linkedin.com"
+
+REAUTHORIZE = (
+    "Renew the secret access_token: an administrator of the LinkedIn Page signs in to the app "
+    "again (3-legged OAuth) granting rw_organization_admin, r_organization_social and "
+    "w_organization_social; LinkedIn access tokens last 60 days, and the Token Inspector "
+    "(LinkedIn Developer Portal → your app → Auth → OAuth 2.0 tools) shows the current one's "
+    "expiry and scopes. client_secret (same Auth tab) signs the webhooks; if notifications "
+    "stopped, check the app's Webhooks tab (the endpoint is blocked after three failed "
+    "validations) and the member's event subscription for the organization."
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -112,6 +132,29 @@ class LinkedinOptions(ConnecteurOptions):
         description=(
             "The LinkedIn-Version header (YYYYMM) sent on every REST call; a version is "
             "supported for at least one year."
+        ),
+    )
+    client_id: str | None = Field(
+        default=None,
+        description=(
+            "The app's client id (Developer Portal → Auth). With it check_health asks "
+            "LinkedIn's token introspection for the token's expiry and scopes."
+        ),
+    )
+    developer_application_id: str | None = Field(
+        default=None,
+        pattern=r"^\d+$",
+        description=(
+            "The developer application id of the webhook's event subscription (with "
+            "subscriber_person_id, check_health reads that subscription)."
+        ),
+    )
+    subscriber_person_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description=(
+            "The person id (urn:li:person:<id>) of the administrator who subscribed the "
+            "organization's notifications to the webhook."
         ),
     )
     backfill_hours: int = Field(
@@ -151,7 +194,11 @@ class LinkedinConnecteur(HttpConnecteur):
             "shares/posts-api",
             "https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling",
             "https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/rate-limits",
+            "https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection",
+            "https://learn.microsoft.com/en-us/linkedin/marketing/community-management/"
+            "shares/network-update-social-actions",
         ),
+        reauthorize=REAUTHORIZE,
     )
     default_base_url: ClassVar[str] = "https://api.linkedin.com"
 
@@ -472,15 +519,18 @@ class LinkedinConnecteur(HttpConnecteur):
         next_cursor = PollCursor(since=end, seen=seen[-SEEN_LIMIT:])
         return PollResult(interactions=tuple(interactions), cursor=next_cursor.model_dump_json())
 
-    async def _pull(self, start: int, end: int) -> list[Notification]:
+    def _criteria(self, start: int, end: int) -> str:
         # Rest.li 2.0: List(...) and (start:…,end:…) are structure and stay unescaped;
         # the URN value is percent-encoded.
-        base = (
+        return (
             "/rest/organizationalEntityNotifications?q=criteria"
             f"&organizationalEntity={_enc(self.org_urn)}"
             f"&actions=List({','.join(INTERACTION_ACTIONS)})"
             f"&timeRange=(start:{start},end:{end})"
         )
+
+    async def _pull(self, start: int, end: int) -> list[Notification]:
+        base = self._criteria(start, end)
         found: list[Notification] = []
         for page in range(MAX_PAGES):
             response = await self.request(
@@ -567,6 +617,89 @@ class LinkedinConnecteur(HttpConnecteur):
             f"/rest/socialActions/{_enc(container)}/comments/{ref.id}?actor={_enc(self.org_urn)}",
         )
         return ActionResult(action="delete", ok=True, platform_ref=ref.urn, at=self.clock())
+
+    # -- health --------------------------------------------------------------------------
+
+    async def check_health(self) -> ChannelCheck:
+        """Reads only:
+
+        1. one notification of the last minute from the pull finder, with the token: a 401
+           (expired or revoked token) or a 403 (rw_organization_admin missing, or the member
+           is no longer an administrator of the page) is an AuthError;
+        2. with ``options.client_id``, the token introspection (expiry, status, scopes);
+           the token travels in the form body, never in the URL;
+        3. with ``options.developer_application_id`` and ``subscriber_person_id``, the
+           organization's event subscription for the webhook.
+        """
+        now = self.clock()
+        await self.request(
+            "GET", self._criteria(_ms(now - HEALTH_WINDOW), _ms(now)) + "&start=0&count=1"
+        )
+        notes: list[str] = []
+        expires: datetime | None = None
+        lacking: tuple[str, ...] = ()
+        if self.options.client_id:
+            info = await self._introspect(self.options.client_id)
+            if info.expires_at:
+                expires = datetime.fromtimestamp(info.expires_at, UTC)
+            if not info.active:
+                # LinkedIn described the token instead of refusing it: report, not raise.
+                return ChannelCheck(
+                    token_valid=False,
+                    token_expires_at=expires,
+                    detail=f"introspectToken: token {info.status or 'inactive'}",
+                )
+            granted = info.scopes()
+            if granted is None:
+                notes.append("introspectToken listed no scopes")
+            else:
+                lacking = tuple(scope for scope in SCOPES if scope not in granted)
+        else:
+            notes.append("set options.client_id to read the token's expiry and scopes")
+        subscribed = await self._event_subscription(notes)
+        return ChannelCheck(
+            token_valid=True,
+            token_expires_at=expires,
+            scopes_missing=lacking,
+            subscription_active=subscribed,
+            detail="; ".join(notes),
+        )
+
+    @property
+    def oauth_base_url(self) -> str:
+        """www.linkedin.com, or the account's base_url when one is set (a fake, a proxy)."""
+        return (self.context.base_url or OAUTH_BASE_URL).rstrip("/")
+
+    async def _introspect(self, client_id: str) -> Introspection:
+        response = await self.request(
+            "POST",
+            "/oauth/v2/introspectToken",
+            url=f"{self.oauth_base_url}/oauth/v2/introspectToken",
+            data={
+                "client_id": client_id,
+                "client_secret": self._client_secret(AuthError),
+                "token": self.context.secret("access_token"),
+            },
+        )
+        return _model(Introspection, response)
+
+    async def _event_subscription(self, notes: list[str]) -> bool | None:
+        application = self.options.developer_application_id
+        person = self.options.subscriber_person_id
+        if not application or not person:
+            return None
+        key = (
+            f"(developerApplication:{_enc(f'urn:li:developerApplication:{application}')},"
+            f"user:{_enc(f'urn:li:person:{person}')},"
+            f"entity:{_enc(self.org_urn)},"
+            f"eventType:{NOTIFICATION_TYPE})"
+        )
+        try:
+            await self.request("GET", f"/rest/eventSubscriptions/{key}")
+        except NotFound:
+            notes.append("no event subscription for this organization's notifications")
+            return False
+        return True
 
 
 # -- helpers ------------------------------------------------------------------------------

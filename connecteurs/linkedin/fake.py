@@ -8,6 +8,19 @@ given, so replies and deletions are visible to later calls.
 
 Error bodies follow the error-handling page's shape ``{"status", "serviceErrorCode",
 "code", "message"}``; 429 carries no rate-limit headers (the rate-limits page documents none).
+
+Channel health: the token introspection (``POST /oauth/v2/introspectToken``, form
+``client_id``, ``client_secret``, ``token``; answer ``{active, status, scope, expires_at, …}``,
+https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection) and the
+event subscription read by key (``GET /rest/eventSubscriptions/(developerApplication:…,user:…,
+entity:…,eventType:ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS)``; the answer's fields beyond its
+existence are not documented in what we could read, so the fake answers a small object and the
+connector only reads 200 vs 404). The channel's state is set on the instance:
+``token_expires_at`` (in the past: every API call answers 401 EXPIRED_ACCESS_TOKEN and the
+introspection ``active: false, status: expired``), ``token_revoked`` (401 REVOKED_ACCESS_TOKEN;
+introspection ``status: revoked``), ``missing_scopes`` (left out of the introspected ``scope``;
+an endpoint needing one answers 403 ACCESS_DENIED, as the error-handling page says for a token
+without the permission) and ``subscription_active`` (``False``: the subscription read is 404).
 """
 
 from __future__ import annotations
@@ -18,7 +31,9 @@ import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 
@@ -28,6 +43,15 @@ FAKE_ORG_ID = "2414183"
 FAKE_ORG_URN = f"urn:li:organization:{FAKE_ORG_ID}"
 FAKE_ACCESS_TOKEN = "test-linkedin-access-token-5b8e2f1a"
 FAKE_CLIENT_SECRET = "test-linkedin-client-secret-3f9c1e77"
+FAKE_CLIENT_ID = "86abcdefgh1234"
+FAKE_APPLICATION_ID = "123456"
+FAKE_SUBSCRIBER = "zLqTygBP8S"
+WEBHOOK_URL = "https://passerelle.example/webhooks/linkedin"
+#: The permissions an administrator grants the app (introspection's ``scope``).
+GRANTED_SCOPES = ("rw_organization_admin", "r_organization_social", "w_organization_social")
+ADMIN = frozenset({"rw_organization_admin"})
+READ = frozenset({"r_organization_social"})
+WRITE = frozenset({"w_organization_social"})
 
 #: The organization's post and the member comments on it the fixtures talk about.
 POST_URN = "urn:li:activity:7094637247890620418"
@@ -72,16 +96,27 @@ class LinkedinFake(FakePlatform):
     canned: deque[httpx.Response] = field(default_factory=deque)
     #: Headers added to the RATE_LIMITED answer (LinkedIn documents none).
     rate_limit_headers: dict[str, str] = field(default_factory=dict)
+    client_id: str = FAKE_CLIENT_ID
+    client_secret: str = FAKE_CLIENT_SECRET
+    application_id: str = FAKE_APPLICATION_ID
+    subscriber: str = FAKE_SUBSCRIBER
+    token_expires_at: datetime | None = None
+    token_revoked: bool = False
+    missing_scopes: set[str] = field(default_factory=set)
+    subscription_active: bool = True
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(7100000000000000001))
 
     def __post_init__(self) -> None:
         comments = rf"/rest/socialActions/{_TARGET}/comments"
-        self.route("GET", comments + r"/(?P<id>\d+)", self._get_comment)
-        self.route("GET", comments, self._list_comments)
-        self.route("POST", comments, self._create_comment)
-        self.route("DELETE", comments + r"/(?P<id>\d+)", self._delete_comment)
-        self.route("GET", r"/rest/posts/(?P<urn>urn:li:[^/]+)", self._get_post)
-        self.route("GET", r"/rest/organizationalEntityNotifications", self._pull)
+        self.route("GET", comments + r"/(?P<id>\d+)", self._get_comment, READ)
+        self.route("GET", comments, self._list_comments, READ)
+        self.route("POST", comments, self._create_comment, WRITE)
+        self.route("DELETE", comments + r"/(?P<id>\d+)", self._delete_comment, WRITE)
+        self.route("GET", r"/rest/posts/(?P<urn>urn:li:[^/]+)", self._get_post, READ)
+        self.route("GET", r"/rest/organizationalEntityNotifications", self._pull, ADMIN)
+        self.route("GET", r"/rest/eventSubscriptions/\((?P<key>.+)\)", self._subscription, ADMIN)
+        # The OAuth endpoint lives on www.linkedin.com: no REST headers, no bearer token.
+        super().route("POST", r"/oauth/v2/introspectToken", self._introspect)
         self.seed()
 
     # -- state -----------------------------------------------------------------------------
@@ -173,10 +208,32 @@ class LinkedinFake(FakePlatform):
             return error(404, "Not Found", "NOT_FOUND")
         return error(500, "Internal Server Error", "INTERNAL_SERVER_ERROR")
 
-    def _refused(self, request: httpx.Request) -> httpx.Response | None:
+    def token_expired(self) -> bool:
+        expiry = self.token_expires_at
+        return expiry is not None and expiry <= datetime.now(UTC)
+
+    def _refused(
+        self, request: httpx.Request, needs: frozenset[str] = frozenset()
+    ) -> httpx.Response | None:
         """What LinkedIn answers to a request it will not serve, before any routing."""
         if request.headers.get("authorization") != f"Bearer {self.access_token}":
             return error(401, "Invalid access token", "INVALID_ACCESS_TOKEN", 65600)
+        if self.token_revoked:
+            return error(
+                401, "The token used in the request has been revoked", "REVOKED_ACCESS_TOKEN"
+            )
+        if self.token_expired():
+            return error(
+                401, "The token used in the request has expired", "EXPIRED_ACCESS_TOKEN", 65601
+            )
+        lacking = sorted(needs & self.missing_scopes)
+        if lacking:
+            return error(
+                403,
+                f"Not enough permissions to access: {request.method} {request.url.path}",
+                "ACCESS_DENIED",
+                100,
+            )
         if request.headers.get("x-restli-protocol-version") != "2.0.0":
             return error(400, "X-Restli-Protocol-Version 2.0.0 is required", "BAD_REQUEST")
         if not _VERSION.fullmatch(request.headers.get("linkedin-version", "")):
@@ -191,9 +248,11 @@ class LinkedinFake(FakePlatform):
             return error(400, "Syntax exception in path variables", "ILLEGAL_ARGUMENT")
         return None
 
-    def route(self, method: str, path: str, handler: Any) -> None:
+    def route(
+        self, method: str, path: str, handler: Any, needs: frozenset[str] = frozenset()
+    ) -> None:
         def guarded(request: httpx.Request, match: re.Match[str]) -> httpx.Response:
-            refused = self._refused(request)
+            refused = self._refused(request, needs)
             return refused if refused is not None else handler(request, match)
 
         super().route(method, path, guarded)
@@ -279,6 +338,69 @@ class LinkedinFake(FakePlatform):
         if post is None:
             return error(404, "Post not found", "NOT_FOUND")
         return httpx.Response(200, json={"id": match["urn"], **post})
+
+    # -- channel health --------------------------------------------------------------------
+
+    def _introspect(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        form = dict(parse_qsl(request.content.decode()))
+        if form.get("client_id") != self.client_id or not form.get("token"):
+            # Documented: 400 "Invalid client id or token"; the OAuth error body is assumed.
+            return httpx.Response(
+                400,
+                json={
+                    "error": "invalid_request",
+                    "error_description": "Invalid client id or token",
+                },
+            )
+        if form.get("client_secret") != self.client_secret:
+            return httpx.Response(
+                401, json={"error": "invalid_client", "error_description": "Invalid client secret"}
+            )
+        if form["token"] != self.access_token:
+            return httpx.Response(
+                400,
+                json={
+                    "error": "invalid_request",
+                    "error_description": "Invalid client id or token",
+                },
+            )
+        now = int(time.time())
+        body: dict[str, Any] = {
+            "active": True,
+            "client_id": self.client_id,
+            "authorized_at": now - 86400,
+            "created_at": now - 86400,
+            "status": "active",
+            "scope": ",".join(s for s in GRANTED_SCOPES if s not in self.missing_scopes),
+            "auth_type": "3L",
+        }
+        if self.token_expires_at is not None:
+            body["expires_at"] = int(self.token_expires_at.timestamp())
+        if self.token_revoked:
+            body.update(active=False, status="revoked")
+        elif self.token_expired():
+            body.update(active=False, status="expired")
+        return httpx.Response(200, json=body)
+
+    def _subscription(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        expected = (
+            f"developerApplication:urn:li:developerApplication:{self.application_id},"
+            f"user:urn:li:person:{self.subscriber},"
+            f"entity:{self.org_urn},"
+            "eventType:ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS"
+        )
+        if match["key"] != expected or not self.subscription_active:
+            return error(404, "Subscription not found", "NOT_FOUND")
+        return httpx.Response(
+            200,
+            json={
+                "developerApplication": f"urn:li:developerApplication:{self.application_id}",
+                "user": f"urn:li:person:{self.subscriber}",
+                "entity": self.org_urn,
+                "eventType": "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS",
+                "webhook": WEBHOOK_URL,
+            },
+        )
 
     # -- notifications pull finder ---------------------------------------------------------
 

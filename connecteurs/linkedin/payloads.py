@@ -150,6 +150,25 @@ class ApiError(LinkedinModel):
 _COMMENT_URN = re.compile(r"^urn:li:comment:\((?P<object>[^()]+),(?P<id>\d+)\)$")
 
 
+class Introspection(LinkedinModel):
+    """``POST https://www.linkedin.com/oauth/v2/introspectToken`` answer: ``active``,
+    ``status`` (active | expired | revoked), ``scope`` (comma-separated, 3-legged tokens
+    only), ``expires_at`` (epoch seconds)
+    (https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection)."""
+
+    active: bool
+    status: str | None = None
+    scope: str | None = None
+    expires_at: int | None = None
+    client_id: str | None = None
+    auth_type: str | None = None
+
+    def scopes(self) -> list[str] | None:
+        if self.scope is None:
+            return None
+        return [s.strip() for s in self.scope.split(",") if s.strip()]
+
+
 @dataclass(frozen=True)
 class CommentRef:
     """``urn:li:comment:(<object urn>,<comment id>)``: the activity a comment sits on and

@@ -44,7 +44,8 @@ from connecteurs.errors import (
     TransientError,
     UnsupportedAction,
 )
-from connecteurs.http import HttpConnecteur, error_for_status
+from connecteurs.http import HttpConnecteur, describe, error_for_status
+from connecteurs.meta import sante
 from connecteurs.meta.erreurs import error_for_graph, graph_error
 from connecteurs.meta.payloads import (
     Change,
@@ -60,14 +61,19 @@ from connecteurs.models import (
     ActionResult,
     Attachment,
     Author,
+    ChannelCheck,
     Interaction,
     InteractionKind,
     Platform,
     body_sha256,
 )
+from connecteurs.redaction import redact_query_parameters
 from connecteurs.signatures import check_prefixed, hmac_sha256_hex
 
 M = TypeVar("M", bound=BaseModel)
+
+# debug_token takes the inspected token in the query string: keep it out of httpx's log.
+redact_query_parameters("input_token")
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 #: Webhook ``object`` per platform of the account.
@@ -90,8 +96,27 @@ DOCUMENTATION = (
     "https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment/replies",
     "https://developers.facebook.com/docs/instagram-platform/comment-moderation",
     "https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/mentions",
+    "https://developers.facebook.com/docs/facebook-login/access-tokens/debugging-and-error-handling",
+    "https://developers.facebook.com/docs/graph-api/reference/debug_token",
+    "https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps/",
+    "https://developers.facebook.com/docs/graph-api/webhooks/getting-started/webhooks-for-instagram",
+    "https://developers.facebook.com/docs/pages/overview/permissions-features",
     "note: block is for Facebook pages only (POST /{page-id}/blocked); Instagram has no block "
     "API, so block raises UnsupportedAction for an Instagram account",
+)
+
+
+REAUTHORIZE = (
+    "Renew the secret access_token with a new page access token: in Graph API Explorer (or "
+    "Meta Business Suite → Settings → System users → Generate token) pick the app, the page "
+    "and grant pages_show_list, pages_manage_metadata, pages_read_engagement, "
+    "pages_read_user_content, pages_manage_engagement, pages_messaging (Facebook) or "
+    "instagram_basic, instagram_manage_comments, instagram_manage_messages with "
+    "pages_show_list, pages_manage_metadata, pages_read_engagement (Instagram); exchange it for "
+    "a long-lived token and check it in the Access Token Debugger. If webhooks stopped, "
+    "re-subscribe the page (POST /{page-id}/subscribed_apps with feed,messages) and check "
+    "Meta for Developers → your app → Webhooks; app_secret (App settings → Basic) and "
+    "verify_token must match what that page shows."
 )
 
 
@@ -100,6 +125,23 @@ class MetaOptions(ConnecteurOptions):
         default="v21.0",
         pattern=r"^v\d+\.\d+$",
         description="Graph API version every path starts with.",
+    )
+    page_id: str | None = Field(
+        default=None,
+        pattern=r"^\d+$",
+        description=(
+            "Instagram accounts only: the Facebook page the account is connected to. Its "
+            "webhook subscription (GET /{page-id}/subscribed_apps) is what delivers the "
+            "Instagram events; without it check_health cannot tell whether they still arrive."
+        ),
+    )
+    page_webhook_fields: tuple[str, ...] = Field(
+        default=("feed", "messages"),
+        description=(
+            "Facebook pages only: the page webhook fields the app must be subscribed to "
+            "(feed: comments; messages: Messenger). check_health reports the subscription "
+            "down when one is missing."
+        ),
     )
 
 
@@ -128,6 +170,7 @@ class MetaConnecteur(HttpConnecteur):
         secrets=("app_secret", "verify_token", "access_token"),
         reply_lookup=True,
         documentation=DOCUMENTATION,
+        reauthorize=REAUTHORIZE,
     )
 
     # -- plumbing ------------------------------------------------------------------------
@@ -136,6 +179,11 @@ class MetaConnecteur(HttpConnecteur):
     def api_version(self) -> str:
         options = self.context.options
         return options.api_version if isinstance(options, MetaOptions) else "v21.0"
+
+    @property
+    def options(self) -> MetaOptions:
+        options = self.context.options
+        return options if isinstance(options, MetaOptions) else MetaOptions()
 
     @property
     def account(self) -> str:
@@ -579,6 +627,74 @@ class MetaConnecteur(HttpConnecteur):
         if _json(response).get("success") is not True:
             raise InvalidRequest(f"{action}: Graph did not confirm the change")
         return _done(action, interaction.external_id)
+
+    # -- health --------------------------------------------------------------------------
+
+    async def check_health(self) -> ChannelCheck:
+        """Two reads: ``GET /debug_token`` (the page token inspecting itself: validity,
+        expiry, permissions, app id) and ``GET /{page-id}/subscribed_apps`` (is this app
+        still subscribed to the page's webhooks, with the fields the connector needs). For an
+        Instagram account the page is ``options.page_id``, the page it is connected to.
+
+        Raises:
+            AuthError: Graph refused the token (code 190: expired, revoked, password
+                changed) or a permission the reads need (codes 10, 200-299).
+            RateLimited, TransientError: Graph could not be asked now.
+        """
+        token = self.context.secret("access_token")
+        response = await self.request(
+            "GET", self.path("debug_token"), params={"input_token": token}
+        )
+        info = sante.read_token_info(_json(response))
+        if info is None:
+            raise TransientError(f"{describe(response)}: not a debug_token answer")
+        expires = sante.moment(info.expires_at)
+        notes: list[str] = []
+        data_access = sante.moment(info.data_access_expires_at)
+        if data_access is not None:
+            notes.append(f"data access expires {data_access:%Y-%m-%d}")
+        if not info.is_valid:
+            # Graph described the token instead of refusing the call: report, do not raise.
+            reason = info.error.message if info.error is not None else "token is not valid"
+            return ChannelCheck(
+                token_valid=False,
+                token_expires_at=expires,
+                detail=self._scrub(f"debug_token: {reason}"),
+            )
+        needed = sante.INSTAGRAM_SCOPES if self.is_instagram else sante.FACEBOOK_SCOPES
+        lacking = sante.missing_scopes(info.scopes, needed)
+        active, note = await self._subscription(info.app_id, lacking)
+        if note:
+            notes.insert(0, note)
+        return ChannelCheck(
+            token_valid=True,
+            token_expires_at=expires,
+            scopes_missing=lacking,
+            subscription_active=active,
+            detail="; ".join(notes),
+        )
+
+    async def _subscription(self, app_id: str, lacking: tuple[str, ...]) -> tuple[bool | None, str]:
+        """Whether the app still receives the page's webhooks (``None``: cannot tell)."""
+        page = self.options.page_id if self.is_instagram else self.account
+        if page is None:
+            return None, "set options.page_id (the connected page) to check Instagram webhooks"
+        blocked = [scope for scope in sante.SUBSCRIPTION_SCOPES if scope in lacking]
+        if blocked:
+            return None, f"webhooks not checked: reading them needs {', '.join(blocked)}"
+        response = await self.request("GET", self.path(page, "subscribed_apps"))
+        apps = sante.read_subscribed_apps(_json(response))
+        if apps is None:
+            raise TransientError(f"{describe(response)}: not a subscribed_apps answer")
+        # Instagram events need the connected page subscribed to any field.
+        wanted = () if self.is_instagram else self.options.page_webhook_fields
+        return sante.subscription_state(apps, app_id, wanted)
+
+    def _scrub(self, text: str) -> str:
+        for secret in self.context.secrets.values():
+            if secret:
+                text = text.replace(secret, "***")
+        return text[:300]
 
 
 # -- helpers -------------------------------------------------------------------------------

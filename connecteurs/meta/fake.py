@@ -11,6 +11,15 @@ messages sent. Shapes follow:
 - https://developers.facebook.com/docs/graph-api/reference/comment
 - https://developers.facebook.com/docs/instagram-platform/comment-moderation
 - https://developers.facebook.com/docs/messenger-platform/send-api-reference
+- https://developers.facebook.com/docs/facebook-login/access-tokens/debugging-and-error-handling
+  (``debug_token`` answer, expired-token error 190/463)
+- https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps/
+
+The channel's state is set on the instance: ``token_expires_at`` (``None``: never, as a
+long-lived page token; in the past: every call answers 190/463 "Session has expired"),
+``token_revoked`` (every call answers 190/460), ``missing_scopes`` (left out of
+``debug_token``'s ``scopes``; ``subscribed_apps`` refuses without ``pages_manage_metadata``)
+and ``subscription_active`` (``False``: the app is not in the page's ``subscribed_apps``).
 """
 
 from __future__ import annotations
@@ -19,7 +28,8 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -27,10 +37,12 @@ import httpx
 
 from connecteurs.testing import Failure, FakePlatform
 
+FIXTURES = Path(__file__).parent / "fixtures"
 PAGE_ID = "104729384756"
 IG_ID = "17841400000000001"
 PAGE_TOKEN = "test-page-token-5b8e2f4a91c7d3"
 API_VERSION = "v21.0"
+APP_ID = "1234567890123456"
 
 #: The comments the fake knows from the start (those of the fixtures).
 FB_COMMENT = "901_1001"
@@ -68,6 +80,11 @@ class Sent:
     recipient: dict[str, str]
     text: str
     created_time: str
+
+
+def fixture(name: str) -> Any:
+    """A fresh copy of a documented answer in ``fixtures/``."""
+    return json.loads((FIXTURES / name).read_text())
 
 
 def graph_error(
@@ -115,12 +132,23 @@ class MetaFake(FakePlatform):
     private_replied: set[str] = field(default_factory=set)
     #: Estimated minutes to regain access announced when RATE_LIMITED is injected.
     regain_minutes: int = 5
+    app_id: str = APP_ID
+    #: When the page token stops working (``None``: never, ``expires_at: 0``).
+    token_expires_at: datetime | None = None
+    #: ``data_access_expires_at`` of debug_token (``None``: left out).
+    data_access_expires_at: datetime | None = None
+    missing_scopes: set[str] = field(default_factory=set)
+    subscription_active: bool = True
+    subscribed_fields: list[str] = field(default_factory=lambda: ["feed", "messages"])
+    token_revoked: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
         self.seed()
         v = re.escape(self.api_version)
         obj = r"(?P<id>[^/]+)"
+        self.route("GET", rf"/{v}/debug_token", self.debug_token)
+        self.route("GET", rf"/{v}/{obj}/subscribed_apps", self.subscribed_apps)
         self.route("GET", rf"/{v}/{obj}/(?P<edge>comments|replies)", self.list_replies)
         self.route("POST", rf"/{v}/{obj}/(?P<edge>comments|replies)", self.create_reply)
         self.route("POST", rf"/{v}/{obj}/messages", self.send_message)
@@ -141,10 +169,34 @@ class MetaFake(FakePlatform):
     # -- Graph's gate: every call needs the page token in the Authorization header --------
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
-        if not self.pending and request.headers.get("authorization") != f"Bearer {self.token}":
-            self.requests.append(request)
-            return graph_error(190, "Invalid OAuth access token - Cannot parse access token")
+        if not self.pending:
+            refusal = self.token_refusal(request)
+            if refusal is not None:
+                self.requests.append(request)
+                return refusal
         return await super().handle(request)
+
+    def token_refusal(self, request: httpx.Request) -> httpx.Response | None:
+        """Graph's answer to a call with a token it will not take, or ``None``."""
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            return graph_error(190, "Invalid OAuth access token - Cannot parse access token")
+        if self.token_revoked:
+            return graph_error(
+                190,
+                "Error validating access token: The session has been invalidated because the "
+                "user changed their password or Facebook has changed the session for security "
+                "reasons.",
+                subcode=460,
+            )
+        expiry = self.token_expires_at
+        if expiry is not None and expiry <= datetime.now(UTC):
+            return graph_error(
+                190,
+                f"Error validating access token: Session has expired on "
+                f"{expiry:%A, %d-%b-%y %H:%M:%S} UTC.",
+                subcode=463,
+            )
+        return None
 
     def not_routed(self, request: httpx.Request) -> httpx.Response:
         return graph_error(
@@ -233,6 +285,48 @@ class MetaFake(FakePlatform):
         return [c for c in self.comments.values() if c.parent == comment_id]
 
     # -- routes --------------------------------------------------------------------------
+
+    def debug_token(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        """The token's metadata (``fixtures/debug_token.json`` with this channel's state);
+        another token than the caller's is described as invalid, as Graph does."""
+        inspected = params_of(request).get("input_token")
+        if not inspected:
+            return graph_error(100, "(#100) The parameter input_token is required")
+        data: dict[str, Any] = fixture("debug_token.json")["data"]
+        data["app_id"] = self.app_id
+        data["issued_at"] = int((datetime.now(UTC) - timedelta(days=10)).timestamp())
+        if inspected != self.token:
+            data.update(
+                is_valid=False,
+                scopes=[],
+                error={"code": 190, "subcode": 467, "message": "Invalid OAuth access token."},
+            )
+            return httpx.Response(200, json={"data": data})
+        expires = self.token_expires_at
+        data["expires_at"] = int(expires.timestamp()) if expires is not None else 0
+        data["scopes"] = [s for s in data["scopes"] if s not in self.missing_scopes]
+        data["granular_scopes"] = [
+            g for g in data["granular_scopes"] if g["scope"] not in self.missing_scopes
+        ]
+        if self.data_access_expires_at is None:
+            del data["data_access_expires_at"]
+        else:
+            data["data_access_expires_at"] = int(self.data_access_expires_at.timestamp())
+        return httpx.Response(200, json={"data": data})
+
+    def subscribed_apps(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        """``fixtures/subscribed_apps.json``: this app with its fields, or nothing."""
+        if match["id"] != self.page_id:
+            return self.missing(request, match["id"])
+        for scope in ("pages_manage_metadata", "pages_show_list"):
+            if scope in self.missing_scopes:
+                # The edge documents error 200 "Permissions error"; the wording is assumed.
+                return graph_error(200, f"(#200) Permissions error: requires {scope}")
+        apps: list[dict[str, Any]] = fixture("subscribed_apps.json")["data"]
+        for app in apps:
+            app["id"] = self.app_id
+            app["subscribed_fields"] = list(self.subscribed_fields)
+        return httpx.Response(200, json={"data": apps if self.subscription_active else []})
 
     def edge_matches(self, comment: Comment, edge: str) -> bool:
         """Facebook comments have a ``comments`` edge, Instagram comments ``replies``."""

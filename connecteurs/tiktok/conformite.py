@@ -15,6 +15,8 @@ from connecteurs.tiktok.connecteur import TiktokConnecteur
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRETS = {"client_secret": fake.CLIENT_SECRET, "access_token": fake.ACCESS_TOKEN}
+#: With the app id, check_health reads the token's scopes and the comment webhook.
+OPTIONS = {"app_id": fake.APP_ID}
 
 
 def fixture(name: str) -> bytes:
@@ -67,6 +69,7 @@ def subject() -> ConformanceSubject:
         account=fake.BUSINESS_ID,
         platform=Platform.TIKTOK,
         secrets=dict(SECRETS),
+        options=dict(OPTIONS),
         open=http_opener(TiktokConnecteur, fake.TiktokFake),
         deliveries=[
             delivery(fixture("comment_insert.json")),

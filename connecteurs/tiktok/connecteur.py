@@ -42,17 +42,21 @@ from connecteurs.http import HttpConnecteur, describe, error_for_status
 from connecteurs.models import (
     ActionResult,
     Author,
+    ChannelCheck,
     Interaction,
     InteractionKind,
     Platform,
     body_sha256,
 )
+from connecteurs.redaction import redact_query_parameters
 from connecteurs.tiktok import codes, signature
 from connecteurs.tiktok.payloads import (
     ApiComment,
     ApiResponse,
     CommentPage,
     CommentUpdate,
+    TokenInfo,
+    WebhookConfig,
     WebhookEnvelope,
 )
 
@@ -74,7 +78,26 @@ DOCS = (
     "https://business-api.tiktok.com/portal/docs?id=1737172488964097",  # return codes
     "https://developers.tiktok.com/doc/webhooks-events",  # envelope, content string
     "https://developers.tiktok.com/doc/webhooks-verification",  # TikTok-Signature
+    "https://business-api.tiktok.com/portal/docs?id=1765927978092545",  # token_info/get
 )
+
+#: Comment read (``/business/comment/list/``, ``/reply/list/``) and manage (reply, hide).
+SCOPES = ("comment.list", "comment.list.manage")
+#: The webhook event type of ``comment.update`` in ``/business/webhook/list/``.
+WEBHOOK_EVENT_TYPE = "COMMENT"
+
+REAUTHORIZE = (
+    "Renew the secret access_token: the TikTok account owner authorizes the app again "
+    "(TikTok API for Business → My Apps → your app → authorization URL) granting the comment "
+    "scopes comment.list and comment.list.manage, and the new token (business_id = its "
+    "open_id) replaces the old one; TikTok access tokens last 24 hours and are renewed with "
+    "the refresh token (/tt_user/oauth2/refresh_token/, valid one year). client_secret is the "
+    "app secret of My Apps → App Detail → Basic Information; if comment webhooks stopped, set "
+    "the COMMENT callback again with /business/webhook/update/."
+)
+
+# /business/webhook/list/ takes the app secret in its query string: keep it out of the logs.
+redact_query_parameters("secret")
 
 
 class TiktokOptions(ConnecteurOptions):
@@ -83,6 +106,14 @@ class TiktokOptions(ConnecteurOptions):
         description=(
             "The account's own unique_identifier: comment.update events carrying it are the "
             "account's own comments and replies (echoes) and are skipped."
+        ),
+    )
+    app_id: str | None = Field(
+        default=None,
+        description=(
+            "The developer app's id (My Apps → App Detail). With it check_health reads the "
+            "token's scopes (/tt_user/token_info/get/) and the app's COMMENT webhook "
+            "(/business/webhook/list/)."
         ),
     )
     signature_tolerance: float = Field(
@@ -113,6 +144,7 @@ class TiktokConnecteur(HttpConnecteur):
             "carry no idempotency key, so two identical replies in one thread are seen as one."
         ),
         documentation=DOCS,
+        reauthorize=REAUTHORIZE,
     )
 
     def __init__(
@@ -327,6 +359,60 @@ class TiktokConnecteur(HttpConnecteur):
             cursor = page.cursor
         return None
 
+    # -- health ----------------------------------------------------------------------------
+
+    async def check_health(self) -> ChannelCheck:
+        """Reads only. With ``options.app_id``: ``POST /tt_user/token_info/get/`` (the token
+        in the JSON body: is it valid, is it this account's, which scopes) and ``GET
+        /business/webhook/list/?event_type=COMMENT`` (does the app still have a comment
+        callback). Without it, ``GET /business/get/`` tells only whether the token works.
+
+        TikTok has no endpoint that tells a token's expiry (tokens last 24 hours and are
+        refreshed): ``token_expires_at`` stays unknown. Errors come as ``code`` in HTTP 200
+        answers: 40102/40105 are AuthError, 40100 RateLimited.
+        """
+        app_id = self.options.app_id
+        account = self.context.account
+        if not app_id:
+            await self._call("GET", "/business/get/", params={"business_id": account})
+            return ChannelCheck(
+                token_valid=True,
+                detail="set options.app_id to check the token's scopes and the comment webhook",
+            )
+        data = await self._call(
+            "POST",
+            "/tt_user/token_info/get/",
+            json_body={"app_id": app_id, "access_token": self.context.secret("access_token")},
+        )
+        info = _health_model(TokenInfo, data, "POST /tt_user/token_info/get/")
+        if info.creator_id and info.creator_id != account:
+            return ChannelCheck(
+                token_valid=False,
+                detail=f"the token is for TikTok account {info.creator_id}, not {account}",
+            )
+        granted = info.scopes()
+        lacking = tuple(scope for scope in SCOPES if scope not in granted)
+        hook = _health_model(
+            WebhookConfig,
+            await self._call(
+                "GET",
+                "/business/webhook/list/",
+                params={
+                    "app_id": app_id,
+                    "secret": self.context.secret("client_secret"),
+                    "event_type": WEBHOOK_EVENT_TYPE,
+                },
+            ),
+            "GET /business/webhook/list/",
+        )
+        active = bool(hook.callback_url)
+        return ChannelCheck(
+            token_valid=True,
+            scopes_missing=lacking,
+            subscription_active=active,
+            detail="" if active else "the app has no COMMENT webhook callback",
+        )
+
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -362,6 +448,13 @@ def _envelope_of(response: httpx.Response) -> ApiResponse | None:
 def _page(data: Any, where: str) -> CommentPage:
     try:
         return CommentPage.model_validate(data if data is not None else {})
+    except ValidationError:
+        raise TransientError(f"{where}: unexpected answer shape") from None
+
+
+def _health_model(model: type[M], data: Any, where: str) -> M:
+    try:
+        return model.model_validate(data if data is not None else {})
     except ValidationError:
         raise TransientError(f"{where}: unexpected answer shape") from None
 

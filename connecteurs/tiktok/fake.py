@@ -13,6 +13,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -25,6 +26,12 @@ CLIENT_SECRET = "test-client-secret-3f9c1e7a5d42"
 VIDEO_ID = "7203946942097902849"
 COMMENT_ID = "7247303576418566913"
 REPLY_ID = "7247303576418566999"
+APP_ID = "7201234567890123457"
+WEBHOOK_URL = "https://passerelle.example/webhooks/tiktok"
+#: What the account owner granted (token_info's ``scope``), as TikTok spells the scopes.
+GRANTED_SCOPES = ("user.info.basic", "video.list", "comment.list", "comment.list.manage")
+READ = frozenset({"comment.list"})
+MANAGE = frozenset({"comment.list.manage"})
 
 # Tests point the connector at the fake's root; real calls carry /open_api/v1.3.
 PREFIX = r"(?:/open_api/v1\.3)?"
@@ -94,12 +101,21 @@ class TiktokFake(FakePlatform):
     comments: dict[str, FakeComment] = field(default_factory=seed)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(7300000000000000001))
     request_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    app_id: str = APP_ID
+    client_secret: str = CLIENT_SECRET
+    token_expires_at: datetime | None = None
+    token_revoked: bool = False
+    missing_scopes: set[str] = field(default_factory=set)
+    subscription_active: bool = True
 
     def __post_init__(self) -> None:
         self.route("GET", PREFIX + r"/business/comment/list/", self._list)
         self.route("GET", PREFIX + r"/business/comment/reply/list/", self._reply_list)
         self.route("POST", PREFIX + r"/business/comment/reply/create/", self._reply_create)
         self.route("POST", PREFIX + r"/business/comment/hide/", self._hide)
+        self.route("POST", PREFIX + r"/tt_user/token_info/get/", self._token_info)
+        self.route("GET", PREFIX + r"/business/get/", self._business_get)
+        self.route("GET", PREFIX + r"/business/webhook/list/", self._webhook_list)
 
     # -- TikTok's envelope -------------------------------------------------------------
 
@@ -120,13 +136,30 @@ class TiktokFake(FakePlatform):
 
     # -- checks every endpoint makes -----------------------------------------------------
 
-    def _refused(self, request: httpx.Request, fields: dict[str, Any]) -> httpx.Response | None:
-        token = request.headers.get("access-token")
+    def _token_refused(self, token: str | None) -> httpx.Response | None:
         if not token:
             return self.answer(40104, "Access token is null.")
-        if token != self.access_token:
+        if token != self.access_token or self.token_revoked:
             return self.answer(40105, "Access token is incorrect or has been revoked.")
-        for name in ("business_id", "video_id"):
+        expiry = self.token_expires_at
+        if expiry is not None and expiry <= datetime.now(UTC):
+            return self.answer(40102, "Access token has expired.")
+        return None
+
+    def _refused(
+        self,
+        request: httpx.Request,
+        fields: dict[str, Any],
+        needs: frozenset[str] = frozenset(),
+        names: tuple[str, ...] = ("business_id", "video_id"),
+    ) -> httpx.Response | None:
+        refusal = self._token_refused(request.headers.get("access-token"))
+        if refusal is not None:
+            return refusal
+        lacking = sorted(needs & self.missing_scopes)
+        if lacking:
+            return self.answer(40001, f"Permission denied: scope {lacking[0]} is not authorized.")
+        for name in names:
             if not isinstance(fields.get(name), str) or not fields[name]:
                 return self.answer(40002, f"{name}: Missing data for required field.")
         if fields["business_id"] != self.business_id:
@@ -148,7 +181,7 @@ class TiktokFake(FakePlatform):
 
     def _list(self, request: httpx.Request, _: re.Match[str]) -> httpx.Response:
         params = dict(request.url.params)
-        refused = self._refused(request, params)
+        refused = self._refused(request, params, READ)
         if refused is not None:
             return refused
         wanted: list[str] | None = None
@@ -164,7 +197,7 @@ class TiktokFake(FakePlatform):
 
     def _reply_list(self, request: httpx.Request, _: re.Match[str]) -> httpx.Response:
         params = dict(request.url.params)
-        refused = self._refused(request, params)
+        refused = self._refused(request, params, READ)
         if refused is not None:
             return refused
         root = self._comment(params, top_level=True)
@@ -184,7 +217,7 @@ class TiktokFake(FakePlatform):
 
     def _reply_create(self, request: httpx.Request, _: re.Match[str]) -> httpx.Response:
         fields = _json(request)
-        refused = self._refused(request, fields)
+        refused = self._refused(request, fields, MANAGE)
         if refused is not None:
             return refused
         root = self._comment(fields, top_level=True)
@@ -208,7 +241,7 @@ class TiktokFake(FakePlatform):
 
     def _hide(self, request: httpx.Request, _: re.Match[str]) -> httpx.Response:
         fields = _json(request)
-        refused = self._refused(request, fields)
+        refused = self._refused(request, fields, MANAGE)
         if refused is not None:
             return refused
         comment = self._comment(fields, top_level=False)
@@ -219,6 +252,39 @@ class TiktokFake(FakePlatform):
             return self.answer(40002, "action: Must be one of: HIDE, UNHIDE.")
         comment.status = "HIDDEN" if action == "HIDE" else "PUBLIC"
         return self.answer()
+
+    # -- channel health --------------------------------------------------------------------
+
+    def _token_info(self, request: httpx.Request, _: re.Match[str]) -> httpx.Response:
+        fields = _json(request)
+        if fields.get("app_id") != self.app_id:
+            return self.answer(40001, "No permission to operate this app.")
+        refusal = self._token_refused(fields.get("access_token"))
+        if refusal is not None:
+            return refusal
+        scope = ",".join(s for s in GRANTED_SCOPES if s not in self.missing_scopes)
+        return self.answer(
+            data={"app_id": self.app_id, "creator_id": self.business_id, "scope": scope}
+        )
+
+    def _business_get(self, request: httpx.Request, _: re.Match[str]) -> httpx.Response:
+        params = dict(request.url.params)
+        refused = self._refused(request, params, frozenset({"user.info.basic"}), ("business_id",))
+        if refused is not None:
+            return refused
+        return self.answer(data={"display_name": "Passerelle", "profile_image": ""})
+
+    def _webhook_list(self, request: httpx.Request, _: re.Match[str]) -> httpx.Response:
+        """No permission needed: the app authenticates with its id and secret."""
+        params = dict(request.url.params)
+        if params.get("app_id") != self.app_id or params.get("secret") != self.client_secret:
+            return self.answer(40001, "No permission to operate this app.")
+        if params.get("event_type") not in ("VIDEO", "COMMENT", "DIRECT_MESSAGE"):
+            return self.answer(40002, "event_type: Must be one of: VIDEO, COMMENT, DIRECT_MESSAGE.")
+        data: dict[str, Any] = {"app_id": self.app_id, "event_type": params["event_type"]}
+        if self.subscription_active:
+            data["callback_url"] = WEBHOOK_URL
+        return self.answer(data=data)
 
     # -- for assertions --------------------------------------------------------------------
 

@@ -101,3 +101,28 @@ class ApiResponse(_Lenient):
     message: str = ""
     request_id: str = ""
     data: Any = None
+
+
+# -- channel health ---------------------------------------------------------------------------
+
+
+class TokenInfo(_Lenient):
+    """``data`` of ``POST /tt_user/token_info/get/`` ({app_id, access_token} in the body):
+    the app, the account (``creator_id``) and the comma-separated ``scope`` the token holds
+    (https://business-api.tiktok.com/portal/docs?id=1765927978092545)."""
+
+    app_id: str = ""
+    creator_id: str = ""
+    scope: str = ""
+
+    def scopes(self) -> list[str]:
+        return [s.strip() for s in self.scope.split(",") if s.strip()]
+
+
+class WebhookConfig(_Lenient):
+    """``data`` of ``GET /business/webhook/list/``: the app's callback for an event type;
+    no ``callback_url`` when none is configured."""
+
+    app_id: str = ""
+    event_type: str = ""
+    callback_url: str | None = None

@@ -10,11 +10,24 @@ from connecteurs.base import WebhookRequest
 from connecteurs.conformite.subject import ConformanceSubject, http_opener
 from connecteurs.models import Author, Interaction, InteractionKind, Platform
 from connecteurs.x.connecteur import XConnecteur, crc_answer, sign_body
-from connecteurs.x.fake import ACCOUNT, ACCOUNT_POST, TOKEN, XFake
+from connecteurs.x.fake import (
+    ACCOUNT,
+    ACCOUNT_POST,
+    APP_BEARER_TOKEN,
+    TOKEN,
+    WEBHOOK_ID,
+    XFake,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONSUMER_SECRET = "test-x-consumer-secret-8e41f6a9"
-SECRETS = {"consumer_secret": CONSUMER_SECRET, "access_token": TOKEN}
+SECRETS = {
+    "consumer_secret": CONSUMER_SECRET,
+    "access_token": TOKEN,
+    "bearer_token": APP_BEARER_TOKEN,
+}
+#: The account is subscribed to the fake's Account Activity webhook.
+OPTIONS = {"webhook_id": WEBHOOK_ID}
 CRC_TOKEN = "9b4507b3-9040-4669-9ca3-6b94edb50553"
 #: The fixture reply: a Post by @furiouscamper answering the account's own Post.
 TARGET_ID = "1592527526677803009"
@@ -73,6 +86,7 @@ def subject() -> ConformanceSubject:
         account=ACCOUNT,
         platform=Platform.X,
         secrets=SECRETS,
+        options=OPTIONS,
         open=http_opener(XConnecteur, XFake),
         deliveries=[signed(fixture(name)) for name in DELIVERIES],
         handshake=crc_request(),

@@ -37,15 +37,19 @@ from connecteurs.base import (
     WebhookResponse,
 )
 from connecteurs.errors import (
+    AuthError,
     ConnecteurError,
     HandshakeRefused,
     InvalidRequest,
     MalformedPayload,
+    NotFound,
+    TransientError,
 )
 from connecteurs.http import HttpConnecteur, describe
 from connecteurs.models import (
     ActionResult,
     Author,
+    ChannelCheck,
     Interaction,
     InteractionKind,
     Platform,
@@ -60,10 +64,13 @@ from connecteurs.x.payloads import (
     DmEvent,
     DmEventPage,
     DmUser,
+    MeBody,
+    SubscriptionBody,
     TweetPage,
     V1Tweet,
     V2Tweet,
     V2User,
+    WebhookList,
 )
 from connecteurs.x.texte import same_text
 
@@ -93,6 +100,32 @@ DOCUMENTATION = (
     "https://docs.x.com/x-api/users/mutes/quickstart/manage-mutes-quickstart",
     "https://docs.x.com/x-api/fundamentals/response-codes-and-errors",
     "https://docs.x.com/x-api/fundamentals/rate-limits",
+    "https://docs.x.com/x-api/users/user-lookup-me",
+    "https://docs.x.com/x-api/account-activity/validate-subscription",
+    "https://docs.x.com/x-api/webhooks/introduction",
+    "https://docs.x.com/x-api/direct-messages/lookup/integrate",
+)
+
+#: OAuth 2.0 scopes of the user token, per action (``block.write`` or ``mute.write`` as
+#: ``block_mode`` says).
+SCOPES = (
+    "tweet.read",
+    "users.read",
+    "tweet.write",
+    "tweet.moderate.write",
+    "dm.read",
+    "dm.write",
+)
+
+REAUTHORIZE = (
+    "Renew the secret access_token: have the account authorize the app again (OAuth 2.0 "
+    "Authorization Code with PKCE) with the scopes tweet.read, users.read, tweet.write, "
+    "tweet.moderate.write, dm.read, dm.write and block.write (or mute.write with "
+    "block_mode = mute); user tokens last two hours unless offline.access lets them be "
+    "refreshed. consumer_secret (webhook signatures and CRC) and the app-only bearer_token "
+    "are under X Developer Portal → Projects & Apps → your app → Keys and tokens; if the "
+    "webhook was marked invalid, re-validate it (PUT /2/webhooks/:id) and subscribe the "
+    "account again (POST /2/account_activity/webhooks/:id/subscriptions/all)."
 )
 
 
@@ -111,6 +144,16 @@ class XOptions(ConnecteurOptions):
             "Before replying or sending a DM, read the account's recent Posts (or the DM "
             "conversation) for the same text, so a retried step does not post twice. Costs "
             "one read per action."
+        ),
+    )
+    webhook_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{1,19}$",
+        description=(
+            "The Account Activity webhook config this account is subscribed to (the id POST "
+            "/2/webhooks answered, or GET /2/webhooks lists). check_health then checks the "
+            "account's subscription and, with the bearer_token secret, that X still marks "
+            "the webhook valid. Leave unset for an account that only polls."
         ),
     )
     poll_max_pages: int = Field(
@@ -176,9 +219,10 @@ class XConnecteur(HttpConnecteur):
             }
         ),
         options_model=XOptions,
-        secrets=("consumer_secret", "access_token"),
+        secrets=("consumer_secret", "access_token", "bearer_token"),
         reply_lookup=True,
         documentation=DOCUMENTATION,
+        reauthorize=REAUTHORIZE,
     )
     default_base_url: ClassVar[str] = API_BASE
 
@@ -533,6 +577,110 @@ class XConnecteur(HttpConnecteur):
         )
         self._json(response)
         return ActionResult(action="block", ok=True, platform_ref=f"{verb}:{author}")
+
+    # -- health --------------------------------------------------------------------------
+
+    async def check_health(self) -> ChannelCheck:
+        """Reads only, with the account's token unless said otherwise:
+
+        * ``GET /2/users/me``: the token works and is this account's (a 401 is an
+          AuthError; a 403 means it lacks ``tweet.read``/``users.read``, also an AuthError);
+        * ``GET /2/dm_events?max_results=1``: a 403 means ``dm.read`` is missing (DM
+          answers look up the conversation first), reported in ``scopes_missing``;
+        * with ``options.webhook_id``: ``GET /2/account_activity/webhooks/:id/subscriptions/
+          all`` (is the account still subscribed) and, with the ``bearer_token`` secret
+          (app-only), ``GET /2/webhooks`` (does X still mark the webhook ``valid``: it stops
+          delivering after failed CRC checks).
+
+        X has no token introspection: ``token_expires_at`` stays unknown and only the scopes
+        a read can reveal are reported.
+        """
+        notes: list[str] = []
+        response = await self._health_get("/2/users/me")
+        if response.status_code == 403:
+            # A plain "Forbidden" is a missing scope; client-forbidden and the like name
+            # the app's access (project, plan) instead.
+            plain = not erreurs.problem_kinds(response) & erreurs.AUTH_KINDS
+            hint = "; the token lacks tweet.read or users.read" if plain else ""
+            raise AuthError(f"{describe(response)}: {self._problem_text(response)}{hint}")
+        me = self._model(MeBody, self._json(response), response).data
+        if me.id != self.account:
+            return ChannelCheck(
+                token_valid=False,
+                detail=f"the token is user {me.id} (@{me.username}), not account {self.account}",
+            )
+        missing: list[str] = []
+        probe = await self._health_get(
+            "/2/dm_events", {"max_results": "1", "event_types": "MessageCreate"}
+        )
+        if probe.status_code == 403:
+            kinds = erreurs.problem_kinds(probe)
+            if kinds & erreurs.AUTH_KINDS:
+                notes.append(f"direct messages unavailable: {self._problem_text(probe)}")
+            else:
+                missing.append("dm.read")
+        subscribed = await self._subscription(notes)
+        return ChannelCheck(
+            token_valid=True,
+            scopes_missing=tuple(missing),
+            subscription_active=subscribed,
+            detail="; ".join(notes),
+        )
+
+    async def _subscription(self, notes: list[str]) -> bool | None:
+        webhook = self.options.webhook_id
+        if webhook is None:
+            return None
+        path = f"/2/account_activity/webhooks/{webhook}/subscriptions/all"
+        try:
+            response = await self.request("GET", path)
+        except NotFound:
+            notes.append(f"webhook {webhook} is unknown to X")
+            return False
+        subscribed = self._model(SubscriptionBody, self._json(response), response).data.subscribed
+        if not subscribed:
+            notes.append(f"the account is not subscribed to webhook {webhook}")
+        app_token = self.context.secrets.get("bearer_token")
+        if not app_token:
+            return subscribed
+        listing = await self.request(
+            "GET",
+            "/2/webhooks",
+            params={"webhook_config.fields": "id,url,valid"},
+            headers={"Authorization": f"Bearer {app_token}"},
+        )
+        configs = self._model(WebhookList, self._json(listing), listing).data
+        config = next((c for c in configs if c.id == webhook), None)
+        if config is None:
+            notes.append(f"webhook {webhook} is not among the app's webhooks")
+            return False
+        if config.valid is False:
+            notes.append(f"X marks webhook {webhook} invalid (failed CRC checks)")
+            return False
+        return subscribed
+
+    async def _health_get(
+        self, path: str, params: Mapping[str, str] | None = None
+    ) -> httpx.Response:
+        """A GET whose 403 is returned for the caller to read; other failures raise."""
+        try:
+            response = await self.http.request(
+                "GET", f"{self.base_url}{path}", params=params, headers=self.auth_headers()
+            )
+        except httpx.TimeoutException:
+            raise TransientError(f"GET {path}: timed out") from None
+        except httpx.TransportError as err:
+            raise TransientError(f"GET {path}: {type(err).__name__}") from None
+        if response.status_code == 403:
+            return response
+        error = self.error_for(response)
+        if error is not None:
+            raise error
+        return response
+
+    @staticmethod
+    def _problem_text(response: httpx.Response) -> str:
+        return erreurs.detail_of(response) or "Forbidden"
 
     # -- helpers -------------------------------------------------------------------------
 

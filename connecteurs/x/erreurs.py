@@ -79,6 +79,16 @@ def _is_gone(problems: list[Problem]) -> bool:
     )
 
 
+def problem_kinds(response: httpx.Response) -> set[str]:
+    """The problem kinds (``client-forbidden``…) an answer carries."""
+    return {problem_kind(p) for p in _problems(read_problem(response))}
+
+
+def detail_of(response: httpx.Response) -> str:
+    """X's own short description of a failed answer."""
+    return _detail(_problems(read_problem(response)))
+
+
 def error_for(response: httpx.Response) -> ConnecteurError | None:
     """The typed error an X answer means, or ``None`` when it is a success."""
     body = read_problem(response)

@@ -8,6 +8,17 @@ documented shapes: v2 Posts reduced to the requested ``tweet.fields``, ``include
 Sources: https://docs.x.com/x-api/fundamentals/response-codes-and-errors,
 https://docs.x.com/x-api/posts/manage-tweets/integrate, https://docs.x.com/x-api/posts/hide-replies/quickstart,
 https://docs.x.com/x-api/direct-messages/manage/quickstart, https://docs.x.com/x-api/users/blocks/introduction.
+
+Channel health (https://docs.x.com/x-api/users/user-lookup-me,
+https://docs.x.com/x-api/account-activity/validate-subscription,
+https://docs.x.com/x-api/webhooks/introduction): ``GET /2/users/me``, ``GET /2/dm_events``,
+``GET /2/account_activity/webhooks/:id/subscriptions/all`` and ``GET /2/webhooks`` (app-only
+bearer token). The channel's state is set on the instance: ``token_expires_at`` (in the past:
+every call answers 401, as X does for an expired OAuth 2.0 token; X never tells the time),
+``token_revoked`` (every call answers 401), ``missing_scopes`` (a route needing one answers
+403 ``Forbidden``, the problem X sends for a missing OAuth 2.0 scope — shape seen in the wild,
+plhery/node-twitter-api-v2 issue 265) and ``subscription_active`` (``False``: the account is
+not subscribed to the webhook); ``webhook_valid`` is X's ``valid`` flag of the webhook.
 """
 
 from __future__ import annotations
@@ -33,6 +44,14 @@ TOKEN = "test-x-user-token-5b1e07c2d4"
 ACCOUNT_POST = "1592521090436218880"
 PROBLEMS = "https://api.twitter.com/2/problems/"
 RATE_LIMIT_WINDOW = 15 * 60
+#: The app-only bearer token (``GET /2/webhooks``) and the account's webhook config.
+APP_BEARER_TOKEN = "test-x-app-bearer-token-4c71e9"
+WEBHOOK_ID = "1146654567674912769"
+WEBHOOK_URL = "https://passerelle.example/webhooks/x"
+
+#: OAuth 2.0 scopes per endpoint, from each endpoint's reference page.
+READ = frozenset({"tweet.read", "users.read"})
+DM_READ = READ | {"dm.read"}
 
 
 def problem(status: int, title: str, detail: str, kind: str | None = None) -> httpx.Response:
@@ -97,6 +116,13 @@ class XFake(FakePlatform):
     blocking: set[str] = field(default_factory=set)
     muting: set[str] = field(default_factory=set)
     dm_events: list[dict[str, Any]] = field(default_factory=list)
+    app_token: str = APP_BEARER_TOKEN
+    webhook_id: str = WEBHOOK_ID
+    token_expires_at: datetime | None = None
+    token_revoked: bool = False
+    missing_scopes: set[str] = field(default_factory=set)
+    subscription_active: bool = True
+    webhook_valid: bool = True
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1592600000000000000))
 
     def __post_init__(self) -> None:
@@ -108,6 +134,12 @@ class XFake(FakePlatform):
         self.route("POST", r"/2/users/(\d+)/(blocking|muting)", self.post_block)
         self.route("POST", r"/2/dm_conversations/with/(\d+)/messages", self.post_dm)
         self.route("GET", r"/2/dm_conversations/with/(\d+)/dm_events", self.get_dm_events)
+        self.route("GET", r"/2/users/me", self.get_me)
+        self.route("GET", r"/2/dm_events", self.get_all_dm_events)
+        self.route(
+            "GET", r"/2/account_activity/webhooks/(\d+)/subscriptions/all", self.get_subscription
+        )
+        self.route("GET", r"/2/webhooks", self.get_webhooks)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -178,9 +210,19 @@ class XFake(FakePlatform):
 
     # -- checks X makes ------------------------------------------------------------------
 
-    def refused(self, request: httpx.Request, user: str | None = None) -> httpx.Response | None:
+    def refused(
+        self,
+        request: httpx.Request,
+        user: str | None = None,
+        needs: frozenset[str] = READ,
+    ) -> httpx.Response | None:
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return problem(401, "Unauthorized", "Unauthorized")
+        expiry = self.token_expires_at
+        if self.token_revoked or (expiry is not None and expiry <= datetime.now(UTC)):
+            return problem(401, "Unauthorized", "Unauthorized")
+        if needs & self.missing_scopes:
+            return problem(403, "Forbidden", "Forbidden")
         if user is not None and user != self.account:
             return problem(403, "Forbidden", "You are not permitted to perform this action.", None)
         return None
@@ -238,7 +280,7 @@ class XFake(FakePlatform):
         return httpx.Response(200, json=body)
 
     def post_tweet(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
-        if (refusal := self.refused(request)) is not None:
+        if (refusal := self.refused(request, needs=READ | {"tweet.write"})) is not None:
             return refusal
         body = self.json_body(request)
         if isinstance(body, httpx.Response):
@@ -277,7 +319,7 @@ class XFake(FakePlatform):
         return httpx.Response(201, json={"data": {"id": tweet_id, "text": tweet["text"]}})
 
     def put_hidden(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
-        if (refusal := self.refused(request)) is not None:
+        if (refusal := self.refused(request, needs=READ | {"tweet.moderate.write"})) is not None:
             return refusal
         body = self.json_body(request)
         if isinstance(body, httpx.Response):
@@ -306,9 +348,10 @@ class XFake(FakePlatform):
         return httpx.Response(200, json={"data": {"hidden": body["hidden"]}})
 
     def post_block(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
-        if (refusal := self.refused(request, match[1])) is not None:
-            return refusal
         verb = match[2]
+        scope = "block.write" if verb == "blocking" else "mute.write"
+        if (refusal := self.refused(request, match[1], READ | {scope})) is not None:
+            return refusal
         if verb == "blocking" and not self.enterprise:
             return httpx.Response(
                 403,
@@ -334,7 +377,7 @@ class XFake(FakePlatform):
         return httpx.Response(200, json={"data": {verb: True}})
 
     def post_dm(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
-        if (refusal := self.refused(request)) is not None:
+        if (refusal := self.refused(request, needs=DM_READ | {"dm.write"})) is not None:
             return refusal
         body = self.json_body(request)
         if isinstance(body, httpx.Response):
@@ -359,7 +402,7 @@ class XFake(FakePlatform):
         )
 
     def get_dm_events(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
-        if (refusal := self.refused(request)) is not None:
+        if (refusal := self.refused(request, needs=DM_READ)) is not None:
             return refusal
         conversation = self.conversation(match[1])
         events = [e for e in self.dm_events if e["dm_conversation_id"] == conversation]
@@ -373,6 +416,53 @@ class XFake(FakePlatform):
         if data:
             body["data"] = data
         return httpx.Response(200, json=body)
+
+    # -- channel health ------------------------------------------------------------------
+
+    def get_me(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        if (refusal := self.refused(request)) is not None:
+            return refusal
+        return httpx.Response(200, json={"data": dict(self.users[self.account])})
+
+    def get_all_dm_events(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        if (refusal := self.refused(request, needs=DM_READ)) is not None:
+            return refusal
+        size = int(request.url.params.get("max_results", "100"))
+        if not 1 <= size <= 100:
+            return invalid(
+                f"The `max_results` query parameter value [{size}] is not between 1 and 100"
+            )
+        events = sorted(self.dm_events, key=lambda e: int(e["id"]), reverse=True)[:size]
+        data = [{k: e[k] for k in ("id", "event_type", "text")} for e in events]
+        body: dict[str, Any] = {"meta": {"result_count": len(data)}}
+        if data:
+            body["data"] = data
+        return httpx.Response(200, json=body)
+
+    def get_subscription(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        if (refusal := self.refused(request)) is not None:
+            return refusal
+        if match[1] != self.webhook_id:
+            return problem(404, "Not Found Error", "Webhook ID not found", "resource-not-found")
+        return httpx.Response(200, json={"data": {"subscribed": self.subscription_active}})
+
+    def get_webhooks(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        """App-only: a user token is refused, as for every webhook management endpoint."""
+        if request.headers.get("authorization") != f"Bearer {self.app_token}":
+            return problem(
+                403,
+                "Unsupported Authentication",
+                "Authenticating with OAuth 2.0 User Context is forbidden for this endpoint. "
+                "Supported authentication types are [OAuth 2.0 Application-Only].",
+                "unsupported-authentication",
+            )
+        config = {
+            "created_at": "2025-11-06T12:00:00.000Z",
+            "id": self.webhook_id,
+            "url": WEBHOOK_URL,
+            "valid": self.webhook_valid,
+        }
+        return httpx.Response(200, json={"data": [config], "meta": {"result_count": 1}})
 
     # -- documented failures -------------------------------------------------------------
 

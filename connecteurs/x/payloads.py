@@ -197,3 +197,37 @@ class CreatedDm(Lenient):
 
 class CreatedDmBody(Lenient):
     data: CreatedDm
+
+
+# -- channel health ---------------------------------------------------------------------------
+
+
+class MeBody(Lenient):
+    """``GET /2/users/me`` (https://docs.x.com/x-api/users/user-lookup-me)."""
+
+    data: V2User
+
+
+class Subscribed(Lenient):
+    subscribed: bool
+
+
+class SubscriptionBody(Lenient):
+    """``GET /2/account_activity/webhooks/:webhook_id/subscriptions/all``
+    (https://docs.x.com/x-api/account-activity/validate-subscription)."""
+
+    data: Subscribed
+
+
+class WebhookConfig(Lenient):
+    id: str
+    url: str = ""
+    valid: bool | None = None
+    created_at: str | None = None
+
+
+class WebhookList(Lenient):
+    """``GET /2/webhooks``: the app's webhook configs, each with X's ``valid`` flag
+    (https://docs.x.com/x-api/webhooks/introduction)."""
+
+    data: list[WebhookConfig] = Field(default_factory=list)

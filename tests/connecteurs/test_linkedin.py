@@ -42,6 +42,7 @@ from connecteurs.errors import (
 from connecteurs.linkedin import LinkedinConnecteur, LinkedinOptions
 from connecteurs.linkedin.conformite import (
     CHALLENGE_CODE,
+    OPTIONS,
     challenge_answer,
     delivery,
     fixture,
@@ -53,9 +54,11 @@ from connecteurs.linkedin.fake import (
     COMMENT_TEXT,
     COMMENT_URN,
     FAKE_ACCESS_TOKEN,
+    FAKE_APPLICATION_ID,
     FAKE_CLIENT_SECRET,
     FAKE_ORG_ID,
     FAKE_ORG_URN,
+    FAKE_SUBSCRIBER,
     MEMBER_URN,
     MENTION_POST_URN,
     MENTION_TEXT,
@@ -68,7 +71,7 @@ from connecteurs.linkedin.fake import (
     error,
 )
 from connecteurs.models import Interaction, InteractionKind, Platform, body_sha256
-from connecteurs.testing import Failure, body_json
+from connecteurs.testing import Failure, body_form, body_json
 
 SECRETS = {"client_secret": FAKE_CLIENT_SECRET, "access_token": FAKE_ACCESS_TOKEN}
 NOW = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
@@ -724,3 +727,148 @@ async def test_poll_window_follows_the_cursor(
     start, end = (int(part.split(":")[1]) for part in window.strip("()").split(","))
     assert end == int(NOW.timestamp() * 1000)
     assert start == since - 10 * 60 * 1000  # overlap for late-indexed notifications
+
+
+# -- channel health ------------------------------------------------------------------------
+# The pull finder as an access probe, the token introspection
+# (https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection) and the
+# event subscription read by key (organization-social-action-notifications page).
+
+
+def leaked(err: BaseException) -> list[str]:
+    texts = [str(err), repr(err), *(repr(a) for a in err.args)]
+    return [v[:4] for v in SECRETS.values() if any(v in t for t in texts)]
+
+
+@pytest.fixture
+def watched(fake: LinkedinFake, client: httpx.AsyncClient) -> LinkedinConnecteur:
+    """A connector with every option check_health uses."""
+    return make(fake, client, **OPTIONS)
+
+
+async def test_health_of_a_healthy_page(watched: LinkedinConnecteur, fake: LinkedinFake) -> None:
+    soon = datetime.now(UTC) + timedelta(days=3)
+    fake.token_expires_at = soon
+    check = await watched.check_health()
+    assert check.token_valid is True
+    assert check.token_expires_at is not None and check.token_expires_at.tzinfo is not None
+    assert abs((check.token_expires_at - soon).total_seconds()) < 1
+    assert check.scopes_missing == ()
+    assert check.subscription_active is True
+    probe, introspection, subscription = fake.requests
+    assert probe.url.path == "/rest/organizationalEntityNotifications"
+    start, end = int((NOW - timedelta(minutes=1)).timestamp() * 1000), int(NOW.timestamp() * 1000)
+    assert probe.url.params["timeRange"] == f"(start:{start},end:{end})"
+    assert probe.url.params["count"] == "1"
+    assert introspection.method == "POST"
+    assert introspection.url.path == "/oauth/v2/introspectToken"
+    assert body_form(introspection)["token"] == FAKE_ACCESS_TOKEN
+    assert FAKE_ACCESS_TOKEN not in str(introspection.url)  # in the body, never the URL
+    assert subscription.url.path == (
+        "/rest/eventSubscriptions/(developerApplication:urn:li:developerApplication:"
+        f"{FAKE_APPLICATION_ID},user:urn:li:person:{FAKE_SUBSCRIBER},entity:{FAKE_ORG_URN},"
+        "eventType:ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS)"
+    )
+    assert fake.writes == [introspection]  # the introspection POST reads, it changes nothing
+
+
+async def test_health_without_options_checks_access_only(
+    li: LinkedinConnecteur, fake: LinkedinFake
+) -> None:
+    check = await li.check_health()
+    assert check.token_valid is True
+    assert check.token_expires_at is None
+    assert check.subscription_active is None
+    assert "client_id" in check.detail
+    assert len(fake.requests) == 1
+
+
+@pytest.mark.parametrize("state", ["revoked", "expired"])
+async def test_health_of_a_refused_token_is_an_auth_error(
+    watched: LinkedinConnecteur, fake: LinkedinFake, state: str
+) -> None:
+    if state == "revoked":
+        fake.token_revoked = True
+    else:
+        fake.token_expires_at = datetime.now(UTC) - timedelta(days=1)
+    with pytest.raises(AuthError) as caught:
+        await watched.check_health()
+    assert "→ 401" in str(caught.value)
+    assert ("REVOKED" if state == "revoked" else "EXPIRED") in str(caught.value)
+    assert leaked(caught.value) == []
+
+
+async def test_health_injected_expired_token_is_an_auth_error(
+    watched: LinkedinConnecteur, fake: LinkedinFake
+) -> None:
+    fake.fail_next(Failure.EXPIRED_TOKEN)
+    with pytest.raises(AuthError, match="EXPIRED_ACCESS_TOKEN"):
+        await watched.check_health()
+
+
+async def test_health_reports_an_inactive_token_the_introspection_describes(
+    watched: LinkedinConnecteur, fake: LinkedinFake
+) -> None:
+    # The API still answered, then introspection says expired: returned, not raised.
+    fake.canned.extend(
+        [
+            httpx.Response(200, json={"elements": [], "paging": {"start": 0, "count": 1}}),
+            httpx.Response(200, json={"active": False, "status": "expired", "expires_at": 1.7e9}),
+        ]
+    )
+    check = await watched.check_health()
+    assert check.token_valid is False
+    assert check.token_expires_at == datetime.fromtimestamp(1_700_000_000, UTC)
+    assert "expired" in check.detail
+    assert len(fake.requests) == 2  # no subscription read after a dead token
+
+
+async def test_health_subscription_removed(watched: LinkedinConnecteur, fake: LinkedinFake) -> None:
+    fake.subscription_active = False
+    check = await watched.check_health()
+    assert check.subscription_active is False
+    assert check.token_valid is True
+    assert "no event subscription" in check.detail
+
+
+async def test_health_names_a_missing_permission(
+    watched: LinkedinConnecteur, fake: LinkedinFake
+) -> None:
+    fake.missing_scopes = {"w_organization_social"}
+    check = await watched.check_health()
+    assert check.scopes_missing == ("w_organization_social",)
+    assert check.token_valid is True
+
+
+async def test_health_without_admin_permission_is_an_auth_error(
+    watched: LinkedinConnecteur, fake: LinkedinFake
+) -> None:
+    # The notifications finder needs rw_organization_admin: nothing arrives without it.
+    fake.missing_scopes = {"rw_organization_admin"}
+    with pytest.raises(AuthError, match="403"):
+        await watched.check_health()
+
+
+async def test_health_wrong_client_secret_is_an_auth_error(
+    fake: LinkedinFake, client: httpx.AsyncClient
+) -> None:
+    connector = make(
+        fake, client, secrets={**SECRETS, "client_secret": "not-the-secret-9"}, **OPTIONS
+    )
+    with pytest.raises(AuthError, match="introspectToken → 401") as caught:
+        await connector.check_health()
+    assert "not-the-secret-9" not in str(caught.value)
+
+
+async def test_health_rate_limited(watched: LinkedinConnecteur, fake: LinkedinFake) -> None:
+    fake.fail_next(Failure.RATE_LIMITED)
+    with pytest.raises(RateLimited) as caught:
+        await watched.check_health()
+    assert caught.value.retry_after == 2 * 3600  # daily limits reset at midnight UTC
+
+
+def test_reauthorize_names_the_token_scopes_and_console() -> None:
+    guidance = LinkedinConnecteur.manifest.reauthorize
+    for word in ("access_token", "client_secret", "rw_organization_admin", "w_organization_social"):
+        assert word in guidance
+    assert "Developer Portal" in guidance

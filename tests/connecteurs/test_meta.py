@@ -28,6 +28,8 @@ Documentation the behaviour and the fixtures follow:
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -77,7 +79,7 @@ from connecteurs.models import (
     Platform,
     body_sha256,
 )
-from connecteurs.testing import Failure, body_form, body_json
+from connecteurs.testing import Failure, Route, body_form, body_json
 
 TEXT = "Merci, nous regardons votre commande."
 
@@ -901,3 +903,201 @@ async def test_secret_echoed_by_graph_is_blanked(page: MetaConnecteur) -> None:
     error = page.error_for(_graph(190, message=f"Malformed access token {token}"))
     assert isinstance(error, AuthError)
     assert token not in str(error) and "***" in str(error)
+
+
+# -- channel health ------------------------------------------------------------------------
+# GET /debug_token (the page token inspecting itself) and GET /{page-id}/subscribed_apps:
+# https://developers.facebook.com/docs/facebook-login/access-tokens/debugging-and-error-handling
+# https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps/
+# https://developers.facebook.com/docs/graph-api/webhooks/getting-started/webhooks-for-instagram
+
+
+def answer_first(fake: MetaFake, path: str, response: httpx.Response) -> None:
+    """Have ``GET path`` answer ``response`` (a shape the fake's state does not produce)."""
+    fake.routes.insert(0, Route("GET", re.compile(path), lambda request, match: response))
+
+
+def leaks(err: BaseException) -> list[str]:
+    texts = [str(err), repr(err), *(repr(a) for a in err.args)]
+    return [s[:4] for s in SECRETS.values() if any(s in t for t in texts)]
+
+
+async def test_health_of_a_healthy_page(page: MetaConnecteur, fake: MetaFake) -> None:
+    check = await page.check_health()
+    assert check.token_valid is True
+    assert check.token_expires_at is None  # expires_at 0: a long-lived page token
+    assert check.scopes_missing == ()
+    assert check.subscription_active is True
+    [debug] = fake.sent("GET", r"/v21\.0/debug_token")
+    assert debug.url.params["input_token"] == SECRETS["access_token"]
+    assert_authenticated(debug)
+    [subscribed] = fake.sent("GET", rf"/v21\.0/{PAGE_ID}/subscribed_apps")
+    assert_authenticated(subscribed)
+    assert fake.writes == []
+
+
+async def test_health_reads_the_expiry_as_an_aware_datetime(
+    page: MetaConnecteur, fake: MetaFake
+) -> None:
+    soon = datetime.now(UTC) + timedelta(days=3)
+    fake.token_expires_at = soon
+    check = await page.check_health()
+    assert check.token_valid is True
+    assert check.token_expires_at is not None
+    assert check.token_expires_at.tzinfo is not None
+    assert abs((check.token_expires_at - soon).total_seconds()) < 1
+
+
+async def test_health_mentions_data_access_expiry(page: MetaConnecteur, fake: MetaFake) -> None:
+    fake.data_access_expires_at = datetime(2027, 2, 1, tzinfo=UTC)
+    check = await page.check_health()
+    assert "data access expires 2027-02-01" in check.detail
+    assert check.token_expires_at is None
+
+
+@pytest.mark.parametrize(
+    ("state", "subcode"), [({"token_revoked": True}, "460"), ({"expired": True}, "463")]
+)
+async def test_health_of_a_refused_token_is_an_auth_error(
+    page: MetaConnecteur, fake: MetaFake, state: dict[str, bool], subcode: str
+) -> None:
+    if state.get("expired"):
+        fake.token_expires_at = datetime.now(UTC) - timedelta(hours=1)
+    else:
+        fake.token_revoked = True
+    with pytest.raises(AuthError) as caught:
+        await page.check_health()
+    assert f"(#190/{subcode})" in str(caught.value)
+    assert leaks(caught.value) == []
+    assert "127.0.0.1" not in str(caught.value) and "input_token" not in str(caught.value)
+
+
+async def test_health_injected_expired_token_is_an_auth_error(
+    page: MetaConnecteur, fake: MetaFake
+) -> None:
+    fake.fail_next(Failure.EXPIRED_TOKEN)
+    with pytest.raises(AuthError, match="190"):
+        await page.check_health()
+
+
+async def test_health_subscription_removed(page: MetaConnecteur, fake: MetaFake) -> None:
+    fake.subscription_active = False
+    check = await page.check_health()
+    assert check.subscription_active is False
+    assert check.token_valid is True
+    assert "not subscribed" in check.detail
+
+
+async def test_health_subscription_missing_a_field(fake: MetaFake) -> None:
+    fake.subscribed_fields = ["feed"]
+    connector = make(fake)
+    check = await connector.check_health()
+    assert check.subscription_active is False
+    assert "messages" in check.detail
+    # An operator who does not use Messenger says so, and feed alone is enough.
+    feed_only = make(fake, options=MetaOptions(page_webhook_fields=("feed",)))
+    assert (await feed_only.check_health()).subscription_active is True
+    await connector.http.aclose()
+    await feed_only.http.aclose()
+
+
+async def test_health_names_a_missing_permission(page: MetaConnecteur, fake: MetaFake) -> None:
+    fake.missing_scopes = {"pages_messaging", "instagram_basic"}
+    check = await page.check_health()
+    # instagram_basic is not needed for a Facebook page.
+    assert check.scopes_missing == ("pages_messaging",)
+    assert check.token_valid is True
+    assert check.subscription_active is True
+
+
+async def test_health_without_webhook_permission_does_not_read_the_subscription(
+    page: MetaConnecteur, fake: MetaFake
+) -> None:
+    fake.missing_scopes = {"pages_manage_metadata"}
+    check = await page.check_health()
+    assert check.scopes_missing == ("pages_manage_metadata",)
+    assert check.subscription_active is None
+    assert "pages_manage_metadata" in check.detail
+    assert fake.sent("GET", r".*/subscribed_apps") == []
+
+
+async def test_health_graph_throttling_is_rate_limited(
+    page: MetaConnecteur, fake: MetaFake
+) -> None:
+    # Graph throttles with HTTP 400 and a code (80001 for pages) plus the BUC header.
+    fake.fail_next(Failure.RATE_LIMITED)
+    with pytest.raises(RateLimited) as caught:
+        await page.check_health()
+    assert caught.value.retry_after == 5 * 60
+
+
+async def test_health_http_429_is_rate_limited(page: MetaConnecteur, fake: MetaFake) -> None:
+    answer_first(fake, r"/v21\.0/debug_token", httpx.Response(429, headers={"retry-after": "42"}))
+    with pytest.raises(RateLimited) as caught:
+        await page.check_health()
+    assert caught.value.retry_after == 42
+
+
+async def test_health_reports_a_token_graph_describes_as_invalid(
+    page: MetaConnecteur, fake: MetaFake
+) -> None:
+    # When Graph answers 200 with is_valid false, the facts are returned, not raised.
+    body = {
+        "data": {
+            "app_id": "1234567890123456",
+            "is_valid": False,
+            "expires_at": 1700000000,
+            "scopes": [],
+            "error": {"code": 190, "subcode": 463, "message": "Session has expired"},
+        }
+    }
+    answer_first(fake, r"/v21\.0/debug_token", httpx.Response(200, json=body))
+    check = await page.check_health()
+    assert check.token_valid is False
+    assert check.token_expires_at == datetime.fromtimestamp(1700000000, UTC)
+    assert "Session has expired" in check.detail
+    assert check.subscription_active is None
+    assert fake.sent("GET", r".*/subscribed_apps") == []
+
+
+async def test_health_of_an_instagram_account_reads_its_page(fake: MetaFake) -> None:
+    connector = make(fake, Platform.INSTAGRAM, options=MetaOptions(page_id=PAGE_ID))
+    fake.missing_scopes = {"pages_messaging"}  # a Facebook-only permission
+    check = await connector.check_health()
+    assert check.token_valid is True
+    assert check.scopes_missing == ()
+    assert check.subscription_active is True
+    assert len(fake.sent("GET", rf"/v21\.0/{PAGE_ID}/subscribed_apps")) == 1
+    fake.missing_scopes = {"instagram_manage_comments"}
+    assert (await connector.check_health()).scopes_missing == ("instagram_manage_comments",)
+    fake.subscription_active = False
+    assert (await connector.check_health()).subscription_active is False
+    await connector.http.aclose()
+
+
+async def test_health_of_instagram_without_its_page_cannot_tell_webhooks(
+    insta: MetaConnecteur, fake: MetaFake
+) -> None:
+    check = await insta.check_health()
+    assert check.token_valid is True
+    assert check.subscription_active is None
+    assert "page_id" in check.detail
+    assert fake.sent("GET", r".*/subscribed_apps") == []
+
+
+async def test_health_keeps_the_token_out_of_httpx_logs(
+    page: MetaConnecteur, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        await page.check_health()
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert any("debug_token?input_token=redacted" in line for line in lines)
+    assert all(SECRETS["access_token"] not in line for line in lines)
+
+
+def test_reauthorize_names_the_token_and_permissions() -> None:
+    guidance = MetaConnecteur.manifest.reauthorize
+    assert "access_token" in guidance
+    for scope in ("pages_manage_engagement", "instagram_manage_comments", "pages_manage_metadata"):
+        assert scope in guidance
+    assert "Graph API Explorer" in guidance

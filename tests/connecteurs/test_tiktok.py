@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -43,7 +44,7 @@ from connecteurs.http import DEFAULT_RETRY_AFTER
 from connecteurs.models import InteractionKind, ModerationAction, Platform, body_sha256
 from connecteurs.testing import Failure, body_json
 from connecteurs.tiktok import TiktokConnecteur, TiktokOptions, fake, signature
-from connecteurs.tiktok.conformite import SECRETS, delivery, fixture, target
+from connecteurs.tiktok.conformite import OPTIONS, SECRETS, delivery, fixture, target
 from connecteurs.tiktok.fake import FakeComment, TiktokFake
 
 NOW = 1_700_000_000.0
@@ -628,3 +629,134 @@ async def test_lookup_failure_during_parse_is_typed(
     platform.fail_next(Failure.RATE_LIMITED)
     with pytest.raises(RateLimited):
         await connector.parse(signed("comment_insert_without_text.json"))
+
+
+# -- channel health ------------------------------------------------------------------------
+# POST /tt_user/token_info/get/ (https://business-api.tiktok.com/portal/docs?id=1765927978092545),
+# GET /business/webhook/list/ and GET /business/get/ (endpoint list:
+# https://business-api.tiktok.com/portal/docs/api-reference/v1.3).
+
+
+def leaked(err: BaseException) -> list[str]:
+    texts = [str(err), repr(err), *(repr(a) for a in err.args)]
+    return [v[:4] for v in SECRETS.values() if any(v in t for t in texts)]
+
+
+@pytest.fixture
+async def watched(platform: TiktokFake) -> AsyncIterator[TiktokConnecteur]:
+    """A connector with the app id, so check_health reads scopes and the webhook."""
+    client = platform.client()
+    yield TiktokConnecteur(context(options=TiktokOptions(**OPTIONS)), http=client)
+    await client.aclose()
+
+
+async def test_health_of_a_healthy_account(
+    watched: TiktokConnecteur, platform: TiktokFake, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        check = await watched.check_health()
+    assert check.token_valid is True
+    assert check.scopes_missing == ()
+    assert check.subscription_active is True
+    assert check.token_expires_at is None  # TikTok tells no expiry; none is guessed
+    [info] = platform.sent("POST", r".*/tt_user/token_info/get/")
+    assert body_json(info) == {"app_id": fake.APP_ID, "access_token": fake.ACCESS_TOKEN}
+    [hooks] = platform.sent("GET", r".*/business/webhook/list/")
+    assert hooks.url.params["event_type"] == "COMMENT"
+    assert hooks.url.params["secret"] == fake.CLIENT_SECRET  # the documented way, in the URL…
+    lines = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert lines and all(fake.CLIENT_SECRET not in line for line in lines)  # …never in logs
+    assert any("secret=redacted" in line for line in lines)
+
+
+async def test_health_does_not_guess_an_expiry(
+    watched: TiktokConnecteur, platform: TiktokFake
+) -> None:
+    platform.token_expires_at = datetime.now(UTC) + timedelta(days=3)
+    check = await watched.check_health()
+    assert check.token_valid is True
+    assert check.token_expires_at is None
+
+
+@pytest.mark.parametrize(("state", "code"), [("expired", "40102"), ("revoked", "40105")])
+async def test_health_of_a_refused_token_is_an_auth_error(
+    watched: TiktokConnecteur, platform: TiktokFake, state: str, code: str
+) -> None:
+    if state == "expired":
+        platform.token_expires_at = datetime.now(UTC) - timedelta(hours=1)
+    else:
+        platform.token_revoked = True
+    with pytest.raises(AuthError) as caught:
+        await watched.check_health()
+    assert f"TikTok code {code}" in str(caught.value)
+    assert leaked(caught.value) == []
+
+
+async def test_health_injected_expired_token_is_an_auth_error(
+    watched: TiktokConnecteur, platform: TiktokFake
+) -> None:
+    platform.fail_next(Failure.EXPIRED_TOKEN)
+    with pytest.raises(AuthError, match="40102"):
+        await watched.check_health()
+
+
+async def test_health_webhook_removed(watched: TiktokConnecteur, platform: TiktokFake) -> None:
+    platform.subscription_active = False
+    check = await watched.check_health()
+    assert check.subscription_active is False
+    assert check.token_valid is True
+    assert "COMMENT webhook" in check.detail
+
+
+async def test_health_names_a_missing_scope(
+    watched: TiktokConnecteur, platform: TiktokFake
+) -> None:
+    platform.missing_scopes = {"comment.list.manage", "video.list"}
+    check = await watched.check_health()
+    assert check.scopes_missing == ("comment.list.manage",)  # video.list is not needed
+
+
+async def test_health_of_a_token_for_another_account() -> None:
+    platform = TiktokFake(business_id="act.another-account")
+    async with platform.client() as client:
+        connector = TiktokConnecteur(context(options=TiktokOptions(**OPTIONS)), http=client)
+        check = await connector.check_health()
+    assert check.token_valid is False
+    assert "act.another-account" in check.detail
+
+
+async def test_health_rate_limited(watched: TiktokConnecteur, platform: TiktokFake) -> None:
+    platform.fail_next(Failure.RATE_LIMITED)  # code 40100 in an HTTP 200 answer
+    with pytest.raises(RateLimited) as caught:
+        await watched.check_health()
+    assert caught.value.retry_after == DEFAULT_RETRY_AFTER
+
+
+async def test_health_with_a_wrong_app_secret_is_an_auth_error(platform: TiktokFake) -> None:
+    secrets = {**SECRETS, "client_secret": "not-the-app-secret-1"}
+    async with platform.client() as client:
+        connector = TiktokConnecteur(context(secrets, TiktokOptions(**OPTIONS)), http=client)
+        with pytest.raises(AuthError) as caught:
+            await connector.check_health()
+    assert "not-the-app-secret-1" not in str(caught.value)
+    assert "/business/webhook/list/" in str(caught.value)
+
+
+async def test_health_without_app_id_checks_the_token_only(
+    connector: TiktokConnecteur, platform: TiktokFake
+) -> None:
+    check = await connector.check_health()
+    assert check.token_valid is True
+    assert check.subscription_active is None
+    assert "app_id" in check.detail
+    [profile] = platform.sent("GET", r".*/business/get/")
+    assert profile.url.params["business_id"] == fake.BUSINESS_ID
+    platform.token_revoked = True
+    with pytest.raises(AuthError, match="40105"):
+        await connector.check_health()
+
+
+def test_reauthorize_names_the_token_scopes_and_console() -> None:
+    guidance = TiktokConnecteur.manifest.reauthorize
+    for word in ("access_token", "client_secret", "comment.list.manage", "My Apps"):
+        assert word in guidance

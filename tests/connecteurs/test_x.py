@@ -22,10 +22,11 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -45,7 +46,7 @@ from connecteurs.errors import (
     UnsupportedAction,
 )
 from connecteurs.models import Author, Interaction, InteractionKind, Platform, body_sha256
-from connecteurs.testing import BASE_URL, Failure, body_json
+from connecteurs.testing import BASE_URL, Failure, Route, body_json
 from connecteurs.x import XConnecteur, XOptions, erreurs
 from connecteurs.x.conformite import (
     CONSUMER_SECRET,
@@ -57,7 +58,15 @@ from connecteurs.x.conformite import (
     signed,
     target,
 )
-from connecteurs.x.fake import ACCOUNT, ACCOUNT_POST, TOKEN, XFake
+from connecteurs.x.fake import (
+    ACCOUNT,
+    ACCOUNT_POST,
+    APP_BEARER_TOKEN,
+    PROBLEMS,
+    TOKEN,
+    WEBHOOK_ID,
+    XFake,
+)
 from connecteurs.x.texte import same_text
 
 MENTION_ID = "1592531329120845844"
@@ -137,7 +146,7 @@ def test_manifest_declares_only_what_x_offers() -> None:
         Capability.BLOCK,
         Capability.DIRECT_MESSAGE,
     }
-    assert manifest.secrets == ("consumer_secret", "access_token")
+    assert manifest.secrets == ("consumer_secret", "access_token", "bearer_token")
     assert manifest.reply_lookup is True
     assert any("docs.x.com" in url for url in manifest.documentation)
 
@@ -802,3 +811,182 @@ async def test_crc_refuses_a_token_shaped_like_a_delivery() -> None:
     async with subject.open(subject.context()) as harness:
         with pytest.raises(Refused, match="opaque token"):
             await harness.connector.handshake(probe)
+
+
+# -- channel health ------------------------------------------------------------------------
+# GET /2/users/me (https://docs.x.com/x-api/users/user-lookup-me), GET /2/dm_events
+# (https://docs.x.com/x-api/direct-messages/lookup/integrate: dm.read), GET /2/account_activity/
+# webhooks/:id/subscriptions/all (https://docs.x.com/x-api/account-activity/validate-subscription)
+# and GET /2/webhooks, app-only (https://docs.x.com/x-api/webhooks/introduction).
+
+
+def leaked(err: BaseException) -> list[str]:
+    texts = [str(err), repr(err), *(repr(a) for a in err.args)]
+    return [v[:4] for v in SECRETS.values() if any(v in t for t in texts)]
+
+
+async def test_health_of_a_healthy_webhook_account() -> None:
+    async with wired(webhook_id=WEBHOOK_ID) as (fake, connector):
+        check = await connector.check_health()
+    assert check.token_valid is True
+    assert check.scopes_missing == ()
+    assert check.subscription_active is True
+    # X has no token introspection: the expiry stays unknown rather than guessed.
+    assert check.token_expires_at is None
+    user_token = f"Bearer {TOKEN}"
+    [me] = fake.sent("GET", r"/2/users/me")
+    assert me.headers["authorization"] == user_token
+    [dms] = fake.sent("GET", r"/2/dm_events")
+    assert dms.url.params["max_results"] == "1"
+    [sub] = fake.sent("GET", rf"/2/account_activity/webhooks/{WEBHOOK_ID}/subscriptions/all")
+    assert sub.headers["authorization"] == user_token
+    [hooks] = fake.sent("GET", r"/2/webhooks")
+    assert hooks.headers["authorization"] == f"Bearer {APP_BEARER_TOKEN}"
+    assert fake.writes == []
+
+
+async def test_health_of_a_polling_account_does_not_check_webhooks(
+    x: tuple[XFake, XConnecteur],
+) -> None:
+    fake, connector = x
+    check = await connector.check_health()
+    assert check.token_valid is True
+    assert check.subscription_active is None
+    assert [r.url.path for r in fake.requests] == ["/2/users/me", "/2/dm_events"]
+
+
+async def test_health_does_not_guess_an_expiry(x: tuple[XFake, XConnecteur]) -> None:
+    fake, connector = x
+    fake.token_expires_at = datetime.now(UTC) + timedelta(days=3)
+    check = await connector.check_health()
+    assert check.token_valid is True
+    assert check.token_expires_at is None
+
+
+@pytest.mark.parametrize("state", ["expired", "revoked"])
+async def test_health_of_a_refused_token_is_an_auth_error(
+    x: tuple[XFake, XConnecteur], state: str
+) -> None:
+    fake, connector = x
+    if state == "expired":
+        fake.token_expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    else:
+        fake.token_revoked = True
+    with pytest.raises(AuthError) as caught:
+        await connector.check_health()
+    assert "GET /2/users/me → 401" in str(caught.value)
+    assert leaked(caught.value) == []
+
+
+async def test_health_injected_expired_token_is_an_auth_error(
+    x: tuple[XFake, XConnecteur],
+) -> None:
+    fake, connector = x
+    fake.fail_next(Failure.EXPIRED_TOKEN)
+    with pytest.raises(AuthError):
+        await connector.check_health()
+
+
+async def test_health_of_a_token_for_another_account() -> None:
+    async with wired(XFake(account="12345", username="someone_else")) as (_, connector):
+        check = await connector.check_health()
+    assert check.token_valid is False
+    assert "12345" in check.detail and ACCOUNT in check.detail
+
+
+async def test_health_subscription_removed() -> None:
+    async with wired(webhook_id=WEBHOOK_ID) as (fake, connector):
+        fake.subscription_active = False
+        check = await connector.check_health()
+    assert check.subscription_active is False
+    assert "not subscribed" in check.detail
+
+
+async def test_health_webhook_marked_invalid() -> None:
+    async with wired(webhook_id=WEBHOOK_ID) as (fake, connector):
+        fake.webhook_valid = False
+        check = await connector.check_health()
+    assert check.subscription_active is False
+    assert "invalid" in check.detail
+
+
+async def test_health_without_app_token_checks_the_subscription_only() -> None:
+    secrets = {k: v for k, v in SECRETS.items() if k != "bearer_token"}
+    async with wired(secrets=secrets, webhook_id=WEBHOOK_ID) as (fake, connector):
+        fake.webhook_valid = False  # not visible without the app-only token
+        check = await connector.check_health()
+    assert check.subscription_active is True
+    assert fake.sent("GET", r"/2/webhooks") == []
+
+
+async def test_health_unknown_webhook() -> None:
+    async with wired(webhook_id="999") as (_, connector):
+        check = await connector.check_health()
+    assert check.subscription_active is False
+    assert "999" in check.detail
+
+
+async def test_health_names_missing_dm_read(x: tuple[XFake, XConnecteur]) -> None:
+    fake, connector = x
+    fake.missing_scopes = {"dm.read"}
+    check = await connector.check_health()
+    assert check.token_valid is True
+    assert check.scopes_missing == ("dm.read",)
+
+
+async def test_health_without_users_read_is_an_auth_error(x: tuple[XFake, XConnecteur]) -> None:
+    fake, connector = x
+    fake.missing_scopes = {"users.read"}
+    with pytest.raises(AuthError, match=r"403.*users\.read"):
+        await connector.check_health()
+
+
+async def test_health_app_without_access_is_an_auth_error_without_scope_hint(
+    x: tuple[XFake, XConnecteur],
+) -> None:
+    fake, connector = x
+    forbidden = httpx.Response(
+        403,
+        json={
+            "title": "Client Forbidden",
+            "detail": "This app must be attached to a Project.",
+            "type": PROBLEMS + "client-forbidden",
+        },
+    )
+    fake.routes.insert(0, Route("GET", re.compile(r"/2/users/me"), lambda r, m: forbidden))
+    with pytest.raises(AuthError, match="attached to a Project") as caught:
+        await connector.check_health()
+    assert "users.read" not in str(caught.value)
+
+
+async def test_health_plan_without_dms_is_not_a_missing_scope(
+    x: tuple[XFake, XConnecteur],
+) -> None:
+    fake, connector = x
+    forbidden = httpx.Response(
+        403,
+        json={
+            "title": "Client Forbidden",
+            "detail": "This endpoint is not available on your plan.",
+            "type": PROBLEMS + "client-forbidden",
+        },
+    )
+    fake.routes.insert(0, Route("GET", re.compile(r"/2/dm_events"), lambda r, m: forbidden))
+    check = await connector.check_health()
+    assert check.scopes_missing == ()
+    assert "direct messages unavailable" in check.detail
+
+
+async def test_health_rate_limited(x: tuple[XFake, XConnecteur]) -> None:
+    fake, connector = x
+    fake.fail_next(Failure.RATE_LIMITED)
+    with pytest.raises(RateLimited) as caught:
+        await connector.check_health()
+    assert 800 < caught.value.retry_after <= 900  # x-rate-limit-reset: 15 minutes ahead
+
+
+def test_reauthorize_names_the_tokens_scopes_and_console() -> None:
+    guidance = XConnecteur.manifest.reauthorize
+    for word in ("access_token", "consumer_secret", "dm.read", "tweet.moderate.write"):
+        assert word in guidance
+    assert "Keys and tokens" in guidance
