@@ -8,10 +8,14 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from temporalio.client import Client
 
+from connecteurs.meta import conformite as meta_subject
+from connecteurs.meta.fake import PAGE_ID, MetaFake
+from connecteurs.models import Platform
 from passerelle import channels, operations
-from passerelle.worker import create_worker
+from passerelle.worker import build_runtime, create_worker
 from tests.controlled_channel import ChannelState, controlled
 from tests.helpers import Setup, eventually, make_setup, wait_status
 from tests.integration.test_cli import run_cli
@@ -165,3 +169,59 @@ async def test_channels_command_exits_1_while_a_channel_is_down(
             *config, "channels", "recheck", "nobody", cwd=tmp_path, env=env
         )
     assert code == 2 and "no account 'nobody'" in stderr and setup.account in stderr
+
+
+async def test_meta_page_token_190_then_expiry_then_subscription(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Meta connector against its fake Graph API: each documented failure shape gives
+    one alert, and recovery one more."""
+    for name, value in meta_subject.SECRETS.items():
+        monkeypatch.setenv(f"T_META_{name.upper()}", value)
+    secrets = ", ".join(f'{n} = "env:T_META_{n.upper()}"' for n in meta_subject.SECRETS)
+    setup = channel_setup(
+        tmp_path,
+        f'\n[[accounts]]\nconnector = "meta"\nplatform = "facebook"\naccount = "{PAGE_ID}"\n'
+        f"secrets = {{ {secrets} }}\n",
+    )
+    fake = MetaFake()
+    http = fake.client()
+    runtime = build_runtime(setup.config)
+    page = runtime.connectors[(Platform.FACEBOOK, PAGE_ID)]
+    runtime.connectors[(Platform.FACEBOOK, PAGE_ID)] = type(page)(
+        page.context.model_copy(update={"base_url": fake.base_url}), http=http
+    )
+
+    async def recheck() -> ChannelHealth:
+        return await channels.recheck(client, setup.config, f"facebook/{PAGE_ID}", "ops:alex")
+
+    def notices() -> list[dict[str, object]]:
+        return [n for n in channel_notices(setup) if PAGE_ID in str(n["reason"])]
+
+    try:
+        async with create_worker(client, setup.config, runtime):
+            await channels.ensure_channels(client, setup.config)
+            assert (await recheck()).status is HealthStatus.HEALTHY
+            fake.token_revoked = True
+            down = await recheck()
+            assert [p.code for p in down.problems] == ["token_refused"]
+            assert "190" in down.problems[0].reason
+            assert "access_token" in down.problems[0].fix  # which secret to renew
+            assert (await recheck()).status is HealthStatus.DOWN
+            assert len(notices()) == 1  # one alert, not one per check
+            fake.token_revoked = False
+            fake.token_expires_at = datetime.now(UTC) + timedelta(days=3)
+            expiring = await recheck()
+            assert [p.code for p in expiring.problems] == ["token_expiring"]
+            fake.token_expires_at = None
+            fake.subscription_active = False
+            unsubscribed = await recheck()
+            assert [p.code for p in unsubscribed.problems] == ["subscription_inactive"]
+            fake.subscription_active = True
+            healthy = await recheck()
+    finally:
+        await http.aclose()
+    assert healthy.status is HealthStatus.HEALTHY
+    assert [n["priority"] for n in notices()] == ["P1", "P2", "P1", "P3"]
+    secret_values = [v for v in meta_subject.SECRETS.values()]
+    assert not [v for v in secret_values if v in setup.notifications.read_text()]
