@@ -642,7 +642,11 @@ async def run_phase(
         progress(f"{name}: fed in {fed - started:.1f}s; settling")
 
         crisis = [i for n_, i in enumerate(interactions) if KINDS[kind_of(n_)].notified]
-        running = f"TaskQueue = '{task_queue}' AND ExecutionStatus = 'Running'"
+        # Interactions only: the workers also run each account's channel-health workflow.
+        running = (
+            f"WorkflowType = 'InteractionWorkflow' AND TaskQueue = '{task_queue}' "
+            "AND ExecutionStatus = 'Running'"
+        )
         deadline = time.monotonic() + settle_timeout
         last_report = 0.0
         while True:

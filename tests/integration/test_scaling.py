@@ -177,7 +177,10 @@ async def test_a_worker_killed_mid_run_loses_and_doubles_nothing(
         for action in KINDS[kind_of(n)].actions
     )
     crisis = [i for n, i in enumerate(interactions) if kind_of(n) == "crisis"]
-    running = f"TaskQueue = '{task_queue}' AND ExecutionStatus = 'Running'"
+    running = (
+        f"WorkflowType = 'InteractionWorkflow' AND TaskQueue = '{task_queue}' "
+        "AND ExecutionStatus = 'Running'"
+    )
     logs = {name: tmp_path / f"{name}.log" for name in ("victim", "survivor")}
     workers = {name: await start_worker(client, setup, tmp_path, name) for name in logs}
     victim, survivor = workers["victim"], workers["survivor"]

@@ -17,7 +17,14 @@ from pydantic import BaseModel
 
 from connecteurs.base import Capability, Manifest, PollResult
 from connecteurs.http import HttpConnecteur
-from connecteurs.models import ActionResult, Author, Interaction, InteractionKind, Platform
+from connecteurs.models import (
+    ActionResult,
+    Author,
+    ChannelCheck,
+    Interaction,
+    InteractionKind,
+    Platform,
+)
 
 
 class Post(BaseModel):
@@ -41,11 +48,21 @@ class ForumConnecteur(HttpConnecteur):
         secrets=("token",),
         reply_lookup=True,
         documentation=("https://forum.example/docs/api",),
+        reauthorize=(
+            "Create a new API token in the forum's admin panel (Settings → API tokens) with "
+            "the read and post scopes, store it where the account's `token` secret points, "
+            "then run `passerelle channels recheck`."
+        ),
     )
     default_base_url = "https://forum.example"
 
     def auth_headers(self) -> dict[str, str]:
         return {"authorization": f"Bearer {self.context.secret('token')}"}
+
+    async def check_health(self) -> ChannelCheck:
+        """The forum's `/api/me` says whose token this is; a 401 becomes AuthError."""
+        me = (await self.request("GET", "/api/me")).json()
+        return ChannelCheck(token_valid=me.get("id") == self.context.account)
 
     async def poll(self, cursor: str | None) -> PollResult:
         params = {"after": cursor} if cursor else {}

@@ -20,6 +20,7 @@ class FakeForum(FakePlatform):
     def __post_init__(self) -> None:
         self.route("GET", "/api/posts", self.list_posts)
         self.route("POST", "/api/posts", self.create_post)
+        self.route("GET", "/api/me", self.me)
 
     def add(
         self, post_id: str, body: str, author: str = "u-1", reply_to: str | None = None
@@ -36,6 +37,11 @@ class FakeForum(FakePlatform):
 
     def authorized(self, request: httpx.Request) -> bool:
         return request.headers.get("authorization") == f"Bearer {TOKEN}"
+
+    def me(self, request: httpx.Request, _: re.Match[str]) -> httpx.Response:
+        if not self.authorized(request):
+            return httpx.Response(401, json={"error": "invalid token"})
+        return httpx.Response(200, json={"id": "forum-account", "name": "The forum team"})
 
     def list_posts(self, request: httpx.Request, _: re.Match[str]) -> httpx.Response:
         if not self.authorized(request):
