@@ -36,6 +36,9 @@ class PollingActivities:
             raise to_application_error(err) from err
         for interaction in page.interactions:
             await deliver(interaction)
+        for event in page.events:  # after the interactions: a thread starts before its news
+            if self.runtime.deliver_event is not None:
+                await self.runtime.deliver_event(event)
         if page.interactions:
             log.info(
                 "polled",

@@ -9,7 +9,7 @@ from pathlib import Path
 from activites.models import ChannelActivity, ChannelFailure
 from connecteurs.base import Connecteur
 from connecteurs.errors import InvalidRequest
-from connecteurs.models import Interaction, Platform
+from connecteurs.models import Interaction, Platform, ThreadEvent
 from plugins.classifiers.base import Classifier
 from plugins.notifiers.base import Notifier
 
@@ -23,6 +23,8 @@ class Runtime:
     # Hands a polled interaction to Temporal (start its workflow or signal its thread, with
     # the gateway's dedupe); the shell provides it, since only it knows the workflow types.
     deliver: Callable[[Interaction], Awaitable[object]] | None = None
+    # Signals a polled thread event (own reply, deletion seen in a listing) to its workflow.
+    deliver_event: Callable[[ThreadEvent], Awaitable[object]] | None = None
     # Tells an account's health workflow that an action failed for good (signal-with-start:
     # it exists even if no worker started it yet); the shell provides it.
     report_failure: Callable[[ChannelFailure], Awaitable[None]] | None = None

@@ -25,6 +25,7 @@ from connecteurs.models import (
     Interaction,
     ModerationAction,
     Platform,
+    ThreadEvent,
 )
 
 
@@ -180,6 +181,7 @@ class PollResult(BaseModel):
 
     interactions: tuple[Interaction, ...] = ()
     cursor: str | None = None
+    events: tuple[ThreadEvent, ...] = ()
 
 
 class Connecteur:
@@ -249,8 +251,19 @@ class Connecteur:
         """
         raise self._unsupported(Capability.WEBHOOK)
 
+    async def parse_events(self, request: WebhookRequest) -> list[ThreadEvent]:
+        """What a verified delivery says happened to messages already tracked: the account's
+        own replies (never an interaction: the team would be answering itself), edits and
+        deletions by their authors, moderation on the platform. Default: none.
+
+        Raises:
+            MalformedPayload: the body is not the platform's documented shape.
+        """
+        return []
+
     async def poll(self, cursor: str | None) -> PollResult:
-        """New interactions since ``cursor`` (``None``: start from now or a short backfill)."""
+        """New interactions since ``cursor`` (``None``: start from now or a short backfill),
+        and in ``PollResult.events`` what the listing shows happened to tracked messages."""
         raise self._unsupported(Capability.POLL)
 
     # -- outbound ------------------------------------------------------------------------

@@ -157,6 +157,56 @@ class Interaction(Frozen):
         return self.root_external_id != self.external_id
 
 
+class ThreadEventKind(StrEnum):
+    """What happened on the platform itself to a message Passerelle tracks."""
+
+    ANSWERED = "answered"  # the account replied from the platform's own app
+    EDITED = "edited"  # the author changed the text
+    DELETED = "deleted"  # the author removed it
+    HIDDEN = "hidden"  # hidden on the platform (by the page's team or the platform)
+    UNHIDDEN = "unhidden"
+    REMOVED = "removed"  # removed by the platform's moderation (YouTube ``rejected``…)
+
+
+class ThreadEvent(Frozen):
+    """An event about a message, not a new message: it never starts an interaction.
+
+    Attributes:
+        subject_id: the platform id of the message concerned (for ``answered``: the
+            message the account replied to).
+        thread_id: the external id of the message that opened the thread, where the
+            platform says; the event goes to that interaction's workflow.
+        ref: the platform id of the event's own object (the account's reply), if any.
+        author: who did it (the account itself for ``answered``).
+        text: the new text (``edited``) or the reply (``answered``).
+        detail: how the platform said it (``feed verb=edited``), for the audit.
+    """
+
+    kind: ThreadEventKind
+    platform: Platform
+    account: str
+    subject_id: str
+    thread_id: str | None = None
+    ref: str | None = None
+    author: Author | None = None
+    text: str = ""
+    at: AwareDatetime
+    detail: str = ""
+
+    @property
+    def root_external_id(self) -> str:
+        return self.thread_id or self.subject_id
+
+    @property
+    def workflow_id(self) -> str:
+        return workflow_id_for(self.platform, self.account, self.root_external_id)
+
+    @property
+    def key(self) -> str:
+        """The same event delivered twice has the same key (a redelivery is ignored)."""
+        return f"{self.kind.value}:{self.subject_id}:{self.ref or ''}:{self.at.isoformat()}"
+
+
 def workflow_id_for(platform: Platform | str, account: str, external_id: str) -> str:
     """``interaction/{platform}/{account}/{external_id}`` (DESIGN §1)."""
     return f"interaction/{Platform(platform).value}/{account}/{external_id}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import structlog
 from pydantic import BaseModel
 from temporalio.client import Client
 from temporalio.common import (
@@ -22,7 +23,7 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from connecteurs.models import Interaction, workflow_id_for
+from connecteurs.models import Interaction, ThreadEvent, ThreadEventKind, workflow_id_for
 from workflows import search_attributes as sa
 from workflows.interaction import InteractionWorkflow
 from workflows.models import InteractionStart, State
@@ -33,6 +34,8 @@ class Outcome(StrEnum):
     STARTED = "started"  # a new workflow was started for it
     DUPLICATE = "duplicate"  # a redelivery: its workflow runs or ran already; nothing started
     FOLLOW_UP = "follow_up"  # signalled to the open workflow of its thread
+    EVENT = "event"  # a thread event (own reply, edit, deletion…) signalled to its workflow
+    IGNORED = "ignored"  # a thread event for no interaction Passerelle still tracks
 
 
 class Delivery(BaseModel):
@@ -89,4 +92,50 @@ async def deliver(
         workflow_id=handle.id,
         run_id=handle.result_run_id,
         outcome=Outcome.STARTED,
+    )
+
+
+log = structlog.get_logger("passerelle.deliver")
+
+
+async def deliver_event(client: Client, event: ThreadEvent) -> Delivery:
+    """Signal a thread event to the workflow of its thread; never start one.
+
+    The thread's workflow is tried first, then the message's own (it may have opened its
+    own interaction when its thread's had ended). An event for neither is logged and
+    ignored: a reply by the account to a message Passerelle never saw is not news.
+    """
+    signal = (
+        InteractionWorkflow.external_answer
+        if event.kind is ThreadEventKind.ANSWERED
+        else InteractionWorkflow.thread_event
+    )
+    candidates = dict.fromkeys(
+        [event.workflow_id, workflow_id_for(event.platform, event.account, event.subject_id)]
+    )
+    for workflow_id in candidates:
+        try:
+            await client.get_workflow_handle(workflow_id).signal(signal, event)
+        except RPCError as err:
+            if err.status is not RPCStatusCode.NOT_FOUND:
+                raise
+            continue
+        return Delivery(
+            interaction_id=Interaction.make_id(event.platform, event.account, event.subject_id),
+            workflow_id=workflow_id,
+            run_id=None,
+            outcome=Outcome.EVENT,
+        )
+    log.info(
+        "thread event ignored: no open interaction",
+        kind=event.kind.value,
+        platform=event.platform.value,
+        account=event.account,
+        subject=event.subject_id,
+    )
+    return Delivery(
+        interaction_id=Interaction.make_id(event.platform, event.account, event.subject_id),
+        workflow_id=event.workflow_id,
+        run_id=None,
+        outcome=Outcome.IGNORED,
     )

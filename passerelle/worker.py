@@ -13,10 +13,10 @@ from temporalio.worker import Worker
 
 from activites import ChannelActivities, InteractionActivities, PollingActivities, Runtime
 from connecteurs.base import AccountContext, Capability, Connecteur, options_for
-from connecteurs.models import Interaction, Platform
+from connecteurs.models import Interaction, Platform, ThreadEvent
 from passerelle.channels import activity_reader, failure_reporter
 from passerelle.config import Config, resolve_secret
-from passerelle.deliver import deliver
+from passerelle.deliver import deliver, deliver_event
 from plugins.classifiers.base import Classifier
 from plugins.discovery import CLASSIFIERS, CONNECTORS, NOTIFIERS, discover
 from plugins.notifiers.base import Notifier
@@ -107,6 +107,12 @@ def create_worker(client: Client, config: Config, runtime: Runtime, **options: A
             return await deliver(client, interaction, policy, config.task_queue)
 
         runtime.deliver = deliver_polled
+    if runtime.deliver_event is None:
+
+        async def deliver_polled_event(event: ThreadEvent) -> object:
+            return await deliver_event(client, event)
+
+        runtime.deliver_event = deliver_polled_event
     if runtime.report_failure is None:
         runtime.report_failure = failure_reporter(client, config)
     if runtime.channel_activity is None:

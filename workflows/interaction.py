@@ -36,6 +36,8 @@ with workflow.unsafe.imports_passed_through():
         ModerationAction,
         Priority,
         Route,
+        ThreadEvent,
+        ThreadEventKind,
     )
     from plugins.notifiers.base import Notification
     from workflows import search_attributes as sa
@@ -71,6 +73,7 @@ DECISION_RECORDS = "decision-records-in-history"
 RESOLUTION_CLOCK = "resolution-clock-and-moderation-fallback"
 CHANNEL_HEALTH = "channel-health-parking"
 CHANNEL_ACTOR = "channel-health"
+VIA_PLATFORM = "via platform"  # who acted, when it was done in the platform's own app
 # Failures that say nothing about the channel itself (the comment is gone, the connector
 # does not offer it) are not reported to its health workflow.
 NOT_THE_CHANNEL = frozenset({"not_found", "unsupported"})
@@ -106,6 +109,9 @@ class InteractionWorkflow:
         self._latest = start.interaction
         self._inbox: list[Interaction] = [start.interaction]
         self._seen: set[str] = {start.interaction.id}
+        self._messages: dict[str, Interaction] = {start.interaction.external_id: start.interaction}
+        self._events: list[ThreadEvent] = []
+        self._event_keys: set[str] = set()
         self._state = State.RECEIVED
         self._timeline: list[TimelineEntry] = []
         self._actions: list[ActionResult] = []
@@ -150,7 +156,7 @@ class InteractionWorkflow:
         while True:
             await self._lifecycle()
             await workflow.wait_condition(workflow.all_handlers_finished)
-            if self._inbox:
+            if self._inbox or self._events:
                 continue  # a follow-up slipped in as the reopen window ended
             self._finishing = True
             await self._record()
@@ -164,6 +170,10 @@ class InteractionWorkflow:
             if self._inbox:
                 async with self._lock:
                     await self._handle(self._inbox.pop(0))
+                continue
+            if self._events:
+                async with self._lock:
+                    await self._on_platform(self._events.pop(0))
                 continue
             if self._channel_ok:
                 async with self._lock:
@@ -202,6 +212,7 @@ class InteractionWorkflow:
     async def _handle(self, message: Interaction) -> None:
         """Classify, decide and act on one message of the thread."""
         self._busy = True
+        self._messages[message.external_id] = message
         is_root = message.id == self._root.id
         self._log(
             "received" if is_root else "follow_up",
@@ -627,6 +638,22 @@ class InteractionWorkflow:
             raise ApplicationError("the interaction has ended; a new message starts a new one")
 
     @workflow.signal
+    def external_answer(self, event: ThreadEvent) -> None:
+        """The account answered in this thread from the platform itself."""
+        self._take(event)
+
+    @workflow.signal
+    def thread_event(self, event: ThreadEvent) -> None:
+        """A message of this thread was edited, deleted or moderated on the platform."""
+        self._take(event)
+
+    def _take(self, event: ThreadEvent) -> None:
+        if event.key in self._event_keys:
+            return  # a redelivery
+        self._event_keys.add(event.key)
+        self._events.append(event)
+
+    @workflow.signal
     def channel_recovered(self) -> None:
         """The account's channel works again (its health workflow says so)."""
         if self._awaiting_channel:
@@ -766,6 +793,122 @@ class InteractionWorkflow:
             **data,
         )
         return result
+
+    async def _on_platform(self, event: ThreadEvent) -> None:
+        """What happened on the platform itself: the state follows what really happened."""
+        self._busy = True
+        try:
+            if event.kind is ThreadEventKind.ANSWERED:
+                self._answered_on_platform(event)
+                return
+            message = self._messages.get(event.subject_id)
+            if message is None:
+                self._log(
+                    "platform_event_ignored",
+                    f"{event.kind.value} of {event.subject_id}, a message this thread never had",
+                    actor=VIA_PLATFORM,
+                    detail=event.detail,
+                )
+                return
+            if event.kind is ThreadEventKind.EDITED:
+                await self._edited(message, event)
+            elif event.kind is ThreadEventKind.DELETED:
+                await self._deleted(message, event)
+            else:
+                self._log(
+                    "moderated_on_platform",
+                    f"{event.kind.value} on the platform ({event.detail or 'no detail'})",
+                    actor=VIA_PLATFORM,
+                    interaction_id=message.id,
+                    kind=event.kind.value,
+                )
+        finally:
+            self._busy = False
+            self._changes += 1
+
+    def _answered_on_platform(self, event: ThreadEvent) -> None:
+        who = f"@{event.author.handle}" if event.author else "the account"
+        self._log(
+            "external_answer",
+            f"answered on {event.platform.value} by {who}: {_excerpt(event.text)}",
+            actor=VIA_PLATFORM,
+            platform_ref=event.ref,
+            author=event.author.handle if event.author else None,
+            at=_iso(event.at),
+            detail=event.detail,
+        )
+        if self._state is not State.CLOSED:  # an answer never reopens a closed thread
+            self._answered(VIA_PLATFORM, None)
+
+    async def _edited(self, message: Interaction, event: ThreadEvent) -> None:
+        """Read the new text again: a comment edited into abuse or a crisis must be caught."""
+        edited = message.model_copy(update={"text": event.text or message.text})
+        self._messages[message.external_id] = edited
+        if self._latest.id == edited.id:
+            self._latest = edited
+        is_root = edited.id == self._root.id
+        self._log(
+            "edited",
+            f"edited by @{edited.author.handle}: {_excerpt(edited.text)}",
+            actor=f"{edited.platform.value}:{edited.author.handle}",
+            interaction_id=edited.id,
+            excerpt=_excerpt(edited.text),
+        )
+        classification = await self._classify(edited)
+        if classification is None:
+            return
+        was_crisis = self._crisis
+        self._categories |= set(classification.categories)
+        self._crisis = was_crisis or is_crisis(classification)
+        decision = decide(
+            edited, classification, self._policy, workflow.now(), thread_in_crisis=was_crisis
+        )
+        self._log(
+            "decided",
+            f"rule {decision.rule_id}: {decision.route.value}, {decision.priority.value} "
+            "(after an edit)",
+            actor=f"policy:{decision.rule_id}",
+            rule_id=decision.rule_id,
+            route=decision.route.value,
+            priority=decision.priority.value,
+            reasons=list(decision.reasons),
+        )
+        if decision.route is Route.MODERATE:
+            self._upsert_classification()
+            moderated = [await self._moderate(edited, action) for action in decision.moderation]
+            done = bool(moderated) and all(r.ok for r in moderated)
+            if is_root and done and self._state is not State.CLOSED:
+                await self._close("moderated", actor=f"policy:{decision.rule_id}")
+        elif self._crisis and not was_crisis:
+            # Edited into a crisis: the immediate path, whatever the thread's state was.
+            if decision.priority.rank < (self._priority or Priority.P4).rank:
+                self._priority = decision.priority
+            self._upsert_classification()
+            self._decision = decision
+            await self._route(edited, decision, is_root, classification)
+        else:
+            self._upsert_classification()
+
+    async def _deleted(self, message: Interaction, event: ThreadEvent) -> None:
+        self._log(
+            "deleted_by_author",
+            f"{message.id} deleted on the platform ({event.detail or 'by its author'})",
+            actor=f"{message.platform.value}:{message.author.handle}",
+            interaction_id=message.id,
+        )
+        if message.id != self._root.id or self._state is State.CLOSED:
+            return  # one message of the thread, or already closed: recorded
+        if self._crisis:
+            # The person still needs help: a human closes it, never a deletion.
+            self._log(
+                "withdrawal_refused",
+                "a message in crisis was deleted: it stays open for a human",
+                actor="policy:crisis-protocol",
+            )
+            if self._state is not State.ESCALATED and not self._acknowledged:
+                self._set_state(State.ESCALATED)
+            return
+        await self._close("withdrawn", actor=VIA_PLATFORM)
 
     async def _report_to_channel(self, action: str, code: str, message: str) -> None:
         failure = ChannelFailure(
@@ -946,7 +1089,7 @@ class InteractionWorkflow:
         seen = self._changes
 
         def news() -> bool:
-            return bool(self._inbox) or self._changes != seen
+            return bool(self._inbox) or bool(self._events) or self._changes != seen
 
         if timeout is not None and timeout <= timedelta(0):
             return news()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -30,7 +30,7 @@ from connecteurs.errors import (
     InvalidSignature,
     RateLimited,
 )
-from connecteurs.models import Interaction
+from connecteurs.models import Interaction, ThreadEvent
 from passerelle.deliver import Delivery
 from passerelle.gateway.directory import Directory, UnknownRoute
 from passerelle.gateway.metrics import GatewayMetrics
@@ -65,6 +65,8 @@ class Gateway:
     directory: Directory
     deliver: Callable[[Interaction], Awaitable[Delivery]]
     ready: Callable[[], Awaitable[bool]]
+    # Signals a thread event (own reply, edit, deletion) to its workflow; None: dropped.
+    deliver_event: Callable[[ThreadEvent], Awaitable[Delivery]] | None = None
     max_body: int = DEFAULT_MAX_BODY
     metrics: GatewayMetrics = field(default_factory=GatewayMetrics)
 
@@ -124,17 +126,22 @@ class Gateway:
         if not resolved.connectors:
             raise Refused(404, f"the payload names no account configured for {name!r}")
         interactions: list[Interaction] = []
+        events: list[ThreadEvent] = []
         for connector in resolved.connectors:
             await self._verify(connector, delivery, label)
             interactions.extend(await self._parse(connector, delivery))
+            events.extend(await self._parse(connector, delivery, events=True))
         outcomes = await self._deliver_all(interactions, label)
-        return JSONResponse(
-            {
-                "accepted": len(interactions),
-                "outcomes": outcomes,
-                "refused_accounts": list(resolved.unknown_accounts),
-            }
-        )
+        # After the interactions: an own reply in the same batch finds its thread started.
+        event_outcomes = await self._deliver_events(events, label)
+        document: dict[str, object] = {
+            "accepted": len(interactions),
+            "outcomes": outcomes,
+            "refused_accounts": list(resolved.unknown_accounts),
+        }
+        if events:
+            document["events"] = event_outcomes
+        return JSONResponse(document)
 
     def _check_route(self, name: str) -> None:
         if not self.directory.knows(name):
@@ -181,8 +188,22 @@ class Gateway:
             log.error("verify failed", connector=label, error=type(err).__name__)
             raise Refused(503, "cannot check signatures now", self._retry_header()) from None
 
-    async def _parse(self, connector: Connecteur, delivery: WebhookRequest) -> list[Interaction]:
+    @overload
+    async def _parse(
+        self, connector: Connecteur, delivery: WebhookRequest, *, events: Literal[False] = False
+    ) -> list[Interaction]: ...
+
+    @overload
+    async def _parse(
+        self, connector: Connecteur, delivery: WebhookRequest, *, events: Literal[True]
+    ) -> list[ThreadEvent]: ...
+
+    async def _parse(
+        self, connector: Connecteur, delivery: WebhookRequest, *, events: bool = False
+    ) -> list[Interaction] | list[ThreadEvent]:
         try:
+            if events:
+                return await connector.parse_events(delivery)
             return await connector.parse(delivery)
         except InboundError as err:
             raise Refused(err.status, str(err)) from None
@@ -205,6 +226,26 @@ class Gateway:
                     connector=label,
                     error=type(err).__name__,
                     accepted_before=len(outcomes),
+                )
+                raise Refused(
+                    503, "Temporal is unavailable; deliver again later", self._retry_header()
+                ) from None
+            self.metrics.interactions.labels(label, delivery.outcome.value).inc()
+            outcomes.append(delivery.outcome.value)
+        return outcomes
+
+    async def _deliver_events(self, events: list[ThreadEvent], label: str) -> list[str]:
+        outcomes: list[str] = []
+        if self.deliver_event is None:
+            return ["ignored"] * len(events)
+        for event in events:
+            try:
+                delivery = await self.deliver_event(event)
+            except Exception as err:  # the platform delivers again; events are deduped
+                log.warning(
+                    "temporal did not accept a thread event",
+                    connector=label,
+                    error=type(err).__name__,
                 )
                 raise Refused(
                     503, "Temporal is unavailable; deliver again later", self._retry_header()

@@ -12,9 +12,9 @@ from starlette.applications import Starlette
 from temporalio.client import Client
 from temporalio.service import RetryConfig
 
-from connecteurs.models import Interaction
+from connecteurs.models import Interaction, ThreadEvent
 from passerelle.config import Config
-from passerelle.deliver import Delivery, deliver
+from passerelle.deliver import Delivery, deliver, deliver_event
 from passerelle.gateway.app import DEFAULT_MAX_BODY, Gateway, build_app
 from passerelle.gateway.directory import Directory
 from passerelle.worker import build_connectors
@@ -44,6 +44,9 @@ def gateway_for(
     async def hand_over(interaction: Interaction) -> Delivery:
         return await deliver(client, interaction, policy, config.task_queue)
 
+    async def hand_event(event: ThreadEvent) -> Delivery:
+        return await deliver_event(client, event)
+
     async def ready() -> bool:
         try:
             return await client.service_client.check_health(timeout=HEALTH_TIMEOUT)
@@ -53,6 +56,7 @@ def gateway_for(
     return Gateway(
         directory=Directory.of(connectors, names),
         deliver=hand_over,
+        deliver_event=hand_event,
         ready=ready,
         max_body=max_body,
     )
