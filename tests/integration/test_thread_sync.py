@@ -1,0 +1,154 @@
+"""Thread sync on a real dev server: what happens on the platform itself (the team answers
+from the app, the author edits or deletes, the platform hides) updates the open interaction
+and never starts a new one."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from temporalio.client import Client
+
+from connecteurs.models import Author, Platform, ThreadEvent, ThreadEventKind
+from passerelle import operations
+from passerelle.deliver import Outcome, deliver_event
+from passerelle.worker import build_runtime, create_worker
+from tests.helpers import Setup, eventually, make_setup, wait_status
+from workflows.models import State
+
+QUESTION = "Bonjour, est-ce que l'atelier de jeudi est gratuit ?"
+ABUSE = "T'es vraiment un gros con, ferme ta gueule"
+CRISIS = "Je n'en peux plus, j'ai envie d'en finir avec la vie."
+
+
+def event(
+    setup: Setup,
+    kind: ThreadEventKind,
+    subject: str,
+    text: str = "",
+    *,
+    ref: str | None = None,
+    at: datetime | None = None,
+) -> ThreadEvent:
+    own = kind is ThreadEventKind.ANSWERED
+    return ThreadEvent(
+        kind=kind,
+        platform=Platform.JSONL,
+        account=setup.account,
+        subject_id=subject,
+        ref=ref,
+        author=Author(
+            id=setup.account if own else "id-someone", handle="page" if own else "someone"
+        ),
+        text=text,
+        at=at or datetime.now(UTC),
+        detail=f"test {kind.value}",
+    )
+
+
+async def interactions_on(client: Client, setup: Setup) -> int:
+    query = f"WorkflowType = 'InteractionWorkflow' AND TaskQueue = '{setup.config.task_queue}'"
+    return (await client.count_workflows(query)).count
+
+
+async def test_an_answer_from_the_platform_counts_and_nothing_is_breached(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(tmp_path, sla={"P3": "3s"})
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("q1", QUESTION))
+        await wait_status(client, setup.ref("q1"), lambda s: s.state is State.AWAITING_RESPONSE)
+        answer = event(setup, ThreadEventKind.ANSWERED, "q1", "Oui, c'est gratuit !", ref="r-9")
+        delivery = await deliver_event(client, answer)
+        again = await deliver_event(client, answer)  # the platform delivers it twice
+        answered = await wait_status(client, setup.ref("q1"), lambda s: s.state is State.ANSWERED)
+        await asyncio.sleep(4)  # past the 3 s deadline the question had
+        later = await operations.status(client, setup.ref("q1"))
+        timeline = await operations.timeline(client, setup.ref("q1"))
+        count = await interactions_on(client, setup)
+    assert delivery.outcome is Outcome.EVENT and again.outcome is Outcome.EVENT
+    assert answered.sla_deadline is None and not later.breached
+    assert count == 1  # the page's own reply started nothing
+    assert setup.outbox_lines() == []  # and Passerelle posted nothing itself
+    entries = [e for e in timeline.entries if e.actor == "via platform"]
+    assert [e.event for e in entries] == ["external_answer", "answered"]
+    assert entries[0].data["platform_ref"] == "r-9"
+
+
+async def test_an_edit_into_abuse_is_moderated_and_into_crisis_escalated(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(tmp_path)
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("e1", QUESTION))
+        await setup.deliver(client, setup.interaction("e2", QUESTION))
+        for ref in ("e1", "e2"):
+            await wait_status(client, setup.ref(ref), lambda s: s.state is State.AWAITING_RESPONSE)
+        await deliver_event(client, event(setup, ThreadEventKind.EDITED, "e1", ABUSE))
+        await deliver_event(client, event(setup, ThreadEventKind.EDITED, "e2", CRISIS))
+        hidden = await wait_status(client, setup.ref("e1"), lambda s: s.state is State.CLOSED)
+        crisis = await wait_status(
+            client,
+            setup.ref("e2"),
+            lambda s: (
+                s.state is State.ESCALATED
+                and any(a.action in ("direct_message", "reply") for a in s.actions)
+            ),
+        )
+    assert hidden.resolution == "moderated" and "abuse" in hidden.categories
+    assert [a.action for a in hidden.actions] == ["hide"]
+    assert "crisis" in crisis.categories and crisis.priority is not None
+    assert crisis.priority.value == "P1"
+    assert crisis.actions[0].action == "notify"
+    assert "hide" not in [a.action for a in crisis.actions]
+
+
+async def test_author_deletion_withdraws_unless_crisis(client: Client, tmp_path: Path) -> None:
+    setup = make_setup(tmp_path)
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("d1", QUESTION))
+        await setup.deliver(client, setup.interaction("d2", CRISIS, locale="fr-CA"))
+        await wait_status(client, setup.ref("d1"), lambda s: s.state is State.AWAITING_RESPONSE)
+        await wait_status(
+            client,
+            setup.ref("d2"),
+            lambda s: s.state is State.ESCALATED and len(s.actions) >= 2,
+        )
+        for ref in ("d1", "d2"):
+            await deliver_event(client, event(setup, ThreadEventKind.DELETED, ref))
+        withdrawn = await wait_status(client, setup.ref("d1"), lambda s: s.state is State.CLOSED)
+
+        async def refused() -> bool:
+            entries = (await operations.timeline(client, setup.ref("d2"))).entries
+            return "withdrawal_refused" in [e.event for e in entries]
+
+        await eventually(refused, 20, "the crisis deletion to be recorded")
+        crisis = await operations.status(client, setup.ref("d2"))
+        timeline = await operations.timeline(client, setup.ref("d2"))
+    assert withdrawn.resolution == "withdrawn"
+    assert crisis.state is State.ESCALATED and crisis.resolution is None
+    events = [e.event for e in timeline.entries]
+    assert events.index("deleted_by_author") < events.index("withdrawal_refused")
+    assert "closed" not in events
+
+
+async def test_platform_moderation_is_recorded_and_unknown_events_ignored(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(tmp_path)
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("m1", QUESTION))
+        await wait_status(client, setup.ref("m1"), lambda s: s.state is State.AWAITING_RESPONSE)
+        await deliver_event(client, event(setup, ThreadEventKind.HIDDEN, "m1"))
+        unknown = await deliver_event(client, event(setup, ThreadEventKind.DELETED, "nobody"))
+
+        async def recorded() -> bool:
+            entries = (await operations.timeline(client, setup.ref("m1"))).entries
+            return "moderated_on_platform" in [e.event for e in entries]
+
+        await eventually(recorded, 20, "the platform's hide to be recorded")
+        status = await operations.status(client, setup.ref("m1"))
+        count = await interactions_on(client, setup)
+    assert unknown.outcome is Outcome.IGNORED and count == 1
+    assert status.state is State.AWAITING_RESPONSE  # still owed an answer
