@@ -51,6 +51,9 @@ def test_golden_histories_exist() -> None:
         "resolution",
         "channel_parked",
         "channel_health",
+        "answered_on_platform",
+        "edited_then_withdrawn",
+        "edited_into_abuse",
     }
 
 

@@ -14,12 +14,15 @@ import asyncio
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from temporalio.client import Client
 
 from activites import Runtime
+from connecteurs.models import Author, Platform, ThreadEvent, ThreadEventKind
 from passerelle import channels, devserver, operations
+from passerelle.deliver import deliver_event
 from passerelle.worker import build_runtime, create_worker
 from tests.controlled_channel import ChannelState, controlled
 from tests.helpers import Setup, eventually, make_setup, wait_status
@@ -169,6 +172,46 @@ async def channel_health(client: Client, setup: Setup) -> str:
     return channel_id("jsonl", setup.account)
 
 
+def _event(setup: Setup, kind: ThreadEventKind, subject: str, text: str = "") -> ThreadEvent:
+    return ThreadEvent(
+        kind=kind,
+        platform=Platform.JSONL,
+        account=setup.account,
+        subject_id=subject,
+        ref="own-1" if kind is ThreadEventKind.ANSWERED else None,
+        author=Author(id=setup.account, handle="page"),
+        text=text,
+        at=datetime(2026, 11, 23, 15, 0, tzinfo=UTC),
+        detail=f"recorded {kind.value}",
+    )
+
+
+async def answered_on_platform(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(client, setup.interaction("nat", "Is the workshop free?"))
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.AWAITING_RESPONSE)
+    await deliver_event(client, _event(setup, ThreadEventKind.ANSWERED, "nat", "Yes, it is!"))
+    return d.workflow_id
+
+
+async def edited_then_withdrawn(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(client, setup.interaction("edw", "Is the workshop free?"))
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.AWAITING_RESPONSE)
+    edit = _event(setup, ThreadEventKind.EDITED, "edw", "Is the Thursday workshop free?")
+    await deliver_event(client, edit)
+    await deliver_event(client, _event(setup, ThreadEventKind.DELETED, "edw"))
+    return d.workflow_id
+
+
+async def edited_into_abuse(client: Client, setup: Setup) -> str:
+    d = await setup.deliver(client, setup.interaction("eda", "Is the workshop free?"))
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.AWAITING_RESPONSE)
+    edit = _event(
+        setup, ThreadEventKind.EDITED, "eda", "T'es vraiment un gros con, ferme ta gueule"
+    )
+    await deliver_event(client, edit)
+    return d.workflow_id
+
+
 # Scenarios on another runtime than the config's, and those whose workflow never ends (the
 # history is taken as it stands: a replay stops where it stops).
 RUNTIMES: dict[str, Callable[[Setup], Runtime]] = {
@@ -193,6 +236,10 @@ SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
     # channel health: an auth-refused reply parked, then resumed (workflow.patched)
     "channel_parked": (channel_parked, FAST + CHANNELS, {}),
     "channel_health": (channel_health, FAST + CHANNELS, {}),
+    # thread sync: what happened on the platform itself
+    "answered_on_platform": (answered_on_platform, FAST, {}),
+    "edited_then_withdrawn": (edited_then_withdrawn, FAST, {}),
+    "edited_into_abuse": (edited_into_abuse, FAST, {}),
 }
 
 
@@ -208,7 +255,8 @@ async def record(names: list[str], out_dir: Path = HERE) -> list[Path]:
             scenario, extra, sla = SCENARIOS[name]
             with tempfile.TemporaryDirectory() as tmp:
                 setup = make_setup(Path(tmp), extra, sla)
-                runtime = RUNTIMES.get(name, build_runtime)(setup)
+                make_runtime = RUNTIMES.get(name)
+                runtime = make_runtime(setup) if make_runtime else build_runtime(setup.config)
                 async with create_worker(env.client, setup.config, runtime):
                     workflow_id = await scenario(env.client, setup)
                     handle = env.client.get_workflow_handle(workflow_id)
