@@ -39,7 +39,15 @@ from connecteurs.errors import (
     TransientError,
     UnsupportedAction,
 )
-from connecteurs.models import ActionResult, Author, ChannelCheck, Interaction, InteractionKind
+from connecteurs.models import (
+    ActionResult,
+    Author,
+    ChannelCheck,
+    Interaction,
+    InteractionKind,
+    ThreadEvent,
+    ThreadEventKind,
+)
 from connecteurs.signatures import hmac_sha256_b64, hmac_sha256_hex
 from connecteurs.testing import Failure
 
@@ -409,6 +417,36 @@ class ConformanceSuite:
         interactions = run(with_harness(subject, body))
         assert interactions, "the subject's deliveries hold no interaction"
         self._check_interactions(subject, interactions)
+
+    def test_thread_events_are_consistent(self, subject: ConformanceSubject, strict: bool) -> None:
+        """Thread events from the documented deliveries (own replies, edits, deletions) name
+        this account, are keyed the same way twice, and the account's own messages never
+        come back as interactions."""
+        self._webhook(subject, strict, "test_thread_events_are_consistent")
+
+        async def body(harness: Harness) -> tuple[list[Interaction], list[list[ThreadEvent]]]:
+            found: list[Interaction] = []
+            events: list[list[ThreadEvent]] = []
+            for delivery in subject.deliveries:
+                found.extend(await harness.connector.parse(delivery))
+                events.append(await harness.connector.parse_events(delivery))
+                again = await harness.connector.parse_events(delivery)
+                assert [e.key for e in again] == [e.key for e in events[-1]], (
+                    "the same delivery gave differently keyed events: a redelivery would "
+                    "count twice"
+                )
+            return found, events
+
+        interactions, events = run(with_harness(subject, body))
+        flat = [e for batch in events for e in batch]
+        for event in flat:
+            assert isinstance(event, ThreadEvent)
+            assert event.account == subject.account, (
+                f"event for account {event.account!r}, expected {subject.account!r}"
+            )
+        own = {e.ref for e in flat if e.kind is ThreadEventKind.ANSWERED and e.ref}
+        doubled = sorted(own & {i.external_id for i in interactions})
+        assert not doubled, f"the account's own replies became interactions too: {doubled}"
 
     def test_duplicate_delivery_gives_same_ids(
         self, subject: ConformanceSubject, strict: bool
