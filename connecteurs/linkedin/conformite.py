@@ -29,7 +29,14 @@ from connecteurs.linkedin.fake import (
 from connecteurs.models import Author, Interaction, InteractionKind, Platform
 
 FIXTURES = Path(__file__).parent / "fixtures"
-DELIVERIES = ("comment_notification.json", "reply_notification.json", "mention_notification.json")
+DELIVERIES = (
+    "comment_notification.json",
+    "reply_notification.json",
+    "mention_notification.json",
+    "admin_reply_notification.json",
+    "comment_edit_notification.json",
+    "comment_delete_notification.json",
+)
 #: The challengeCode of the webhook-validation page's example.
 CHALLENGE_CODE = "890e4665-4dfe-4ab1-b689-ed553bceeed0"
 #: What check_health needs to read the token's expiry and the event subscription.

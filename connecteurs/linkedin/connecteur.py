@@ -62,6 +62,7 @@ from connecteurs.linkedin.payloads import (
     Comment,
     CommentPage,
     CommentRef,
+    DecoratedComment,
     Envelope,
     Introspection,
     Notification,
@@ -78,6 +79,8 @@ from connecteurs.models import (
     Interaction,
     InteractionKind,
     Platform,
+    ThreadEvent,
+    ThreadEventKind,
     body_sha256,
 )
 from connecteurs.signatures import check_equal, hmac_sha256_hex, require_header
@@ -89,6 +92,10 @@ SIGNATURE_PREFIX = b"hmacsha256="
 #: SHARE carry no words; ADMIN_COMMENT is the organization's own; COMMENT_EDIT and
 #: COMMENT_DELETE change a comment already received.
 INTERACTION_ACTIONS = ("COMMENT", "SHARE_MENTION")
+#: Notification actions that answer or change a comment already received (thread events).
+EVENT_ACTIONS = ("ADMIN_COMMENT", "COMMENT_EDIT", "COMMENT_DELETE")
+#: What a poll asks the pull finder for.
+POLLED_ACTIONS = INTERACTION_ACTIONS + EVENT_ACTIONS
 #: challengeCode is "a randomly generated type-4 UUID": anything else is refused, so the
 #: handshake cannot be used to have arbitrary strings (e.g. "hmacsha256=" + a forged body)
 #: signed with the client secret.
@@ -340,6 +347,159 @@ class LinkedinConnecteur(HttpConnecteur):
         digest = body_sha256(request.body)
         return await self._interactions(events.notifications, received_at, lambda _: digest)
 
+    async def parse_events(self, request: WebhookRequest) -> list[ThreadEvent]:
+        """What a delivery says happened to comments already received:
+
+        * ADMIN_COMMENT (or a COMMENT the decoration says the organization wrote) that is a
+          reply (``parentComment``): ANSWERED, under the comment it answers;
+        * COMMENT_EDIT: EDITED, with the new text;
+        * COMMENT_DELETE: DELETED (LinkedIn does not say by whom).
+
+        The text and the parent comment are read from ``decoratedGeneratedActivity`` when it
+        has them, else from the Comments API (one GET, as parse does for a comment); a
+        comment gone before it could be read is skipped. The organization's own comments
+        edited or deleted are not news.
+
+        Raises:
+            MalformedPayload: the body is not a notification delivery.
+        """
+        try:
+            envelope = Envelope.model_validate_json(request.body)
+            if envelope.type != NOTIFICATION_TYPE:
+                return []
+            events = NotificationEvents.model_validate_json(request.body)
+        except ValidationError as err:
+            raise MalformedPayload(_first_error(err)) from None
+        return await self._thread_events(events.notifications)
+
+    async def _thread_events(self, notifications: list[Notification]) -> list[ThreadEvent]:
+        found: dict[str, ThreadEvent] = {}
+        for notification in notifications:
+            if notification.organizational_entity != self.org_urn:
+                continue
+            try:
+                event = await self._thread_event(notification)
+            except NotFound:
+                continue  # gone before it could be read
+            if event is not None:
+                found.setdefault(event.key, event)
+        return list(found.values())
+
+    async def _thread_event(self, notification: Notification) -> ThreadEvent | None:
+        action = notification.action
+        decorated = _decorated_comment(notification)
+        if action == "ADMIN_COMMENT" or (
+            action == "COMMENT" and decorated is not None and decorated.owner == self.org_urn
+        ):
+            return await self._org_reply(notification)
+        if action == "COMMENT_EDIT":
+            return await self._comment_edited(notification)
+        if action == "COMMENT_DELETE":
+            return self._comment_deleted(notification)
+        return None
+
+    async def _org_reply(self, notification: Notification) -> ThreadEvent | None:
+        ref = _ref_of(notification)
+        decorated = _decorated_comment(notification)
+        said = decorated.body() if decorated is not None else None
+        created_ms: int | None = None
+        author: str
+        text: str
+        parent: str | None
+        if (
+            decorated is not None
+            and decorated.owner
+            and said is not None
+            and decorated.parent_comment
+        ):
+            author, text, parent = decorated.owner, said, decorated.parent_comment
+        else:
+            # Whether it answers a comment is only sure from the comment itself.
+            comment = await self._get_comment(ref)
+            author, text, parent = comment.actor, comment.message.text, comment.parent_comment
+            created_ms = comment.created.time if comment.created else None
+        parent_ref = parse_comment_urn(parent)
+        if author != self.org_urn or parent_ref is None:
+            return None  # not the organization's, or a comment on a post rather than a reply
+        return self._thread_event_of(
+            notification,
+            ThreadEventKind.ANSWERED,
+            # Comments nest one level: the comment answered is its thread's root, the
+            # parent_id parse gives the replies under it.
+            subject=parent_ref.urn,
+            thread=parent_ref.urn,
+            ref=ref.urn,
+            author=self.org_urn,
+            text=text,
+            fallback_ms=created_ms,
+        )
+
+    async def _comment_edited(self, notification: Notification) -> ThreadEvent | None:
+        ref = _ref_of(notification)
+        decorated = _decorated_comment(notification)
+        text = decorated.body() if decorated is not None else None
+        if decorated is not None and decorated.owner and text is not None:
+            author, parent = decorated.owner, decorated.parent_comment
+        else:
+            comment = await self._get_comment(ref)
+            author, text, parent = comment.actor, comment.message.text, comment.parent_comment
+        if author == self.org_urn:
+            return None  # the organization editing its own comment
+        parent_ref = parse_comment_urn(parent)
+        return self._thread_event_of(
+            notification,
+            ThreadEventKind.EDITED,
+            subject=ref.urn,
+            thread=parent_ref.urn if parent_ref else None,
+            author=author,
+            text=text,
+        )
+
+    def _comment_deleted(self, notification: Notification) -> ThreadEvent | None:
+        ref = _ref_of(notification)
+        decorated = _decorated_comment(notification)
+        author = decorated.owner if decorated is not None else None
+        if author == self.org_urn:
+            return None  # the organization deleting its own comment
+        parent_ref = parse_comment_urn(decorated.parent_comment if decorated else None)
+        return self._thread_event_of(
+            notification,
+            ThreadEventKind.DELETED,
+            subject=ref.urn,
+            thread=parent_ref.urn if parent_ref else None,
+            author=author,
+        )
+
+    def _thread_event_of(
+        self,
+        notification: Notification,
+        kind: ThreadEventKind,
+        *,
+        subject: str,
+        thread: str | None,
+        author: str | None,
+        ref: str | None = None,
+        text: str = "",
+        fallback_ms: int | None = None,
+    ) -> ThreadEvent:
+        moment = notification.last_modified_at or fallback_ms
+        if moment is None:
+            raise MalformedPayload(
+                f"notification {notification.notification_id}: no lastModifiedAt"
+            )
+        return ThreadEvent(
+            kind=kind,
+            platform=self.platform,
+            account=self.context.account,
+            subject_id=subject,
+            thread_id=thread,
+            ref=ref,
+            author=Author(id=author, handle=author.rsplit(":", 1)[-1]) if author else None,
+            text=text,
+            at=datetime.fromtimestamp(moment / 1000, UTC),
+            detail=f"notification action={notification.action}",
+        )
+
     async def _interactions(
         self,
         notifications: list[Notification],
@@ -501,7 +661,9 @@ class LinkedinConnecteur(HttpConnecteur):
 
     async def poll(self, cursor: str | None) -> PollResult:
         """Backfill from the pull finder: comments and mentions whose notification is newer
-        than the cursor's window, minus those already returned (seen notification ids)."""
+        than the cursor's window, minus those already returned (seen notification ids); the
+        same read's ADMIN_COMMENT, COMMENT_EDIT and COMMENT_DELETE notifications are the
+        poll's thread events."""
         now = self.clock()
         end = _ms(now)
         state = _load_cursor(cursor)
@@ -515,9 +677,14 @@ class LinkedinConnecteur(HttpConnecteur):
         fresh = [n for n in await self._pull(start, end) if n.notification_id not in already]
         fresh.sort(key=lambda n: (n.last_modified_at or 0, n.notification_id))
         interactions = await self._interactions(fresh, now, _notification_digest)
+        events = await self._thread_events(fresh)
         seen.extend(n.notification_id for n in fresh)
         next_cursor = PollCursor(since=end, seen=seen[-SEEN_LIMIT:])
-        return PollResult(interactions=tuple(interactions), cursor=next_cursor.model_dump_json())
+        return PollResult(
+            interactions=tuple(interactions),
+            cursor=next_cursor.model_dump_json(),
+            events=tuple(events),
+        )
 
     def _criteria(self, start: int, end: int) -> str:
         # Rest.li 2.0: List(...) and (start:…,end:…) are structure and stay unescaped;
@@ -525,7 +692,7 @@ class LinkedinConnecteur(HttpConnecteur):
         return (
             "/rest/organizationalEntityNotifications?q=criteria"
             f"&organizationalEntity={_enc(self.org_urn)}"
-            f"&actions=List({','.join(INTERACTION_ACTIONS)})"
+            f"&actions=List({','.join(POLLED_ACTIONS)})"
             f"&timeRange=(start:{start},end:{end})"
         )
 
@@ -782,6 +949,26 @@ def _load_cursor(cursor: str | None) -> PollCursor | None:
         return PollCursor.model_validate_json(cursor)
     except ValidationError:
         return None
+
+
+def _decorated_comment(notification: Notification) -> DecoratedComment | None:
+    decorated = notification.decorated_generated_activity
+    return decorated.comment if decorated is not None else None
+
+
+def _ref_of(notification: Notification) -> CommentRef:
+    """The comment a notification is about: the decoration's entity, else
+    ``generatedActivity``."""
+    decorated = _decorated_comment(notification)
+    ref = parse_comment_urn(decorated.entity if decorated else None) or parse_comment_urn(
+        notification.generated_activity
+    )
+    if ref is None:
+        raise MalformedPayload(
+            f"notification {notification.notification_id}: {notification.action} without a "
+            "comment URN in generatedActivity"
+        )
+    return ref
 
 
 def _notification_digest(notification: Notification) -> str:

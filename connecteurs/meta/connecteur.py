@@ -51,6 +51,7 @@ from connecteurs.meta.payloads import (
     Change,
     Entry,
     FeedComment,
+    FeedCommentChange,
     FeedValue,
     IgComment,
     IgMention,
@@ -65,6 +66,8 @@ from connecteurs.models import (
     Interaction,
     InteractionKind,
     Platform,
+    ThreadEvent,
+    ThreadEventKind,
     body_sha256,
 )
 from connecteurs.redaction import redact_query_parameters
@@ -81,6 +84,16 @@ OBJECT_OF = {Platform.FACEBOOK: "page", Platform.INSTAGRAM: "instagram"}
 #: Lookups read one page of the latest replies; a retry comes minutes after its first try.
 LOOKUP_LIMIT = 100
 UNKNOWN_AUTHOR = "unknown"
+#: Page ``feed`` verbs about a comment already posted, and what they are to its thread
+#: (the Page reference documents both spellings of edit and of removal).
+FEED_EVENTS = {
+    "edited": ThreadEventKind.EDITED,
+    "edit": ThreadEventKind.EDITED,
+    "remove": ThreadEventKind.DELETED,
+    "delete": ThreadEventKind.DELETED,
+    "hide": ThreadEventKind.HIDDEN,
+    "unhide": ThreadEventKind.UNHIDDEN,
+}
 
 DOCUMENTATION = (
     "https://developers.facebook.com/docs/graph-api/webhooks/getting-started",
@@ -257,15 +270,23 @@ class MetaConnecteur(HttpConnecteur):
             status=200, content_type="text/plain", body=query["hub.challenge"].encode()
         )
 
-    async def parse(self, request: WebhookRequest) -> list[Interaction]:
+    def _notification(self, request: WebhookRequest) -> tuple[Any, Notification] | None:
+        """The delivery's JSON and its shape; ``None`` for the other product of the same app
+        (a page's Instagram account), which is not this account's."""
         try:
             data = json.loads(request.body)
         except ValueError as err:
             raise MalformedPayload(f"body is not JSON: {type(err).__name__}") from None
         notification = _validate(Notification, data, "body")
         if notification.object != OBJECT_OF.get(self.platform):
-            # The other product of the same app (a page's Instagram account): not ours.
+            return None
+        return data, notification
+
+    async def parse(self, request: WebhookRequest) -> list[Interaction]:
+        read = self._notification(request)
+        if read is None:
             return []
+        data, notification = read
         now = datetime.now(UTC)
         found: list[Interaction] = []
         raw_entries = data["entry"]
@@ -283,6 +304,155 @@ class MetaConnecteur(HttpConnecteur):
                 if item is not None:
                     found.append(item)
         return found
+
+    async def parse_events(self, request: WebhookRequest) -> list[ThreadEvent]:
+        """What a delivery says happened to messages already received.
+
+        * Facebook ``feed``, ``item: comment``: the page's own reply (``verb: add`` with
+          ``from.id`` the page id, under a comment) is ANSWERED; ``edited`` (and ``edit``) is
+          EDITED with the new ``message``; ``remove`` (and ``delete``) is DELETED; ``hide`` and
+          ``unhide`` are HIDDEN and UNHIDDEN. The page's own comments edited, removed or hidden
+          are not news.
+        * Instagram ``comments`` / ``live_comments``: the account's own reply (``from.id`` the
+          account id, with ``parent_id``) is ANSWERED. Instagram documents no edit, deletion
+          or hide notification for comments.
+        * Messenger ``message_edit``: the customer's edit of a message is EDITED.
+
+        Raises:
+            MalformedPayload: the body is not Meta's documented shape.
+        """
+        read = self._notification(request)
+        if read is None:
+            return []
+        _, notification = read
+        found: list[ThreadEvent] = []
+        for index, entry in enumerate(notification.entry):
+            if entry.id != self.account:
+                continue
+            for change in entry.changes:
+                event = self._event_from_change(entry, change)
+                if event is not None:
+                    found.append(event)
+            for number, raw in enumerate(entry.messaging):
+                where = f"entry[{index}].messaging[{number}]"
+                event = self._event_from_messaging(entry, raw, where)
+                if event is not None:
+                    found.append(event)
+        return found
+
+    def _event_from_change(self, entry: Entry, change: Change) -> ThreadEvent | None:
+        if self.is_instagram:
+            if change.field in ("comments", "live_comments"):
+                return self._ig_own_reply(entry, change)
+            return None
+        if change.field != "feed":
+            return None
+        value = _validate(FeedValue, change.value, "feed value")
+        if value.item != "comment":
+            return None  # posts, reactions, shares…: not a message of a tracked thread
+        if value.verb == "add":
+            return self._fb_own_reply(entry, change)
+        kind = FEED_EVENTS.get(value.verb or "")
+        if kind is None:
+            return None  # block, follow, mute, update…: not about the comment's words
+        comment = _validate(FeedCommentChange, change.value, "feed comment")
+        if comment.from_ is not None and comment.from_.id == self.account:
+            return None  # the page's own comment: not a message anyone tracks
+        author = None
+        if comment.from_ is not None:
+            name = comment.from_.name
+            author = Author(id=comment.from_.id, handle=name or comment.from_.id, display_name=name)
+        return self._thread_event(
+            kind,
+            subject=comment.comment_id,
+            thread=_feed_thread(comment),
+            author=author,
+            text=comment.message if kind is ThreadEventKind.EDITED else "",
+            at=_moment(comment.created_time) or _moment(entry.time),
+            detail=f"feed item=comment verb={comment.verb}",
+        )
+
+    def _fb_own_reply(self, entry: Entry, change: Change) -> ThreadEvent | None:
+        comment = _validate(FeedComment, change.value, "feed comment")
+        thread = _feed_thread(comment)
+        if comment.from_.id != self.account or thread is None:
+            # Someone else's comment (parse's business), or the page commenting on a post
+            # rather than answering a comment.
+            return None
+        name = comment.from_.name
+        return self._thread_event(
+            ThreadEventKind.ANSWERED,
+            # Graph keeps Facebook threads two levels deep: the comment answered is the
+            # thread's root, whichever of its replies the page meant.
+            subject=thread,
+            thread=thread,
+            ref=comment.comment_id,
+            author=Author(id=self.account, handle=name or self.account, display_name=name),
+            text=comment.message,
+            at=_moment(comment.created_time) or _moment(entry.time),
+            detail="feed item=comment verb=add by the page",
+        )
+
+    def _ig_own_reply(self, entry: Entry, change: Change) -> ThreadEvent | None:
+        comment = _validate(IgComment, change.value, f"{change.field} value")
+        if comment.from_.id != self.account or not comment.parent_id:
+            return None  # someone else's comment, or the account commenting on its media
+        return self._thread_event(
+            ThreadEventKind.ANSWERED,
+            # Instagram threads are two levels deep: parent_id is the top-level comment.
+            subject=comment.parent_id,
+            thread=comment.parent_id,
+            ref=comment.id,
+            author=Author(id=self.account, handle=comment.from_.username or self.account),
+            text=comment.text,
+            # The comments payload has no timestamp: entry.time is when Meta sent it.
+            at=_moment(entry.time),
+            detail=f"{change.field} by the account",
+        )
+
+    def _event_from_messaging(
+        self, entry: Entry, raw: dict[str, Any], where: str
+    ) -> ThreadEvent | None:
+        event = _validate(MessagingEvent, raw, where)
+        edit = event.message_edit
+        if edit is None or event.sender.id == self.account:
+            # Messages are parse's; the page's own echoes name no message they answer, so
+            # they cannot be tied to one conversation's interaction.
+            return None
+        return self._thread_event(
+            ThreadEventKind.EDITED,
+            subject=edit.mid,
+            author=Author(id=event.sender.id, handle=event.sender.id),
+            text=edit.text,
+            at=_moment(event.timestamp) or _moment(entry.time),
+            detail=f"messaging message_edit num_edit={edit.num_edit}",
+        )
+
+    def _thread_event(
+        self,
+        kind: ThreadEventKind,
+        *,
+        subject: str,
+        at: datetime | None,
+        detail: str,
+        thread: str | None = None,
+        ref: str | None = None,
+        author: Author | None = None,
+        text: str = "",
+    ) -> ThreadEvent:
+        return ThreadEvent(
+            kind=kind,
+            platform=self.platform,
+            account=self.account,
+            subject_id=subject,
+            thread_id=thread,
+            ref=ref,
+            author=author,
+            text=text,
+            # Meta always sends entry.time; "now" only keeps a delivery without any time.
+            at=at or datetime.now(UTC),
+            detail=detail,
+        )
 
     def _from_change(
         self, entry: Entry, change: Change, raw: Any, now: datetime
@@ -308,10 +478,8 @@ class MetaConnecteur(HttpConnecteur):
         comment = _validate(FeedComment, change.value, "feed comment")
         if comment.from_.id == self.account:
             return None  # the page's own comment (its replies come back through the feed)
-        # A top-level comment's parent is the post; a reply's parent is the comment it
-        # answers, which Graph keeps two levels deep, so that comment is the thread's root.
-        top_level = not comment.parent_id or comment.parent_id == comment.post_id
-        parent = None if top_level else comment.parent_id
+        parent = _feed_thread(comment)
+        top_level = parent is None
         return self._interaction(
             external_id=comment.comment_id,
             kind=InteractionKind.COMMENT if top_level else InteractionKind.REPLY,
@@ -698,6 +866,16 @@ class MetaConnecteur(HttpConnecteur):
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _feed_thread(comment: FeedValue) -> str | None:
+    """The thread root of a feed comment: ``None`` for a top-level comment, whose parent is
+    the post; for a reply, the comment it answers, which Graph keeps two levels deep, so
+    that comment is the thread's root."""
+    parent = comment.parent_id
+    if not parent or parent == comment.post_id or parent == comment.comment_id:
+        return None
+    return parent
 
 
 def _validate(model: type[M], data: Any, where: str) -> M:

@@ -86,6 +86,13 @@ class FeedComment(FeedValue):
     post_id: str = Field(min_length=1)
 
 
+class FeedCommentChange(FeedValue):
+    """A feed change about a comment already posted (``verb`` edited, remove, hide, unhide…):
+    the comment's id is required, the rest is read when present."""
+
+    comment_id: str = Field(min_length=1)
+
+
 class IgFrom(Shape):
     id: str = Field(min_length=1)
     username: str = ""
@@ -134,11 +141,23 @@ class Message(Shape):
     attachments: tuple[MessageAttachment, ...] = ()
 
 
+class MessageEdit(Shape):
+    """``message_edit`` of a Messenger ``message_edits`` event: the edited message's id and
+    its new text (https://developers.facebook.com/documentation/business-messaging/
+    messenger-platform/webhooks/webhook-events/message-edits)."""
+
+    mid: str = Field(min_length=1)
+    text: str = ""
+    num_edit: int | str | None = None
+
+
 class MessagingEvent(Shape):
     """``entry[].messaging[]``: a Messenger or Instagram messaging event. Only events with
-    a ``message`` are messages; reads, deliveries, reactions and postbacks have none."""
+    a ``message`` are messages; reads, deliveries, reactions and postbacks have none; a
+    ``message_edit`` is a customer's edit of an earlier message."""
 
     sender: IdOnly
     recipient: IdOnly
     timestamp: float | None = None
     message: Message | None = None
+    message_edit: MessageEdit | None = None

@@ -75,6 +75,8 @@ def subject() -> ConformanceSubject:
             delivery(fixture("comment_insert.json")),
             delivery(fixture("reply_insert.json")),
             delivery(fixture("reply_delete.json")),
+            delivery(fixture("comment_set_to_hidden.json")),
+            delivery(fixture("comment_set_to_public.json")),
         ],
         target=target(),
         exempt={

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -46,6 +47,8 @@ from connecteurs.models import (
     Interaction,
     InteractionKind,
     Platform,
+    ThreadEvent,
+    ThreadEventKind,
     body_sha256,
 )
 from connecteurs.redaction import redact_query_parameters
@@ -66,6 +69,15 @@ COMMENT_EVENT = "comment.update"
 #: The only ``comment_action`` that is something said to the account; ``delete``,
 #: ``set_to_hidden``, ``set_to_friends_only`` and ``set_to_public`` are state changes.
 INSERT = "insert"
+#: The state changes, as what they are to the comment's thread.
+COMMENT_EVENTS = {
+    "delete": ThreadEventKind.DELETED,
+    "set_to_hidden": ThreadEventKind.HIDDEN,
+    "set_to_friends_only": ThreadEventKind.HIDDEN,
+    "set_to_public": ThreadEventKind.UNHIDDEN,
+}
+#: Comment-list reads kept so parse and parse_events of one delivery share one.
+READS_KEPT = 64
 #: Replies are listed 30 at a time; a thread longer than this is not searched further.
 LOOKUP_PAGES = 10
 PAGE_SIZE = 30
@@ -105,7 +117,9 @@ class TiktokOptions(ConnecteurOptions):
         default=None,
         description=(
             "The account's own unique_identifier: comment.update events carrying it are the "
-            "account's own comments and replies (echoes) and are skipped."
+            "account's own comments and replies (its replies are answers, never interactions). "
+            "Unset, the connector reads the comment list once per new comment for TikTok's "
+            "owner flag until it has seen one of the account's comments, and learns it then."
         ),
     )
     app_id: str | None = Field(
@@ -159,6 +173,11 @@ class TiktokConnecteur(HttpConnecteur):
         self.clock = clock or time.time
         options = context.options
         self.options = options if isinstance(options, TiktokOptions) else TiktokOptions()
+        # The account's own unique_identifier: configured, else learned from the first
+        # listed comment TikTok marks owner=true (kept in memory only).
+        self._own_uid: str | None = self.options.own_unique_identifier
+        # Comment-list reads of the last deliveries, so parse and parse_events share one.
+        self._reads: dict[tuple[str, str], _Insert] = {}
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -215,27 +234,151 @@ class TiktokConnecteur(HttpConnecteur):
             tolerance=self.options.signature_tolerance,
         )
 
-    async def parse(self, request: WebhookRequest) -> list[Interaction]:
+    def _comment_update(
+        self, request: WebhookRequest
+    ) -> tuple[WebhookEnvelope, CommentUpdate] | None:
+        """The delivery's ``comment.update`` for this account, or ``None`` for another event
+        (``authorization.removed``, ``post.publish.*``…) or another account of the app."""
         envelope = _parse_model(WebhookEnvelope, _json_object(request.body, "body"), "body")
         if envelope.event != COMMENT_EVENT:
-            return []  # authorization.removed, post.publish.*, ...: not interactions
+            return None
         if envelope.user_openid != self.context.account:
-            return []  # another account of the same app
+            return None
         event = _parse_model(CommentUpdate, _json_object(envelope.content, "content"), "content")
-        if event.comment_action != INSERT:
-            return []  # deletions and visibility changes
-        if self._is_own(event.unique_identifier):
+        return envelope, event
+
+    async def parse(self, request: WebhookRequest) -> list[Interaction]:
+        read = self._comment_update(request)
+        if read is None:
             return []
-        listed: ApiComment | None = None
-        if event.text is None or event.unique_identifier is None:
-            # Some deliveries omit the text or the author: the comment list has both.
+        envelope, event = read
+        if event.comment_action != INSERT:
+            return []  # deletions and visibility changes: parse_events
+        insert = await self._insert(event, request.body)
+        if insert is None or insert.own:
+            return []  # gone already, or the account's own comment: never an interaction
+        return [self._interaction(envelope, event, insert.listed, request.body)]
+
+    async def parse_events(self, request: WebhookRequest) -> list[ThreadEvent]:
+        """What a ``comment.update`` says happened to comments already received:
+
+        * ``insert`` of the account's own reply: ANSWERED, under the top-level comment;
+        * ``delete``: DELETED (TikTok does not say by whom);
+        * ``set_to_hidden`` and ``set_to_friends_only``: HIDDEN (the second leaves the comment
+          visible to its author's friends only); ``set_to_public``: UNHIDDEN.
+
+        Changes to the account's own comments, when it is known, are not news.
+
+        Raises:
+            MalformedPayload: the body is not TikTok's documented shape.
+        """
+        read = self._comment_update(request)
+        if read is None:
+            return []
+        envelope, event = read
+        at = _moment(event.timestamp, envelope.create_time)
+        thread = _thread_of(event)
+        action = event.comment_action
+        if action == INSERT:
+            if thread is None:
+                return []  # a new comment (parse's) or the account commenting on its video
+            insert = await self._insert(event, request.body)
+            if insert is None or not insert.own:
+                return []
+            return [
+                self._thread_event(
+                    ThreadEventKind.ANSWERED,
+                    # TikTok threads are flat: a reply's parent is the top-level comment,
+                    # the thread's root, whichever reply the account meant.
+                    subject=thread,
+                    thread=thread,
+                    ref=event.comment_id,
+                    author=_author(event, insert.listed),
+                    text=_text(event, insert.listed),
+                    at=at,
+                    detail="comment_action=insert by the account",
+                )
+            ]
+        kind = COMMENT_EVENTS.get(action)
+        if kind is None or self._is_own(event.unique_identifier):
+            return []
+        author = _author(event, None) if event.unique_identifier else None
+        return [
+            self._thread_event(
+                kind,
+                subject=event.comment_id,
+                thread=thread,
+                author=author,
+                at=at,
+                detail=f"comment_action={action}",
+            )
+        ]
+
+    def _thread_event(
+        self,
+        kind: ThreadEventKind,
+        *,
+        subject: str,
+        at: datetime,
+        detail: str,
+        thread: str | None = None,
+        ref: str | None = None,
+        author: Author | None = None,
+        text: str = "",
+    ) -> ThreadEvent:
+        return ThreadEvent(
+            kind=kind,
+            platform=Platform.TIKTOK,
+            account=self.context.account,
+            subject_id=subject,
+            thread_id=thread,
+            ref=ref,
+            author=author,
+            text=text,
+            at=at,
+            detail=detail,
+        )
+
+    async def _insert(self, event: CommentUpdate, raw: bytes) -> _Insert | None:
+        """Whose a new comment is, and its listed copy when the delivery lacked the text or
+        the author (``None``: such a comment is gone already).
+
+        The webhook has no owner flag: the account's own comments are told by
+        ``own_unique_identifier`` (configured, or learned from a listed comment marked
+        ``owner``). While neither is known, the comment list is read once per new comment for
+        its ``owner`` flag; if that read fails the comment is taken for someone else's (it is
+        never dropped). parse and parse_events of one delivery share the read.
+        """
+        if self._is_own(event.unique_identifier):
+            return _Insert(own=True, listed=None)
+        needed = event.text is None or event.unique_identifier is None
+        if not needed and self._own_uid is not None:
+            return _Insert(own=False, listed=None)  # the author is known and is not the account
+        cached = self._reads.get((event.comment_id, body_sha256(raw)))
+        if cached is not None:
+            return cached
+        try:
             listed = await self._fetch_comment(event.video_id, event.comment_id)
-            if listed is None or listed.owner or self._is_own(listed.unique_identifier):
-                return []  # gone already, or the account's own comment
-        return [self._interaction(envelope, event, listed, request.body)]
+        except ConnecteurError:
+            if needed:
+                raise
+            listed = None  # cannot tell: someone else's, as before
+        if listed is not None:
+            self._learn(listed)
+        own = listed is not None and (listed.owner or self._is_own(listed.unique_identifier))
+        result = None if needed and listed is None else _Insert(own, listed if needed else None)
+        self._remember((event.comment_id, body_sha256(raw)), result)
+        return result
+
+    def _remember(self, key: tuple[str, str], result: _Insert | None) -> None:
+        if result is None:
+            return
+        self._reads[key] = result
+        while len(self._reads) > READS_KEPT:
+            self._reads.pop(next(iter(self._reads)))
 
     def _is_own(self, unique_identifier: str | None) -> bool:
-        own = self.options.own_unique_identifier
+        own = self._own_uid
         return own is not None and unique_identifier == own
 
     def _interaction(
@@ -245,7 +388,7 @@ class TiktokConnecteur(HttpConnecteur):
         listed: ApiComment | None,
         raw: bytes,
     ) -> Interaction:
-        parent = event.parent_comment_id if event.parent_comment_id != event.comment_id else None
+        parent = _thread_of(event)
         account = self.context.account
         return Interaction(
             id=Interaction.make_id(Platform.TIKTOK, account, event.comment_id),
@@ -254,7 +397,7 @@ class TiktokConnecteur(HttpConnecteur):
             external_id=event.comment_id,
             kind=InteractionKind.REPLY if parent else InteractionKind.COMMENT,
             author=_author(event, listed),
-            text=event.text if event.text is not None else (listed.text if listed else ""),
+            text=_text(event, listed),
             # TikTok threads have two levels: a reply's parent is always the top-level
             # comment, which is also the thread's root.
             thread_id=parent,
@@ -307,6 +450,8 @@ class TiktokConnecteur(HttpConnecteur):
             },
         )
         created = _comment_or_none(data)
+        if created is not None:
+            self._learn(created)
         ref = created.comment_id if created is not None else None
         if ref is None:
             # The answer did not name the reply: find it the way a retry would.
@@ -333,6 +478,11 @@ class TiktokConnecteur(HttpConnecteur):
         )
         return _done(action, interaction.external_id)
 
+    def _learn(self, comment: ApiComment) -> None:
+        """Remember the account's own unique_identifier from a comment TikTok marks owner."""
+        if self._own_uid is None and comment.owner and comment.unique_identifier:
+            self._own_uid = comment.unique_identifier
+
     async def _find_own_reply(self, video_id: str, root: str, text: str, since: int) -> str | None:
         """The id of the account's reply under ``root`` with ``text``, posted since
         ``since`` (Unix seconds), or ``None``."""
@@ -350,6 +500,7 @@ class TiktokConnecteur(HttpConnecteur):
             data = await self._call("GET", "/business/comment/reply/list/", params=params)
             page = _page(data, "GET /business/comment/reply/list/")
             for item in page.comments:
+                self._learn(item)
                 recent = item.create_time is None or item.create_time >= since
                 if item.owner and recent and item.text.strip() == wanted:
                     return item.comment_id
@@ -415,6 +566,27 @@ class TiktokConnecteur(HttpConnecteur):
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Insert:
+    """A new comment: whether the account wrote it, and its listed copy when the delivery
+    lacked the text or the author."""
+
+    own: bool
+    listed: ApiComment | None
+
+
+def _thread_of(event: CommentUpdate) -> str | None:
+    """The thread root as parse gives it: a reply's parent (the top-level comment)."""
+    parent = event.parent_comment_id
+    return parent if parent and parent != event.comment_id else None
+
+
+def _text(event: CommentUpdate, listed: ApiComment | None) -> str:
+    if event.text is not None:
+        return event.text
+    return listed.text if listed is not None else ""
 
 
 def _json_object(raw: bytes | str, what: str) -> dict[str, Any]:

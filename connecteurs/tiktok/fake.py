@@ -26,6 +26,8 @@ CLIENT_SECRET = "test-client-secret-3f9c1e7a5d42"
 VIDEO_ID = "7203946942097902849"
 COMMENT_ID = "7247303576418566913"
 REPLY_ID = "7247303576418566999"
+#: The unique_identifier of the account's own comments (TikTok marks them ``owner``).
+OWN_UNIQUE_IDENTIFIER = "+OWN/account/unique/identifier"
 APP_ID = "7201234567890123457"
 WEBHOOK_URL = "https://passerelle.example/webhooks/tiktok"
 #: What the account owner granted (token_info's ``scope``), as TikTok spells the scopes.
@@ -230,7 +232,7 @@ class TiktokFake(FakePlatform):
             comment_id=str(next(self.ids)),
             video_id=root.video_id,
             text=text,
-            unique_identifier="+OWN/account/unique/identifier",
+            unique_identifier=OWN_UNIQUE_IDENTIFIER,
             username="passerelle.brand",
             create_time=int(time.time()),
             owner=True,

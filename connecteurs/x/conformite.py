@@ -37,6 +37,9 @@ DELIVERIES = (
     "activity_dm.json",
     "activity_own_tweet.json",
     "activity_favorite.json",
+    "activity_own_reply.json",
+    "activity_edited_mention.json",
+    "activity_tweet_delete.json",
 )
 
 

@@ -53,6 +53,8 @@ from connecteurs.models import (
     Interaction,
     InteractionKind,
     Platform,
+    ThreadEvent,
+    ThreadEventKind,
     body_sha256,
 )
 from connecteurs.signatures import check_prefixed, hmac_sha256_b64
@@ -188,6 +190,26 @@ def _canonical(raw: Any) -> bytes:
     return json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def _v1_author(tweet: V1Tweet) -> Author:
+    handle = tweet.user.screen_name or tweet.user.id_str
+    return Author(
+        id=tweet.user.id_str,
+        handle=handle,
+        display_name=tweet.user.name,
+        profile_url=f"https://x.com/{handle}" if tweet.user.screen_name else None,
+    )
+
+
+def _v1_time(tweet: V1Tweet) -> datetime:
+    """``created_at`` of a v1.1 Post (``Wed Oct 10 20:19:24 +0000 2018``)."""
+    try:
+        return datetime.strptime(tweet.created_at, V1_TIME_FORMAT)
+    except ValueError:
+        raise MalformedPayload(
+            f"tweet {tweet.id_str}: created_at {tweet.created_at[:40]!r} is not X's format"
+        ) from None
+
+
 def _language(lang: str | None) -> str | None:
     # X says "und" when it cannot tell, and "qme"/"zxx" for media-only Posts.
     return None if lang in (None, "", "und", "qme", "qht", "zxx") else lang
@@ -313,6 +335,105 @@ class XConnecteur(HttpConnecteur):
                 f"not an Account Activity payload: {_first_error(err)}"
             ) from None
 
+    async def parse_events(self, request: WebhookRequest) -> list[ThreadEvent]:
+        """What an Account Activity delivery says happened to Posts already received.
+
+        * ``tweet_create_events``: the account's own reply (``user.id_str`` = ``for_user_id``,
+          with ``in_reply_to_status_id_str``) is ANSWERED; an edited version of someone's Post
+          (``edit_history.initial_tweet_id`` is not its own id: each edit is a new Post) is
+          EDITED on the original, with the new text.
+        * ``tweet_delete_events``: someone's Post deleted is DELETED (the account's own
+          deletions are not news).
+
+        Raises:
+            MalformedPayload: the body is not an Account Activity payload.
+        """
+        payload = self._activity(request.body)
+        if not payload.tweet_create_events and not payload.tweet_delete_events:
+            return []
+        if payload.for_user_id is None:
+            raise MalformedPayload("account activity events without for_user_id")
+        if payload.for_user_id != self.account:
+            return []
+        found: list[ThreadEvent] = []
+        for tweet in payload.tweet_create_events:
+            event = self._event_from_activity_tweet(tweet)
+            if event is not None:
+                found.append(event)
+        for deletion in payload.tweet_delete_events:
+            if deletion.status.user_id == self.account:
+                continue  # the account deleting its own Post
+            found.append(
+                self._thread_event(
+                    ThreadEventKind.DELETED,
+                    subject=deletion.status.id,
+                    at=datetime.fromtimestamp(int(deletion.timestamp_ms) / 1000, UTC),
+                    detail="tweet_delete_events",
+                )
+            )
+        return found
+
+    def _event_from_activity_tweet(self, tweet: V1Tweet) -> ThreadEvent | None:
+        if tweet.retweeted_status is not None:
+            return None  # a repost carries no words of its own
+        at = _v1_time(tweet)  # read first: a Post in X's shape has one, whoever wrote it
+        parent = tweet.in_reply_to_status_id_str or None
+        original = tweet.edited_from
+        if tweet.user.id_str == self.account:
+            if parent is None or original is not None:
+                return None  # a Post of its own, or an edit of its earlier answer
+            if tweet.in_reply_to_user_id_str == self.account:
+                return None  # the account continuing its own thread
+            # parse gives a reply the Post it answers as thread_id (the v1.1 objects carry
+            # no conversation id), so the answered Post is both subject and thread.
+            return self._thread_event(
+                ThreadEventKind.ANSWERED,
+                subject=parent,
+                thread=parent,
+                ref=tweet.id_str,
+                author=_v1_author(tweet),
+                text=html.unescape(tweet.body),
+                at=at,
+                detail="tweet_create_events by the account",
+            )
+        if original is None:
+            return None  # a new Post: parse's business
+        return self._thread_event(
+            ThreadEventKind.EDITED,
+            subject=original,
+            thread=parent,
+            ref=tweet.id_str,
+            author=_v1_author(tweet),
+            text=html.unescape(tweet.body),
+            at=at,
+            detail=f"tweet_create_events edit_history.initial_tweet_id={original}",
+        )
+
+    def _thread_event(
+        self,
+        kind: ThreadEventKind,
+        *,
+        subject: str,
+        at: datetime,
+        detail: str,
+        thread: str | None = None,
+        ref: str | None = None,
+        author: Author | None = None,
+        text: str = "",
+    ) -> ThreadEvent:
+        return ThreadEvent(
+            kind=kind,
+            platform=self.platform,
+            account=self.account,
+            subject_id=subject,
+            thread_id=thread,
+            ref=ref,
+            author=author,
+            text=text,
+            at=at,
+            detail=detail,
+        )
+
     def _from_activity_tweet(
         self, tweet: V1Tweet, now: datetime, digest: str
     ) -> Interaction | None:
@@ -320,26 +441,18 @@ class XConnecteur(HttpConnecteur):
             return None  # the account's own Post, or the echo of our reply
         if tweet.retweeted_status is not None:
             return None  # a repost carries no words of its own
-        try:
-            created = datetime.strptime(tweet.created_at, V1_TIME_FORMAT)
-        except ValueError:
-            raise MalformedPayload(
-                f"tweet {tweet.id_str}: created_at {tweet.created_at[:40]!r} is not X's format"
-            ) from None
+        if tweet.edited_from is not None:
+            return None  # an edit of a Post already received: an EDITED thread event
+        created = _v1_time(tweet)
         parent = tweet.in_reply_to_status_id_str or None
-        handle = tweet.user.screen_name or tweet.user.id_str
+        author = _v1_author(tweet)
         return Interaction(
             id=Interaction.make_id(self.platform, self.account, tweet.id_str),
             platform=self.platform,
             account=self.account,
             external_id=tweet.id_str,
             kind=self._tweet_kind(tweet.in_reply_to_user_id_str),
-            author=Author(
-                id=tweet.user.id_str,
-                handle=handle,
-                display_name=tweet.user.name,
-                profile_url=f"https://x.com/{handle}" if tweet.user.screen_name else None,
-            ),
+            author=author,
             # X escapes &, < and > in Post text.
             text=html.unescape(tweet.body),
             language=_language(tweet.lang),
@@ -348,7 +461,7 @@ class XConnecteur(HttpConnecteur):
             thread_id=parent,
             parent_id=parent,
             post_id=parent,
-            url=f"https://x.com/{handle}/status/{tweet.id_str}",
+            url=f"https://x.com/{author.handle}/status/{tweet.id_str}",
             created_at=created,
             received_at=now,
             raw_sha256=digest,
@@ -409,11 +522,16 @@ class XConnecteur(HttpConnecteur):
         now = datetime.now(UTC)
         newest: str | None = None
         found: dict[str, Interaction] = {}
+        edits: dict[str, ThreadEvent] = {}
         for _ in range(pages):
             raw, page = await self._timeline(f"/2/users/{self.account}/mentions", params)
             newest = newest or page.meta.newest_id
             users = {u.id: u for u in page.includes.users}
             for raw_tweet, tweet in zip(raw, page.data, strict=True):
+                edit = self._edit_from_v2_tweet(tweet, users, now)
+                if edit is not None:
+                    edits[edit.key] = edit
+                    continue
                 item = self._from_v2_tweet(tweet, users, now, _canonical(raw_tweet))
                 if item is not None:
                     found[item.external_id] = item
@@ -427,7 +545,10 @@ class XConnecteur(HttpConnecteur):
                 pages,
             )
         ordered = sorted(found.values(), key=lambda i: int(i.external_id))
-        return PollResult(interactions=tuple(ordered), cursor=newest or cursor)
+        changes = sorted(edits.values(), key=lambda e: int(e.ref or 0))
+        return PollResult(
+            interactions=tuple(ordered), cursor=newest or cursor, events=tuple(changes)
+        )
 
     async def _timeline(self, path: str, params: Mapping[str, str]) -> tuple[list[Any], TweetPage]:
         response = await self.request("GET", path, params=params)
@@ -435,6 +556,36 @@ class XConnecteur(HttpConnecteur):
         page = self._model(TweetPage, body, response)
         raw = body.get("data") if isinstance(body, dict) else None
         return (raw if isinstance(raw, list) else []), page
+
+    def _edit_from_v2_tweet(
+        self, tweet: V2Tweet, users: Mapping[str, V2User], now: datetime
+    ) -> ThreadEvent | None:
+        """An edited version of someone's mention (``edit_history_tweet_ids`` starts with
+        another id): EDITED on the original, which polling returned as the interaction."""
+        original = tweet.edited_from
+        if original is None or tweet.author_id is None or tweet.author_id == self.account:
+            return None
+        if tweet.referenced("retweeted") is not None:
+            return None
+        user = users.get(tweet.author_id)
+        handle = (user.username if user else "") or tweet.author_id
+        conversation = tweet.conversation_id
+        thread = conversation if conversation not in (None, tweet.id, original) else None
+        return self._thread_event(
+            ThreadEventKind.EDITED,
+            subject=original,
+            thread=thread,
+            ref=tweet.id,
+            author=Author(
+                id=tweet.author_id,
+                handle=handle,
+                display_name=user.name if user else "",
+                profile_url=f"https://x.com/{handle}" if user and user.username else None,
+            ),
+            text=html.unescape(tweet.text),
+            at=tweet.created_at or now,
+            detail=f"mentions edit_history_tweet_ids[0]={original}",
+        )
 
     def _from_v2_tweet(
         self, tweet: V2Tweet, users: Mapping[str, V2User], now: datetime, raw: bytes

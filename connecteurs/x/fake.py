@@ -123,6 +123,8 @@ class XFake(FakePlatform):
     missing_scopes: set[str] = field(default_factory=set)
     subscription_active: bool = True
     webhook_valid: bool = True
+    #: Posts replaced by an edit: timelines show the newest version only.
+    superseded: set[str] = field(default_factory=set)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1592600000000000000))
 
     def __post_init__(self) -> None:
@@ -159,6 +161,7 @@ class XFake(FakePlatform):
             "created_at": "2022-11-15T13:21:31.000Z",
             "conversation_id": ACCOUNT_POST,
             "lang": "en",
+            "edit_history_tweet_ids": [ACCOUNT_POST],
         }
         for tweet in page["data"]:
             self.tweets[tweet["id"]] = tweet
@@ -191,6 +194,7 @@ class XFake(FakePlatform):
             "created_at": _iso(datetime.now(UTC)),
             "conversation_id": tweet_id,
             "lang": "en",
+            "edit_history_tweet_ids": [tweet_id],
         }
         if reply_to is not None:
             parent = self.tweets[reply_to]
@@ -199,6 +203,21 @@ class XFake(FakePlatform):
             tweet["referenced_tweets"] = [{"type": "replied_to", "id": reply_to}]
         self.tweets[tweet_id] = tweet
         return tweet_id
+
+    def edit(self, tweet_id: str, text: str) -> str:
+        """Its author edits a Post: X makes a new Post with a new id whose
+        ``edit_history_tweet_ids`` chains every version, the original first."""
+        earlier = self.tweets[tweet_id]
+        new_id = str(next(self.ids))
+        self.tweets[new_id] = {
+            **earlier,
+            "id": new_id,
+            "text": text,
+            "created_at": _iso(datetime.now(UTC)),
+            "edit_history_tweet_ids": [*earlier.get("edit_history_tweet_ids", [tweet_id]), new_id],
+        }
+        self.superseded.add(tweet_id)
+        return new_id
 
     def replies_by_account(self, target: str) -> list[dict[str, Any]]:
         return [
@@ -243,7 +262,11 @@ class XFake(FakePlatform):
         if (refusal := self.refused(request, match[1])) is not None:
             return refusal
         pattern = re.compile(rf"@{re.escape(self.username)}\b", re.IGNORECASE)
-        found = [t for t in self.tweets.values() if pattern.search(t["text"])]
+        found = [
+            t
+            for t in self.tweets.values()
+            if pattern.search(t["text"]) and t["id"] not in self.superseded
+        ]
         return self.timeline(request, found)
 
     def get_user_tweets(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
@@ -265,7 +288,9 @@ class XFake(FakePlatform):
         tweets = sorted(tweets, key=lambda t: int(t["id"]), reverse=True)
         start = int(params.get("pagination_token", "0"))
         page = tweets[start : start + size]
-        wanted = set(filter(None, params.get("tweet.fields", "").split(",")))
+        # id, text and edit_history_tweet_ids are every v2 Post's default fields.
+        wanted = {"edit_history_tweet_ids"}
+        wanted |= set(filter(None, params.get("tweet.fields", "").split(",")))
         body: dict[str, Any] = {"meta": {"result_count": len(page)}}
         if page:
             body["data"] = [
@@ -295,6 +320,7 @@ class XFake(FakePlatform):
             "author_id": self.account,
             "created_at": _iso(datetime.now(UTC)),
             "conversation_id": tweet_id,
+            "edit_history_tweet_ids": [tweet_id],
         }
         reply = body.get("reply")
         if reply is not None:

@@ -15,12 +15,23 @@ Sources:
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 #: X ids are 64-bit integers sent as strings.
 ID_PATTERN = r"^[0-9]{1,19}$"
+
+
+def _digits(value: Any) -> Any:
+    """Ids and millisecond times come as strings in X's examples, as numbers in some
+    deliveries; keep strings (a boolean is never one)."""
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not an id or a time")
+    return str(value) if isinstance(value, int) else value
+
+
+Digits = Annotated[str, BeforeValidator(_digits), Field(pattern=ID_PATTERN)]
 
 
 class Lenient(BaseModel):
@@ -41,6 +52,14 @@ class ExtendedTweet(Lenient):
     full_text: str
 
 
+class EditHistory(Lenient):
+    """``edit_history`` of a v1.1 Post: every version's id, starting with the original
+    (https://developer.x.com/en/docs/x-api/enterprise/edit-tweets)."""
+
+    initial_tweet_id: Digits
+    edit_tweet_ids: list[Digits] = Field(default_factory=list)
+
+
 class V1Tweet(Lenient):
     """A Post as the Account Activity API delivers it in ``tweet_create_events``."""
 
@@ -58,6 +77,16 @@ class V1Tweet(Lenient):
     is_quote_status: bool = False
     quoted_status_id_str: str | None = None
     lang: str | None = None
+    edit_history: EditHistory | None = None
+
+    @property
+    def edited_from(self) -> str | None:
+        """The original Post's id when this is an edited version of it (each edit is a new
+        Post with a new id), else ``None``."""
+        history = self.edit_history
+        if history is None or history.initial_tweet_id == self.id_str:
+            return None
+        return history.initial_tweet_id
 
     @property
     def body(self) -> str:
@@ -94,11 +123,25 @@ class DmUser(Lenient):
     name: str = ""
 
 
+class DeletedStatus(Lenient):
+    id: Digits
+    user_id: Digits
+
+
+class TweetDelete(Lenient):
+    """One ``tweet_delete_events`` item: ``{"status": {"id", "user_id"}, "timestamp_ms"}``
+    (https://twittercommunity.com/t/adding-delete-events-to-the-account-activity-api/106783)."""
+
+    status: DeletedStatus
+    timestamp_ms: Annotated[str, BeforeValidator(_digits), Field(pattern=r"^[0-9]{1,16}$")]
+
+
 class ActivityPayload(Lenient):
-    """One Account Activity delivery; only the interaction-bearing lists are read."""
+    """One Account Activity delivery; only the lists about Posts and DMs are read."""
 
     for_user_id: str | None = None
     tweet_create_events: list[V1Tweet] = Field(default_factory=list)
+    tweet_delete_events: list[TweetDelete] = Field(default_factory=list)
     direct_message_events: list[DmEvent] = Field(default_factory=list)
     users: dict[str, DmUser] = Field(default_factory=dict)
 
@@ -144,9 +187,19 @@ class V2Tweet(Lenient):
     in_reply_to_user_id: str | None = None
     referenced_tweets: list[ReferencedTweet] = Field(default_factory=list)
     lang: str | None = None
+    # A default field of every v2 Post: the original's id first, then each edit's.
+    edit_history_tweet_ids: list[str] = Field(default_factory=list)
 
     def referenced(self, kind: str) -> str | None:
         return next((r.id for r in self.referenced_tweets if r.type == kind), None)
+
+    @property
+    def edited_from(self) -> str | None:
+        """The original Post's id when this is an edited version of it, else ``None``."""
+        history = self.edit_history_tweet_ids
+        if not history or history[0] == self.id:
+            return None
+        return history[0]
 
 
 class Includes(Lenient):

@@ -1,6 +1,7 @@
-"""Fuzzing every built-in webhook connector's ``parse``: whatever the body, the answer is a
-list of valid interactions or a typed connector error (MalformedPayload → 400, or a platform
-error when parse has to fetch), never a crash that would become a 500."""
+"""Fuzzing every built-in webhook connector's ``parse`` and ``parse_events``: whatever the body,
+the answer is a list of valid interactions (thread events) or a typed connector error
+(MalformedPayload → 400, or a platform error when parsing has to fetch), never a crash that would
+become a 500."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from connecteurs.base import Capability, WebhookRequest
 from connecteurs.conformite.loader import load_subject
 from connecteurs.conformite.subject import ConformanceSubject
 from connecteurs.errors import ConnecteurError
-from connecteurs.models import Interaction
+from connecteurs.models import Interaction, ThreadEvent
 
 WEBHOOK_CONNECTORS = [
     name
@@ -45,12 +46,25 @@ def mutate(document: Any, path: list[int], value: Any) -> Any:
 
 
 def outcome(subject: ConformanceSubject, request: WebhookRequest) -> list[Interaction] | None:
+    """``parse``'s answer (``None``: a typed error). ``parse_events`` then reads the same
+    delivery, as the gateway does, and must answer thread events of the subject's account or
+    a typed error."""
+
     async def main() -> list[Interaction] | None:
         async with subject.open(subject.context()) as harness:
+            found: list[Interaction] | None
             try:
-                return await harness.connector.parse(request)
+                found = await harness.connector.parse(request)
             except ConnecteurError:
-                return None
+                found = None
+            try:
+                events = await harness.connector.parse_events(request)
+            except ConnecteurError:
+                events = []
+            for event in events:
+                assert isinstance(event, ThreadEvent)
+                assert event.account == subject.account
+            return found
 
     return asyncio.run(main())
 

@@ -70,7 +70,16 @@ from connecteurs.linkedin.fake import (
     LinkedinFake,
     error,
 )
-from connecteurs.models import Interaction, InteractionKind, Platform, body_sha256
+from connecteurs.models import (
+    Author,
+    Interaction,
+    InteractionKind,
+    Platform,
+    ThreadEvent,
+    ThreadEventKind,
+    body_sha256,
+    workflow_id_for,
+)
 from connecteurs.testing import Failure, body_form, body_json
 
 SECRETS = {"client_secret": FAKE_CLIENT_SECRET, "access_token": FAKE_ACCESS_TOKEN}
@@ -167,7 +176,15 @@ async def test_undeclared_actions_raise_unsupported(
 
 
 @pytest.mark.parametrize(
-    "name", ["comment_notification.json", "reply_notification.json", "mention_notification.json"]
+    "name",
+    [
+        "comment_notification.json",
+        "reply_notification.json",
+        "mention_notification.json",
+        "admin_reply_notification.json",
+        "comment_edit_notification.json",
+        "comment_delete_notification.json",
+    ],
 )
 async def test_signature_accepted(li: LinkedinConnecteur, name: str) -> None:
     await li.verify(delivery(fixture(name)))
@@ -405,6 +422,195 @@ async def test_parse_dedupes_a_comment_named_twice(li: LinkedinConnecteur) -> No
 async def test_parse_malformed(li: LinkedinConnecteur, body: bytes) -> None:
     with pytest.raises(MalformedPayload):
         await li.parse(delivery(body))
+
+
+# -- thread events: what happened on LinkedIn itself ---------------------------------------
+
+ORG_REPLY_ID = "7094990000000000002"
+ORG_REPLY_URN = f"urn:li:comment:({POST_URN},{ORG_REPLY_ID})"
+ORG_REPLY_TEXT = "The beta opens on September 4th, we will post the link here."
+
+
+async def events_of(li: LinkedinConnecteur, body: bytes) -> list[ThreadEvent]:
+    request = delivery(body)
+    await li.verify(request)
+    return await li.parse_events(request)
+
+
+async def test_organization_reply_is_answered_never_an_interaction(
+    li: LinkedinConnecteur, fake: LinkedinFake
+) -> None:
+    [comment] = await li.parse(delivery(fixture("comment_notification.json")))
+    fake.add_comment(
+        FAKE_ORG_URN, POST_URN, ORG_REPLY_TEXT, parent=COMMENT_URN, comment_id=ORG_REPLY_ID
+    )
+    assert await li.parse(delivery(fixture("admin_reply_notification.json"))) == []
+    [answer] = await events_of(li, fixture("admin_reply_notification.json"))
+    assert answer.kind is ThreadEventKind.ANSWERED
+    assert (answer.platform, answer.account) == (Platform.LINKEDIN, FAKE_ORG_ID)
+    assert (answer.subject_id, answer.thread_id, answer.ref) == (
+        COMMENT_URN,
+        COMMENT_URN,
+        ORG_REPLY_URN,
+    )
+    assert answer.author == Author(id=FAKE_ORG_URN, handle=FAKE_ORG_ID)
+    assert answer.text == ORG_REPLY_TEXT
+    assert answer.at == datetime.fromtimestamp(1691574800, UTC)
+    assert answer.detail == "notification action=ADMIN_COMMENT"
+    assert answer.workflow_id == comment.workflow_id
+    # The decoration does not say which comment it answers: the Comments API does.
+    [read] = fake.requests
+    assert read.url.raw_path.decode() == (
+        f"/rest/socialActions/{enc(POST_URN)}/comments/{ORG_REPLY_ID}"
+    )
+
+
+async def test_organization_reply_under_a_reply_goes_to_the_threads_root(
+    li: LinkedinConnecteur, fake: LinkedinFake
+) -> None:
+    [reply] = await li.parse(delivery(fixture("reply_notification.json")))
+    fake.add_comment(
+        FAKE_ORG_URN, POST_URN, ORG_REPLY_TEXT, parent=COMMENT_URN, comment_id=ORG_REPLY_ID
+    )
+    [answer] = await events_of(li, fixture("admin_reply_notification.json"))
+    assert answer.workflow_id == workflow_id_for(
+        Platform.LINKEDIN, FAKE_ORG_ID, reply.root_external_id
+    )
+
+
+async def test_decorated_organization_reply_needs_no_read(
+    li: LinkedinConnecteur, fake: LinkedinFake
+) -> None:
+    decorated = {
+        "comment": {
+            "owner": FAKE_ORG_URN,
+            "text": "Thanks!",
+            "entity": ORG_REPLY_URN,
+            "parentComment": COMMENT_URN,
+        }
+    }
+    for action in ("ADMIN_COMMENT", "COMMENT"):
+        body = body_of([note(action=action, decoratedGeneratedActivity=decorated)])
+        [answer] = await li.parse_events(delivery(body))
+        assert (answer.kind, answer.subject_id, answer.text) == (
+            ThreadEventKind.ANSWERED,
+            COMMENT_URN,
+            "Thanks!",
+        )
+    assert fake.requests == []
+
+
+async def test_organization_comment_on_its_post_is_no_event(
+    li: LinkedinConnecteur, fake: LinkedinFake
+) -> None:
+    fake.add_comment(FAKE_ORG_URN, POST_URN, "Sign up below!", comment_id=ORG_REPLY_ID)
+    assert await events_of(li, fixture("admin_reply_notification.json")) == []
+
+
+async def test_comment_edit_is_edited(li: LinkedinConnecteur, fake: LinkedinFake) -> None:
+    [comment] = await li.parse(delivery(fixture("comment_notification.json")))
+    assert await li.parse(delivery(fixture("comment_edit_notification.json"))) == []
+    [edit] = await events_of(li, fixture("comment_edit_notification.json"))
+    assert edit.kind is ThreadEventKind.EDITED
+    assert (edit.subject_id, edit.thread_id, edit.ref) == (COMMENT_URN, None, None)
+    assert edit.text == "Commenting as Sumit Butola... (edited: is there a waiting list?)"
+    assert edit.author == Author(id=MEMBER_URN, handle="zLqTygBP8S")
+    assert edit.at == datetime.fromtimestamp(1691574900, UTC)
+    assert edit.detail == "notification action=COMMENT_EDIT"
+    assert edit.workflow_id == comment.workflow_id
+    assert fake.requests == []  # the new text came with the delivery
+
+
+async def test_undecorated_edit_reads_the_new_text(
+    li: LinkedinConnecteur, fake: LinkedinFake
+) -> None:
+    # comment_notification.json: its ADMIN_COMMENT names a comment the Comments API no
+    # longer has (skipped), its COMMENT_EDIT has no decoration.
+    fake.comments[COMMENT_URN]["message"]["text"] = "Edited: when does the beta open?"
+    [edit] = await events_of(li, fixture("comment_notification.json"))
+    assert (edit.kind, edit.subject_id) == (ThreadEventKind.EDITED, COMMENT_URN)
+    assert edit.text == "Edited: when does the beta open?"
+    assert edit.author is not None and edit.author.id == MEMBER_URN
+
+
+async def test_edit_of_a_reply_goes_to_its_thread(li: LinkedinConnecteur) -> None:
+    [reply] = await li.parse(delivery(fixture("reply_notification.json")))
+    body = body_of([note(action="COMMENT_EDIT", generatedActivity=REPLY_URN)])
+    [edit] = await li.parse_events(delivery(body))
+    assert (edit.subject_id, edit.thread_id) == (REPLY_URN, COMMENT_URN)
+    assert edit.workflow_id == workflow_id_for(
+        Platform.LINKEDIN, FAKE_ORG_ID, reply.root_external_id
+    )
+
+
+async def test_comment_delete_is_deleted(li: LinkedinConnecteur, fake: LinkedinFake) -> None:
+    [comment] = await li.parse(delivery(fixture("comment_notification.json")))
+    assert await li.parse(delivery(fixture("comment_delete_notification.json"))) == []
+    [deleted] = await events_of(li, fixture("comment_delete_notification.json"))
+    assert deleted.kind is ThreadEventKind.DELETED
+    assert (deleted.subject_id, deleted.thread_id, deleted.author) == (COMMENT_URN, None, None)
+    assert deleted.at == datetime.fromtimestamp(1691575000, UTC)
+    assert deleted.detail == "notification action=COMMENT_DELETE"
+    assert deleted.workflow_id == comment.workflow_id
+    assert fake.requests == []  # a deleted comment cannot be read
+
+
+@pytest.mark.parametrize(
+    "notification",
+    [
+        note(action="COMMENT_EDIT", generatedActivity=ORG_REPLY_URN),  # the organization's own
+        note(
+            action="COMMENT_DELETE",
+            decoratedGeneratedActivity={"comment": {"owner": FAKE_ORG_URN, "entity": COMMENT_URN}},
+        ),
+        note(action="COMMENT_EDIT", generatedActivity=f"urn:li:comment:({POST_URN},123)"),  # gone
+        note(action="COMMENT_DELETE", organizationalEntity="urn:li:organization:999"),
+        note(),  # a member's comment: parse's
+        note(action="SHARE_MENTION", generatedActivity=MENTION_POST_URN),
+        note(action="LIKE"),
+    ],
+    ids=["own-edit", "own-delete", "gone", "other-org", "comment", "mention", "like"],
+)
+async def test_no_thread_event(
+    li: LinkedinConnecteur, fake: LinkedinFake, notification: dict[str, Any]
+) -> None:
+    fake.add_comment(FAKE_ORG_URN, POST_URN, "Ours", parent=COMMENT_URN, comment_id=ORG_REPLY_ID)
+    assert await li.parse_events(delivery(body_of([notification]))) == []
+
+
+async def test_redelivered_events_keep_their_keys(li: LinkedinConnecteur) -> None:
+    for name in ("comment_edit_notification.json", "comment_delete_notification.json"):
+        [first] = await li.parse_events(delivery(fixture(name)))
+        [again] = await li.parse_events(delivery(fixture(name)))
+        assert first.key == again.key
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"null",
+        b'{"type": "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS"}',
+        body_of([note(notificationId="abc")]),
+        body_of([note(action="ADMIN_COMMENT", generatedActivity=None)]),
+        body_of([note(action="COMMENT_EDIT", generatedActivity="urn:li:share:1")]),
+        body_of([note(action="COMMENT_DELETE", generatedActivity=None)]),
+        body_of([note(action="COMMENT_DELETE", lastModifiedAt=None)]),
+    ],
+    ids=[
+        "empty",
+        "null",
+        "no-notifications",
+        "bad-id",
+        "admin-no-urn",
+        "edit-not-a-comment",
+        "delete-no-urn",
+        "delete-no-time",
+    ],
+)
+async def test_parse_events_malformed(li: LinkedinConnecteur, body: bytes) -> None:
+    with pytest.raises(MalformedPayload):
+        await li.parse_events(delivery(body))
 
 
 def test_accounts_in_reads_organization_ids() -> None:
@@ -676,7 +882,7 @@ async def test_poll_backfills_comments_and_mentions(
     assert pull.url.path == "/rest/organizationalEntityNotifications"
     assert "q=criteria" in query
     assert f"organizationalEntity={enc(FAKE_ORG_URN)}" in query
-    assert "actions=List(COMMENT,SHARE_MENTION)" in query
+    assert "actions=List(COMMENT,SHARE_MENTION,ADMIN_COMMENT,COMMENT_EDIT,COMMENT_DELETE)" in query
     window = pull.url.params["timeRange"]
     start, end = (int(part.split(":")[1]) for part in window.strip("()").split(","))
     assert end - start == 24 * 3600 * 1000  # backfill_hours default
@@ -696,6 +902,41 @@ async def test_poll_with_cursor_returns_only_new(
     third = await li.poll(second.cursor)
     assert [i.text for i in third.interactions] == ["Any update?"]
     assert not {i.id for i in third.interactions} & {i.id for i in first.interactions}
+
+
+async def test_poll_reads_answers_edits_and_deletions(
+    fake: LinkedinFake, client: httpx.AsyncClient
+) -> None:
+    li = make(fake, client, clock=None)
+    first = await li.poll(None)
+    assert first.events == ()
+    fake.add_comment(
+        FAKE_ORG_URN, POST_URN, ORG_REPLY_TEXT, parent=COMMENT_URN, comment_id=ORG_REPLY_ID
+    )
+    fake.comments[REPLY_URN]["message"]["text"] = "Edited: still no date?"
+    now_ms = int(datetime.now(UTC).timestamp() * 1000)
+    fake.notify(4406010, "ADMIN_COMMENT", ORG_REPLY_URN, now_ms - 3)
+    fake.notify(4406011, "COMMENT_EDIT", REPLY_URN, now_ms - 2)
+    fake.notify(4406012, "COMMENT_DELETE", COMMENT_URN, now_ms - 1)
+    later = await li.poll(first.cursor)
+    assert later.interactions == ()
+    answered, edited, deleted = later.events
+    assert (answered.kind, answered.subject_id, answered.ref) == (
+        ThreadEventKind.ANSWERED,
+        COMMENT_URN,
+        ORG_REPLY_URN,
+    )
+    assert (edited.kind, edited.subject_id, edited.thread_id, edited.text) == (
+        ThreadEventKind.EDITED,
+        REPLY_URN,
+        COMMENT_URN,
+        "Edited: still no date?",
+    )
+    assert (deleted.kind, deleted.subject_id) == (ThreadEventKind.DELETED, COMMENT_URN)
+    [comment] = [i for i in first.interactions if i.external_id == COMMENT_URN]
+    assert {e.workflow_id for e in later.events} == {comment.workflow_id}
+    # The same notifications are not read twice.
+    assert (await li.poll(later.cursor)).events == ()
 
 
 async def test_poll_cursor_stays_bounded(fake: LinkedinFake, client: httpx.AsyncClient) -> None:

@@ -77,7 +77,10 @@ from connecteurs.models import (
     InteractionKind,
     ModerationAction,
     Platform,
+    ThreadEvent,
+    ThreadEventKind,
     body_sha256,
+    workflow_id_for,
 )
 from connecteurs.testing import Failure, Route, body_form, body_json
 
@@ -212,7 +215,10 @@ async def test_api_version_option_prefixes_every_path() -> None:
         "fb_feed_comment.json",
         "fb_feed_reply.json",
         "fb_feed_skipped.json",
+        "fb_feed_page_reply.json",
+        "fb_feed_unhide.json",
         "fb_messenger_message.json",
+        "fb_messenger_message_edit.json",
         "ig_comment.json",
         "ig_comment_reply.json",
         "ig_mention.json",
@@ -514,9 +520,12 @@ def _feed(value: dict[str, Any]) -> bytes:
         ).encode(),
     ],
 )
-async def test_malformed_bodies_raise_malformed_payload(page: MetaConnecteur, body: bytes) -> None:
+@pytest.mark.parametrize("method", ["parse", "parse_events"])
+async def test_malformed_bodies_raise_malformed_payload(
+    page: MetaConnecteur, body: bytes, method: str
+) -> None:
     with pytest.raises(MalformedPayload):
-        await page.parse(signed(body))
+        await getattr(page, method)(signed(body))
 
 
 async def test_malformed_instagram_comment(insta: MetaConnecteur) -> None:
@@ -530,6 +539,194 @@ async def test_unknown_fields_are_skipped_not_refused(page: MetaConnecteur) -> N
     entry = {"id": PAGE_ID, "changes": [{"field": "ratings", "value": [1, 2]}]}
     body = json.dumps({"object": "page", "entry": [entry]}).encode()
     assert await page.parse(signed(body)) == []
+
+
+# -- thread events: what happened on Facebook or Instagram itself ---------------------------
+
+
+async def events(connector: MetaConnecteur, name: str) -> list[ThreadEvent]:
+    request = signed(fixture(name))
+    await connector.verify(request)
+    return await connector.parse_events(request)
+
+
+async def test_page_reply_is_answered_in_the_comments_own_thread(page: MetaConnecteur) -> None:
+    [comment] = await parse(page, "fb_feed_comment.json")
+    # The page answering from Meta Business Suite: never an interaction, an answer.
+    assert await parse(page, "fb_feed_page_reply.json") == []
+    [answer] = await events(page, "fb_feed_page_reply.json")
+    assert answer.kind is ThreadEventKind.ANSWERED
+    assert (answer.platform, answer.account) == (Platform.FACEBOOK, PAGE_ID)
+    assert (answer.subject_id, answer.thread_id, answer.ref) == (FB_COMMENT, FB_COMMENT, "901_1006")
+    assert answer.author == Author(
+        id=PAGE_ID, handle="Boutique Exemple", display_name="Boutique Exemple"
+    )
+    assert answer.text == "Bonjour Camille, votre colis part demain matin."
+    assert answer.at == datetime.fromtimestamp(1762431190, UTC)
+    assert answer.detail == "feed item=comment verb=add by the page"
+    assert answer.workflow_id == comment.workflow_id
+
+
+async def test_page_reply_under_a_reply_goes_to_the_threads_root(page: MetaConnecteur) -> None:
+    # Graph keeps threads two levels deep: the page's reply names the top-level comment as
+    # its parent even when it answers the reply 901_1002.
+    [reply] = await parse(page, "fb_feed_reply.json")
+    [answer] = await events(page, "fb_feed_page_reply.json")
+    assert reply.is_follow_up
+    assert answer.workflow_id == workflow_id_for(Platform.FACEBOOK, PAGE_ID, reply.root_external_id)
+
+
+async def test_page_comment_on_its_own_post_is_no_event(page: MetaConnecteur) -> None:
+    body = json.loads(fixture("fb_feed_page_reply.json"))
+    body["entry"][0]["changes"] = body["entry"][0]["changes"][1:]  # the top-level one
+    request = signed(json.dumps(body).encode())
+    assert await page.parse(request) == []
+    assert await page.parse_events(request) == []
+
+
+async def test_feed_verbs_are_thread_events(page: MetaConnecteur) -> None:
+    edited, removed, hidden, answered = await events(page, "fb_feed_skipped.json")
+    # verb=edited: the reply 901_1002 says something new; its thread is 901_1001's.
+    assert edited.kind is ThreadEventKind.EDITED
+    assert (edited.subject_id, edited.thread_id) == ("901_1002", FB_COMMENT)
+    assert edited.text == "Toujours rien (modifié)."
+    assert edited.author is not None and edited.author.id == FB_AUTHOR
+    assert edited.at == datetime.fromtimestamp(1762430990, UTC)
+    assert edited.detail == "feed item=comment verb=edited"
+    [reply] = await parse(page, "fb_feed_reply.json")
+    assert edited.workflow_id == workflow_id_for(Platform.FACEBOOK, PAGE_ID, reply.root_external_id)
+    # verb=remove: the author deleted the top-level comment 901_1003.
+    assert removed.kind is ThreadEventKind.DELETED
+    assert (removed.subject_id, removed.thread_id, removed.text) == ("901_1003", None, "")
+    assert removed.workflow_id == workflow_id_for(Platform.FACEBOOK, PAGE_ID, "901_1003")
+    # verb=hide: hidden on Facebook (by the page's team or Meta's filters).
+    assert hidden.kind is ThreadEventKind.HIDDEN
+    assert (hidden.subject_id, hidden.thread_id) == ("901_1004", None)
+    assert hidden.detail == "feed item=comment verb=hide"
+    # The page's own reply; the reaction and the other page's comment are nothing.
+    assert answered.kind is ThreadEventKind.ANSWERED
+    assert (answered.subject_id, answered.ref) == (FB_COMMENT, "901_1005")
+
+
+async def test_unhide_is_unhidden(page: MetaConnecteur) -> None:
+    [event] = await events(page, "fb_feed_unhide.json")
+    assert event.kind is ThreadEventKind.UNHIDDEN
+    assert (event.subject_id, event.thread_id) == ("901_1002", FB_COMMENT)
+    assert event.at == datetime.fromtimestamp(1762431290, UTC)
+
+
+@pytest.mark.parametrize("verb", ["edit", "delete"])
+async def test_the_other_documented_spellings(page: MetaConnecteur, verb: str) -> None:
+    value = {
+        "item": "comment",
+        "verb": verb,
+        "comment_id": "901_1001",
+        "post_id": f"{PAGE_ID}_901",
+        "parent_id": f"{PAGE_ID}_901",
+        "from": {"id": FB_AUTHOR, "name": "Camille Tremblay"},
+        "message": "Corrigé",
+        "created_time": 1762431500,
+    }
+    [event] = await page.parse_events(signed(_feed(value)))
+    expected = ThreadEventKind.EDITED if verb == "edit" else ThreadEventKind.DELETED
+    assert (event.kind, event.subject_id, event.thread_id) == (expected, FB_COMMENT, None)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # The page's own comment edited, removed or hidden: nobody tracks it.
+        {"item": "comment", "verb": "edited", "comment_id": "901_1005", "from": {"id": PAGE_ID}},
+        {"item": "comment", "verb": "remove", "comment_id": "901_1005", "from": {"id": PAGE_ID}},
+        # Verbs that say nothing about a comment's words or visibility.
+        {"item": "comment", "verb": "block", "comment_id": "901_1001", "from": {"id": FB_AUTHOR}},
+        {"item": "comment", "verb": "update", "comment_id": "901_1001"},
+        # Other feed items.
+        {"item": "post", "verb": "edited", "post_id": f"{PAGE_ID}_901", "message": "x"},
+        {"item": "reaction", "verb": "remove", "post_id": f"{PAGE_ID}_901"},
+        {"item": "status", "verb": "hide", "post_id": f"{PAGE_ID}_901"},
+    ],
+)
+async def test_feed_changes_that_are_no_thread_event(
+    page: MetaConnecteur, value: dict[str, Any]
+) -> None:
+    assert await page.parse_events(signed(_feed(value))) == []
+
+
+async def test_feed_event_without_a_comment_id_is_malformed(page: MetaConnecteur) -> None:
+    value = {"item": "comment", "verb": "remove", "post_id": "1_2", "from": {"id": FB_AUTHOR}}
+    with pytest.raises(MalformedPayload, match="comment_id"):
+        await page.parse_events(signed(_feed(value)))
+
+
+@pytest.mark.parametrize(
+    "name", ["fb_feed_comment.json", "fb_feed_reply.json", "fb_messenger_message.json"]
+)
+async def test_what_people_say_is_no_thread_event(page: MetaConnecteur, name: str) -> None:
+    # New comments and messages are parse's; the page's Messenger echo names no message it
+    # answers, so it is not tied to an interaction either.
+    assert await events(page, name) == []
+
+
+async def test_redelivered_events_keep_their_keys(page: MetaConnecteur) -> None:
+    first = [e.key for e in await events(page, "fb_feed_skipped.json")]
+    again = [e.key for e in await events(page, "fb_feed_skipped.json")]
+    assert first == again
+    assert len(set(first)) == 4
+
+
+async def test_events_of_another_page_of_the_app_are_not_this_pages(fake: MetaFake) -> None:
+    other = make(fake, account="999000111222")
+    assert await other.parse_events(signed(fixture("fb_feed_skipped.json"))) == []
+    await other.http.aclose()
+
+
+async def test_instagram_own_reply_is_answered(insta: MetaConnecteur) -> None:
+    [comment] = await parse(insta, "ig_comment.json")
+    [reply] = await parse(insta, "ig_comment_reply.json")  # jules.r's, not the account's
+    [answer] = await events(insta, "ig_comment_reply.json")
+    assert reply.author.handle == "jules.r"
+    assert answer.kind is ThreadEventKind.ANSWERED
+    assert answer.platform is Platform.INSTAGRAM
+    assert (answer.subject_id, answer.thread_id, answer.ref) == (
+        IG_COMMENT,
+        IG_COMMENT,
+        "17865799348089041",
+    )
+    assert answer.author == Author(id=IG_ID, handle="boutique.exemple")
+    assert answer.text == "Merci, c'est corrigé !"
+    assert answer.at == datetime.fromtimestamp(1762433300, UTC)  # entry.time
+    assert answer.workflow_id == comment.workflow_id
+    assert answer.workflow_id == workflow_id_for(Platform.INSTAGRAM, IG_ID, reply.root_external_id)
+
+
+async def test_instagram_own_top_level_comment_is_nothing(insta: MetaConnecteur) -> None:
+    body = json.loads(fixture("ig_comment.json"))
+    body["entry"][0]["changes"][0]["value"]["from"] = {
+        "id": IG_ID,
+        "username": "boutique.exemple",
+    }
+    request = signed(json.dumps(body).encode())
+    assert await insta.parse(request) == []
+    assert await insta.parse_events(request) == []
+
+
+@pytest.mark.parametrize("name", ["ig_comment.json", "ig_mention.json", "ig_messaging.json"])
+async def test_instagram_has_no_other_thread_event(insta: MetaConnecteur, name: str) -> None:
+    # Instagram documents no edit, deletion or hide notification for comments.
+    assert await events(insta, name) == []
+
+
+async def test_messenger_edit_is_edited(page: MetaConnecteur) -> None:
+    [message] = await parse(page, "fb_messenger_message.json")
+    assert await parse(page, "fb_messenger_message_edit.json") == []
+    [edit] = await events(page, "fb_messenger_message_edit.json")
+    assert edit.kind is ThreadEventKind.EDITED
+    assert edit.subject_id == message.external_id
+    assert edit.text == "Bonjour, je voudrais changer l'adresse de livraison pour Laval."
+    assert edit.at == datetime.fromtimestamp(1762432100, UTC)
+    assert edit.detail == "messaging message_edit num_edit=1"
+    assert edit.workflow_id == message.workflow_id
 
 
 # -- actions: reply ------------------------------------------------------------------------

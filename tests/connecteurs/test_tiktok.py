@@ -41,7 +41,14 @@ from connecteurs.errors import (
     UnsupportedAction,
 )
 from connecteurs.http import DEFAULT_RETRY_AFTER
-from connecteurs.models import InteractionKind, ModerationAction, Platform, body_sha256
+from connecteurs.models import (
+    InteractionKind,
+    ModerationAction,
+    Platform,
+    ThreadEventKind,
+    body_sha256,
+    workflow_id_for,
+)
 from connecteurs.testing import Failure, body_json
 from connecteurs.tiktok import TiktokConnecteur, TiktokOptions, fake, signature
 from connecteurs.tiktok.conformite import OPTIONS, SECRETS, delivery, fixture, target
@@ -378,11 +385,12 @@ async def test_the_accounts_own_comments_are_skipped(platform: TiktokFake) -> No
         (envelope(insert(timestamp=10**30)), "timestamp"),
     ],
 )
+@pytest.mark.parametrize("method", ["parse", "parse_events"])
 async def test_malformed_bodies_raise(
-    connector: TiktokConnecteur, body: bytes, reason: str
+    connector: TiktokConnecteur, body: bytes, reason: str, method: str
 ) -> None:
     with pytest.raises(MalformedPayload, match=reason):
-        await connector.parse(signed(body))
+        await getattr(connector, method)(signed(body))
 
 
 async def test_interactions_carry_no_secret(connector: TiktokConnecteur) -> None:
@@ -391,6 +399,187 @@ async def test_interactions_carry_no_secret(connector: TiktokConnecteur) -> None
             dumped = item.model_dump_json()
             assert fake.ACCESS_TOKEN not in dumped
             assert fake.CLIENT_SECRET not in dumped
+
+
+# -- thread events: what happened on TikTok itself ----------------------------------------
+
+OWN_REPLY_ID = "7247303576418567050"
+
+
+def own_reply_listed(platform: TiktokFake) -> None:
+    """The fake lists the account's reply of ``reply_insert_own.json``, marked owner."""
+    platform.comments[OWN_REPLY_ID] = FakeComment(
+        comment_id=OWN_REPLY_ID,
+        video_id=fake.VIDEO_ID,
+        text="It is on our website, link in bio!",
+        unique_identifier=fake.OWN_UNIQUE_IDENTIFIER,
+        username="passerelle.brand",
+        create_time=1687394800,
+        owner=True,
+        parent_comment_id=fake.COMMENT_ID,
+    )
+
+
+def knowing_its_own(platform: TiktokFake) -> TiktokConnecteur:
+    options = TiktokOptions(own_unique_identifier=fake.OWN_UNIQUE_IDENTIFIER)
+    return TiktokConnecteur(context(options=options), http=platform.client(), clock=lambda: NOW)
+
+
+async def test_own_reply_is_answered_never_an_interaction(platform: TiktokFake) -> None:
+    connector = knowing_its_own(platform)
+    [comment] = await connector.parse(signed("comment_insert.json"))
+    assert await connector.parse(signed("reply_insert_own.json")) == []
+    [answer] = await connector.parse_events(signed("reply_insert_own.json"))
+    assert answer.kind is ThreadEventKind.ANSWERED
+    assert (answer.platform, answer.account) == (Platform.TIKTOK, fake.BUSINESS_ID)
+    assert (answer.subject_id, answer.thread_id, answer.ref) == (
+        fake.COMMENT_ID,
+        fake.COMMENT_ID,
+        OWN_REPLY_ID,
+    )
+    assert answer.author is not None and answer.author.id == fake.OWN_UNIQUE_IDENTIFIER
+    assert answer.text == "It is on our website, link in bio!"
+    assert answer.at == datetime.fromtimestamp(1687394800, UTC)
+    assert answer.detail == "comment_action=insert by the account"
+    assert answer.workflow_id == comment.workflow_id
+    # With the identifier configured, telling the account's own comments costs no call.
+    assert platform.requests == []
+
+
+async def test_own_reply_under_a_reply_goes_to_the_top_level_comment(
+    platform: TiktokFake,
+) -> None:
+    connector = knowing_its_own(platform)
+    [reply] = await connector.parse(signed("reply_insert.json"))
+    [answer] = await connector.parse_events(signed("reply_insert_own.json"))
+    assert answer.workflow_id == workflow_id_for(
+        Platform.TIKTOK, fake.BUSINESS_ID, reply.root_external_id
+    )
+
+
+async def test_own_reply_is_told_by_the_owner_flag_without_the_option(
+    connector: TiktokConnecteur, platform: TiktokFake
+) -> None:
+    own_reply_listed(platform)
+    request = signed("reply_insert_own.json")
+    assert await connector.parse(request) == []
+    [answer] = await connector.parse_events(request)
+    assert (answer.kind, answer.ref) == (ThreadEventKind.ANSWERED, OWN_REPLY_ID)
+    # One read of the comment list for both (parse and parse_events share it)…
+    [read] = platform.sent("GET", r".*/business/comment/list/")
+    assert json.loads(read.url.params["comment_ids"]) == [OWN_REPLY_ID]
+    # …and the account's identifier is learned: someone else's reply needs no read.
+    [reply] = await connector.parse(signed("reply_insert.json"))
+    assert reply.author.id != fake.OWN_UNIQUE_IDENTIFIER
+    assert await connector.parse_events(signed("reply_insert.json")) == []
+    assert len(platform.requests) == 1
+
+
+async def test_the_accounts_identifier_is_learned_from_its_own_reply(
+    connector: TiktokConnecteur, platform: TiktokFake
+) -> None:
+    await connector.reply(target(), "It is on our website, link in bio!", idempotency_key="k")
+    before = len(platform.requests)
+    assert await connector.parse(signed("reply_insert_own.json")) == []
+    [answer] = await connector.parse_events(signed("reply_insert_own.json"))
+    assert answer.kind is ThreadEventKind.ANSWERED
+    assert len(platform.requests) == before  # told without reading the comment list
+
+
+async def test_someones_reply_is_read_once_while_the_account_is_unknown(
+    connector: TiktokConnecteur, platform: TiktokFake
+) -> None:
+    request = signed("reply_insert.json")
+    [reply] = await connector.parse(request)
+    assert await connector.parse_events(request) == []
+    assert reply.author.id == "+XYz9W8/V7uTsrqpoNMLkJ12hGF/eDcBAzyXWVUT3Srqpo9N8m7LkjiH6g5F4e+d"
+    assert len(platform.sent("GET", r".*/business/comment/list/")) == 1
+
+
+async def test_a_failed_owner_read_never_drops_a_comment(
+    connector: TiktokConnecteur, platform: TiktokFake
+) -> None:
+    platform.fail_next(Failure.SERVER_ERROR)
+    [reply] = await connector.parse(signed("reply_insert.json"))
+    assert reply.external_id == fake.REPLY_ID
+
+
+async def test_new_top_level_comment_is_no_thread_event(
+    connector: TiktokConnecteur, platform: TiktokFake
+) -> None:
+    assert await connector.parse_events(signed("comment_insert.json")) == []
+    assert platform.requests == []
+
+
+async def test_reply_deleted_is_deleted_in_its_thread(connector: TiktokConnecteur) -> None:
+    [comment] = await connector.parse(signed("comment_insert.json"))
+    assert await connector.parse(signed("reply_delete.json")) == []
+    [deleted] = await connector.parse_events(signed("reply_delete.json"))
+    assert deleted.kind is ThreadEventKind.DELETED
+    assert (deleted.subject_id, deleted.thread_id, deleted.ref) == (
+        fake.REPLY_ID,
+        fake.COMMENT_ID,
+        None,
+    )
+    assert deleted.author is not None
+    assert deleted.author.id == "+XYz9W8/V7uTsrqpoNMLkJ12hGF/eDcBAzyXWVUT3Srqpo9N8m7LkjiH6g5F4e+d"
+    assert deleted.at == datetime.fromtimestamp(1687394600, UTC)
+    assert deleted.detail == "comment_action=delete"
+    assert deleted.workflow_id == comment.workflow_id
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("comment_set_to_hidden.json", ThreadEventKind.HIDDEN),
+        ("comment_set_to_public.json", ThreadEventKind.UNHIDDEN),
+    ],
+)
+async def test_visibility_changes(
+    connector: TiktokConnecteur, name: str, kind: ThreadEventKind
+) -> None:
+    [comment] = await connector.parse(signed("comment_insert.json"))
+    [event] = await connector.parse_events(signed(name))
+    assert event.kind is kind
+    assert (event.subject_id, event.thread_id) == (fake.COMMENT_ID, None)
+    assert event.workflow_id == comment.workflow_id
+
+
+async def test_friends_only_is_hidden_from_the_public(connector: TiktokConnecteur) -> None:
+    body = envelope(insert(comment_action="set_to_friends_only", text=None))
+    [event] = await connector.parse_events(signed(body))
+    assert event.kind is ThreadEventKind.HIDDEN
+    assert event.detail == "comment_action=set_to_friends_only"
+
+
+@pytest.mark.parametrize("action", ["delete", "set_to_hidden", "set_to_public"])
+async def test_changes_to_the_accounts_own_comments_are_not_news(
+    platform: TiktokFake, action: str
+) -> None:
+    connector = knowing_its_own(platform)
+    body = envelope(insert(comment_action=action, unique_identifier=fake.OWN_UNIQUE_IDENTIFIER))
+    assert await connector.parse_events(signed(body)) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        envelope(insert(comment_action="set_to_pinned")),
+        fixture("authorization_removed.json"),
+        envelope(insert(comment_action="delete"), user_openid="act.someone-else"),
+    ],
+    ids=["unknown action", "other event", "other account"],
+)
+async def test_no_thread_event(connector: TiktokConnecteur, body: bytes) -> None:
+    assert await connector.parse_events(signed(body)) == []
+
+
+async def test_redelivered_events_keep_their_keys(platform: TiktokFake) -> None:
+    connector = knowing_its_own(platform)
+    for name in ("reply_insert_own.json", "reply_delete.json", "comment_set_to_hidden.json"):
+        [first] = await connector.parse_events(signed(name))
+        [again] = await connector.parse_events(signed(name, at=NOW + 90))
+        assert first.key == again.key
 
 
 # -- actions -----------------------------------------------------------------------------

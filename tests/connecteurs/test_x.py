@@ -45,7 +45,15 @@ from connecteurs.errors import (
     TransientError,
     UnsupportedAction,
 )
-from connecteurs.models import Author, Interaction, InteractionKind, Platform, body_sha256
+from connecteurs.models import (
+    Author,
+    Interaction,
+    InteractionKind,
+    Platform,
+    ThreadEvent,
+    ThreadEventKind,
+    body_sha256,
+)
 from connecteurs.testing import BASE_URL, Failure, Route, body_json
 from connecteurs.x import XConnecteur, XOptions, erreurs
 from connecteurs.x.conformite import (
@@ -348,6 +356,9 @@ async def test_non_interactions_are_skipped(x: tuple[XFake, XConnecteur], body: 
         b'"Tue Nov 15 14:02:11 +0000 2022","user":{"id_str":"6253282"}}]}',
         b'{"for_user_id":"4337869213","direct_message_events":[{"type":"message_create",'
         b'"id":"1","created_timestamp":"yesterday"}]}',
+        b'{"for_user_id":"4337869213","tweet_create_events":[{"id_str":"2","created_at":'
+        b'"Tue Nov 15 14:02:11 +0000 2022","user":{"id_str":"6253282"},'
+        b'"edit_history":{"initial_tweet_id":"one"}}]}',
     ],
     ids=[
         "empty",
@@ -361,17 +372,183 @@ async def test_non_interactions_are_skipped(x: tuple[XFake, XConnecteur], body: 
         "bad created_at",
         "non numeric id",
         "bad dm timestamp",
+        "bad edit history",
     ],
 )
-async def test_malformed_bodies_raise(x: tuple[XFake, XConnecteur], body: bytes) -> None:
+@pytest.mark.parametrize("method", ["parse", "parse_events"])
+async def test_malformed_bodies_raise(
+    x: tuple[XFake, XConnecteur], body: bytes, method: str
+) -> None:
     _, connector = x
     with pytest.raises(MalformedPayload):
-        await connector.parse(signed(body))
+        await getattr(connector, method)(signed(body))
 
 
 def test_accounts_in_reads_for_user_id() -> None:
     assert XConnecteur.accounts_in(signed(fixture("activity_dm.json"))) == (ACCOUNT,)
     assert XConnecteur.accounts_in(signed(b"not json")) == ()
+
+
+# -- thread events: what happened on X itself -------------------------------------------------
+
+
+async def events_of(connector: XConnecteur, body: bytes) -> list[ThreadEvent]:
+    request = signed(body)
+    await connector.verify(request)
+    return await connector.parse_events(request)
+
+
+async def test_own_reply_is_answered_never_an_interaction(x: tuple[XFake, XConnecteur]) -> None:
+    _, connector = x
+    [mention] = await connector.parse(signed(fixture("activity_mention.json")))
+    assert await connector.parse(signed(fixture("activity_own_reply.json"))) == []
+    [answer] = await events_of(connector, fixture("activity_own_reply.json"))
+    assert answer.kind is ThreadEventKind.ANSWERED
+    assert (answer.platform, answer.account) == (Platform.X, ACCOUNT)
+    assert (answer.subject_id, answer.thread_id) == (MENTION_ID, MENTION_ID)
+    assert answer.ref == "1592535993912422401"
+    assert answer.author == Author(
+        id=ACCOUNT,
+        handle="Harris_0ff",
+        display_name="Harrison Test",
+        profile_url="https://x.com/Harris_0ff",
+    )
+    assert answer.text == "@TwitterAPI Glad it worked out, thanks for letting us know!"
+    assert answer.at == datetime(2022, 11, 15, 14, 20, 43, tzinfo=UTC)
+    assert answer.detail == "tweet_create_events by the account"
+    assert answer.workflow_id == mention.workflow_id
+
+
+async def test_own_reply_to_a_reply_reaches_that_replys_workflow(
+    x: tuple[XFake, XConnecteur],
+) -> None:
+    _, connector = x
+
+    def to_the_fans_reply(raw: dict[str, Any]) -> None:
+        tweet = raw["tweet_create_events"][0]
+        tweet["in_reply_to_status_id_str"] = TARGET_ID
+        tweet["in_reply_to_user_id_str"] = FAN
+
+    [reply] = await connector.parse(signed(fixture("activity_reply.json")))
+    [answer] = await events_of(connector, edited("activity_own_reply.json", to_the_fans_reply))
+    # The fan's reply names the account's own Post as its thread, which has no workflow:
+    # delivering it starts the reply's own (its workflow_id), which the answer reaches.
+    assert reply.thread_id == ACCOUNT_POST
+    assert (answer.subject_id, answer.thread_id) == (TARGET_ID, TARGET_ID)
+    assert answer.workflow_id == reply.workflow_id
+
+
+def _own_thread(raw: dict[str, Any]) -> None:
+    tweet = raw["tweet_create_events"][0]
+    tweet["in_reply_to_status_id_str"], tweet["in_reply_to_user_id_str"] = ACCOUNT_POST, ACCOUNT
+
+
+def _own_retweet(raw: dict[str, Any]) -> None:
+    raw["tweet_create_events"][0]["retweeted_status"] = {"id_str": MENTION_ID}
+
+
+def _own_edit(raw: dict[str, Any]) -> None:
+    raw["tweet_create_events"][0]["edit_history"]["initial_tweet_id"] = "1592535000000000000"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        fixture("activity_own_tweet.json"),
+        edited("activity_own_reply.json", _own_thread),
+        edited("activity_own_reply.json", _own_retweet),
+        edited("activity_own_reply.json", _own_edit),
+        edited("activity_own_reply.json", _other_account),
+        fixture("activity_mention.json"),
+        fixture("activity_reply.json"),
+        fixture("activity_dm.json"),
+        edited("activity_dm.json", _sent_by_account),
+        fixture("activity_favorite.json"),
+    ],
+    ids=[
+        "own post",
+        "own thread",
+        "own repost",
+        "own answer edited",
+        "other account",
+        "mention",
+        "reply",
+        "dm",
+        "dm sent by account",
+        "like",
+    ],
+)
+async def test_no_thread_event(x: tuple[XFake, XConnecteur], body: bytes) -> None:
+    _, connector = x
+    assert await connector.parse_events(signed(body)) == []
+
+
+async def test_edited_post_is_edited_not_a_new_interaction(x: tuple[XFake, XConnecteur]) -> None:
+    _, connector = x
+    [mention] = await connector.parse(signed(fixture("activity_mention.json")))
+    # Each edit is a new Post with a new id: it must not open a second interaction.
+    assert await connector.parse(signed(fixture("activity_edited_mention.json"))) == []
+    [edit] = await events_of(connector, fixture("activity_edited_mention.json"))
+    assert edit.kind is ThreadEventKind.EDITED
+    assert (edit.subject_id, edit.thread_id, edit.ref) == (
+        MENTION_ID,
+        None,
+        "1592533202515193856",
+    )
+    assert edit.text.endswith("& the refund! (Edit: and the Denver one.)")
+    assert edit.author is not None and edit.author.handle == "TwitterAPI"
+    assert edit.at == datetime(2022, 11, 15, 14, 9, 37, tzinfo=UTC)
+    assert edit.detail == f"tweet_create_events edit_history.initial_tweet_id={MENTION_ID}"
+    assert edit.workflow_id == mention.workflow_id
+
+
+async def test_deleted_post_is_deleted(x: tuple[XFake, XConnecteur]) -> None:
+    _, connector = x
+    [reply] = await connector.parse(signed(fixture("activity_reply.json")))
+    # The second deletion is the account's own Post: not news.
+    [deleted] = await events_of(connector, fixture("activity_tweet_delete.json"))
+    assert deleted.kind is ThreadEventKind.DELETED
+    assert (deleted.subject_id, deleted.thread_id, deleted.ref) == (TARGET_ID, None, None)
+    assert deleted.at == datetime.fromtimestamp(1668522155.593, UTC)
+    assert deleted.detail == "tweet_delete_events"
+    assert deleted.workflow_id == reply.workflow_id
+
+
+async def test_redelivered_events_keep_their_keys(x: tuple[XFake, XConnecteur]) -> None:
+    _, connector = x
+    for name in ("activity_own_reply.json", "activity_edited_mention.json"):
+        [first] = await events_of(connector, fixture(name))
+        [again] = await events_of(connector, fixture(name))
+        assert first.key == again.key
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"tweet_delete_events":[{"status":{"id":"1","user_id":"2"},"timestamp_ms":"1"}]}',
+        b'{"for_user_id":"4337869213","tweet_delete_events":[{"status":{"user_id":"2"},'
+        b'"timestamp_ms":"1"}]}',
+        b'{"for_user_id":"4337869213","tweet_delete_events":[{"status":{"id":"1",'
+        b'"user_id":"2"},"timestamp_ms":"soon"}]}',
+        b'{"for_user_id":"4337869213","tweet_delete_events":[{"status":{"id":true,'
+        b'"user_id":"2"},"timestamp_ms":"1"}]}',
+    ],
+    ids=["no for_user_id", "no status id", "bad timestamp", "boolean id"],
+)
+async def test_malformed_deletions_raise(x: tuple[XFake, XConnecteur], body: bytes) -> None:
+    _, connector = x
+    with pytest.raises(MalformedPayload):
+        await connector.parse_events(signed(body))
+
+
+async def test_deletion_ids_sent_as_numbers_are_read(x: tuple[XFake, XConnecteur]) -> None:
+    _, connector = x
+    body = (
+        b'{"for_user_id":"4337869213","tweet_delete_events":[{"status":'
+        b'{"id":1592527526677803009,"user_id":3001969357},"timestamp_ms":1668522155593}]}'
+    )
+    [deleted] = await connector.parse_events(signed(body))
+    assert deleted.subject_id == TARGET_ID
 
 
 # -- poll ------------------------------------------------------------------------------------
@@ -446,6 +623,34 @@ async def test_poll_page_cap_is_logged(caplog: pytest.LogCaptureFixture) -> None
             result = await connector.poll(cursor)
     assert len(result.interactions) == 100
     assert "older mentions were skipped" in caplog.text
+
+
+async def test_poll_reports_an_edited_mention_as_edited(x: tuple[XFake, XConnecteur]) -> None:
+    fake, connector = x
+    first = await connector.poll(None)
+    assert first.events == ()
+    [mention] = [i for i in first.interactions if i.external_id == MENTION_ID]
+    new_id = fake.edit(MENTION_ID, "Thanks @Harris_0ff for the quick fix, and the refund!")
+    later = await connector.poll(first.cursor)
+    # The new version is an edit of a mention already returned: no second interaction.
+    assert later.interactions == ()
+    [edit] = later.events
+    assert edit.kind is ThreadEventKind.EDITED
+    assert (edit.subject_id, edit.thread_id, edit.ref) == (MENTION_ID, None, new_id)
+    assert edit.text == "Thanks @Harris_0ff for the quick fix, and the refund!"
+    assert edit.detail == f"mentions edit_history_tweet_ids[0]={MENTION_ID}"
+    assert edit.workflow_id == mention.workflow_id
+    assert later.cursor == new_id
+
+
+async def test_poll_reports_an_edited_reply_in_its_conversation(
+    x: tuple[XFake, XConnecteur],
+) -> None:
+    fake, connector = x
+    cursor = (await connector.poll(None)).cursor
+    new_id = fake.edit(TARGET_ID, "@Harris_0ff Does the late opening include Denver?")
+    [edit] = (await connector.poll(cursor)).events
+    assert (edit.subject_id, edit.thread_id, edit.ref) == (TARGET_ID, ACCOUNT_POST, new_id)
 
 
 async def test_poll_rejects_a_foreign_cursor(x: tuple[XFake, XConnecteur]) -> None:
