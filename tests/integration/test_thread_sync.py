@@ -8,11 +8,14 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from temporalio.client import Client
 
-from connecteurs.models import Author, Platform, ThreadEvent, ThreadEventKind
+from connecteurs.meta import conformite as meta_subject
+from connecteurs.models import Author, Interaction, Platform, ThreadEvent, ThreadEventKind
 from passerelle import operations
-from passerelle.deliver import Outcome, deliver_event
+from passerelle.deliver import Delivery, Outcome, deliver, deliver_event
+from passerelle.gateway import Directory, Gateway, build_app
 from passerelle.worker import build_runtime, create_worker
 from tests.helpers import Setup, eventually, make_setup, wait_status
 from workflows.models import State
@@ -152,3 +155,59 @@ async def test_platform_moderation_is_recorded_and_unknown_events_ignored(
         count = await interactions_on(client, setup)
     assert unknown.outcome is Outcome.IGNORED and count == 1
     assert status.state is State.AWAITING_RESPONSE  # still owed an answer
+
+
+async def test_a_facebook_thread_answered_natively_shows_answered_in_list(
+    client: Client, tmp_path: Path
+) -> None:
+    """The issue's "done when": Meta's documented feed webhooks through the gateway, the
+    page's own reply from Facebook itself, then `passerelle list` (its operation)."""
+    setup = make_setup(tmp_path, sla={"P2": "3s", "P3": "3s"})
+    subject = meta_subject.subject()
+    policy = setup.config.policy()
+
+    async def hand_over(interaction: Interaction) -> Delivery:
+        # The page's comment, delivered for this test's worker, config and task queue.
+        return await deliver(client, interaction, policy, setup.config.task_queue)
+
+    async def hand_event(thread_event: ThreadEvent) -> Delivery:
+        return await deliver_event(client, thread_event)
+
+    async def ready() -> bool:
+        return True
+
+    async with subject.open(subject.context()) as harness:
+        directory = Directory()
+        directory.by_name["meta"] = {subject.account: harness.connector}
+        gateway = Gateway(
+            directory=directory, deliver=hand_over, deliver_event=hand_event, ready=ready
+        )
+        runtime = build_runtime(setup.config)
+        runtime.connectors[(Platform.FACEBOOK, subject.account)] = harness.connector
+        transport = httpx.ASGITransport(app=build_app(gateway))
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://gateway") as http,
+            create_worker(client, setup.config, runtime),
+        ):
+            comment = meta_subject.signed(meta_subject.fixture("fb_feed_comment.json"))
+            first = await http.post("/webhooks/meta", content=comment.body, headers=comment.headers)
+            assert first.json()["outcomes"] == ["started"]
+            [root] = await harness.connector.parse(comment)
+            await wait_status(
+                client, root.workflow_id, lambda s: s.state is State.AWAITING_RESPONSE
+            )
+            reply = meta_subject.signed(meta_subject.fixture("fb_feed_page_reply.json"))
+            answered = await http.post("/webhooks/meta", content=reply.body, headers=reply.headers)
+            status = await wait_status(
+                client, root.workflow_id, lambda s: s.state is State.ANSWERED
+            )
+            await asyncio.sleep(4)  # past the deadline the comment had
+            listed = await operations.list_interactions(client)
+    document = answered.json()
+    assert document["accepted"] == 0  # the page's own messages start nothing
+    assert document["events"][0] == "event"  # the reply under Camille's comment
+    ours = [row for row in listed if subject.account in row.workflow_id]
+    assert [(row.workflow_id, row.state, row.breached) for row in ours] == [
+        (root.workflow_id, "answered", False)
+    ]
+    assert status.sla_deadline is None
