@@ -6,7 +6,9 @@ account, so the session is created once and reused), refreshes it once when the 
 ``ExpiredToken``, and turns XRPC errors (``{"error", "message"}``) into the typed errors of
 :mod:`connecteurs.errors`.
 
-Inbound: ``app.bsky.notification.listNotifications`` filtered to mentions, replies and quotes.
+Inbound: ``app.bsky.notification.listNotifications`` filtered to mentions, replies and quotes;
+the account's own replies, which the AppView never notifies it of, come from its author feed
+(``app.bsky.feed.getAuthorFeed``) as ``answered`` thread events, never as interactions.
 Outbound: replies (``app.bsky.feed.post`` records with ``reply.root``/``reply.parent`` strong
 refs), blocks (``app.bsky.graph.block``), hiding replies in the account's own threads
 (``hiddenReplies`` of the root post's ``app.bsky.feed.threadgate``) and DMs through the chat
@@ -40,7 +42,9 @@ from connecteurs.bluesky.payloads import (
     POST,
     THREADGATE,
     AtUri,
+    AuthorFeedPage,
     ConvoOutput,
+    FeedViewPost,
     MessagesPage,
     MessageView,
     Notification,
@@ -71,6 +75,8 @@ from connecteurs.models import (
     Interaction,
     InteractionKind,
     Platform,
+    ThreadEvent,
+    ThreadEventKind,
     body_sha256,
 )
 
@@ -119,6 +125,12 @@ class BlueskyOptions(ConnecteurOptions):
         ge=0,
         le=86_400,
         description="Window re-read behind the newest notification seen, for late indexing.",
+    )
+    own_replies: bool = Field(
+        default=True,
+        description="Also read the account's own feed (app.bsky.feed.getAuthorFeed, "
+        "posts_with_replies, one call a poll) for the replies it posted from Bluesky, which "
+        "the AppView never notifies it of.",
     )
     appview_service: str = Field(
         default="did:web:api.bsky.app#bsky_appview",
@@ -227,16 +239,70 @@ def parse_notifications(
     return found
 
 
+def read_feed(body: bytes) -> AuthorFeedPage:
+    """A ``getAuthorFeed`` response body, or :class:`MalformedPayload` saying why not."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise MalformedPayload(f"getAuthorFeed: body is not JSON ({err})") from None
+    if not isinstance(data, dict):
+        raise MalformedPayload(f"getAuthorFeed: expected a JSON object, got {type(data).__name__}")
+    return _validated(AuthorFeedPage, data, "getAuthorFeed", MalformedPayload)
+
+
+def answered_of(item: FeedViewPost, account: str) -> ThreadEvent | None:
+    """The ``answered`` event an item of the account's own feed is: a post by the account
+    replying to someone else's. ``None`` for a repost or pin (``reason``), a post that
+    replies to nobody or to the account itself (the next post of its own thread), or a
+    record that is not a readable post.
+
+    ``subject_id`` is the parent post and ``thread_id`` the thread's root, the at-uris that
+    :func:`interaction_of` gives a reply's ``parent_id`` and ``thread_id``.
+    """
+    post = item.post
+    if item.reason is not None or post.author.did != account:
+        return None
+    if post.record.get("$type") != POST:
+        return None
+    try:
+        record = PostRecord.model_validate(post.record)
+    except ValidationError:
+        log.warning("bluesky.skipped_invalid_own_post", uri=post.uri)
+        return None
+    if record.reply is None or record.reply.parent.uri.startswith(f"at://{account}/"):
+        return None
+    return ThreadEvent(
+        kind=ThreadEventKind.ANSWERED,
+        platform=Platform.BLUESKY,
+        account=account,
+        subject_id=record.reply.parent.uri,
+        thread_id=record.reply.root.uri,
+        ref=post.uri,
+        author=Author(
+            id=post.author.did,
+            handle=post.author.handle,
+            display_name=post.author.display_name or "",
+            profile_url=f"https://bsky.app/profile/{post.author.handle}",
+        ),
+        text=record.text,
+        at=_created_at(record.created_at, post.indexed_at),
+        detail="app.bsky.feed.getAuthorFeed: a reply by the account",
+    )
+
+
 class PollCursor(BaseModel):
     """The poll cursor: the newest ``indexedAt`` seen and the uris seen since the overlap
     window before it (``[uri, epoch seconds]``, at most 500). listNotifications' own cursor
-    pages backwards in time, so it cannot say "what is new since"."""
+    pages backwards in time, so it cannot say "what is new since". ``own_since`` and
+    ``own_seen`` are the same for the account's own feed."""
 
     since: datetime | None = None
     seen: list[tuple[str, int]] = Field(default_factory=list)
     #: Set when ``seen`` overflowed: notifications older than this are not read again, so
     #: the uris dropped from ``seen`` cannot come back.
     floor: datetime | None = None
+    own_since: datetime | None = None
+    own_seen: list[tuple[str, int]] = Field(default_factory=list)
 
     @classmethod
     def load(cls, cursor: str | None) -> PollCursor:
@@ -286,6 +352,7 @@ class BlueskyConnecteur(HttpConnecteur):
             "https://docs.bsky.app/docs/advanced-guides/posts",
             "https://docs.bsky.app/docs/tutorials/creating-a-post",
             "https://docs.bsky.app/docs/api/app-bsky-notification-list-notifications",
+            "https://docs.bsky.app/docs/api/app-bsky-feed-get-author-feed",
             "https://docs.bsky.app/docs/api/com-atproto-repo-create-record",
             "https://docs.bsky.app/docs/api/com-atproto-repo-get-record",
             "https://docs.bsky.app/docs/api/com-atproto-repo-put-record",
@@ -514,9 +581,71 @@ class BlueskyConnecteur(HttpConnecteur):
                 break
             page_cursor = page.cursor
         fresh.reverse()
-        return PollResult(
-            interactions=tuple(fresh), cursor=_next_cursor(newest, seen, overlap, state.floor)
+        following = PollCursor.load(_next_cursor(newest, seen, overlap, state.floor))
+        events: list[ThreadEvent] = []
+        if self.options.own_replies:
+            events, own_since, own_seen = await self._own_replies(state, overlap)
+            following = following.model_copy(update={"own_since": own_since, "own_seen": own_seen})
+        return PollResult(interactions=tuple(fresh), cursor=following.dump(), events=tuple(events))
+
+    async def _own_replies(
+        self, state: PollCursor, overlap: timedelta
+    ) -> tuple[list[ThreadEvent], datetime | None, list[tuple[str, int]]]:
+        """``answered`` events for the account's replies since the cursor, oldest first,
+        read from its author feed the way notifications are read (newest first, paging back
+        until the overlap window before the newest post seen, skipping uris seen)."""
+        floor = state.own_since - overlap if state.own_since else None
+        seen = dict(state.own_seen)
+        newest = state.own_since
+        found: list[ThreadEvent] = []
+        page_cursor: str | None = None
+        for _ in range(self.options.max_pages):
+            page = read_feed(await self._author_feed(page_cursor))
+            passed_floor = False
+            for raw in page.feed:
+                try:
+                    item = FeedViewPost.model_validate(raw)
+                except ValidationError:
+                    log.warning("bluesky.skipped_malformed_feed_item")
+                    continue
+                post = item.post
+                if floor is not None and post.indexed_at < floor:
+                    passed_floor = True
+                    continue
+                if item.reason is not None or post.author.did != self.did:
+                    continue  # a repost or a pin: not something the account just posted
+                newest = max(newest, post.indexed_at) if newest else post.indexed_at
+                if post.uri in seen:
+                    continue
+                seen[post.uri] = int(post.indexed_at.timestamp())
+                event = answered_of(item, self.did)
+                if event is not None:
+                    found.append(event)
+            if floor is None or passed_floor or not page.cursor or not page.feed:
+                break
+            page_cursor = page.cursor
+        found.reverse()
+        if newest is None:
+            return found, None, []
+        horizon = int((newest - overlap).timestamp())
+        kept = sorted(((u, at) for u, at in seen.items() if at >= horizon), key=lambda x: -x[1])
+        return found, newest, kept[:SEEN_LIMIT]
+
+    async def _author_feed(self, page_cursor: str | None) -> bytes:
+        params: dict[str, Any] = {
+            "actor": self.did,
+            "filter": "posts_with_replies",
+            "limit": self.options.page_size,
+        }
+        if page_cursor:
+            params["cursor"] = page_cursor
+        response = await self._call(
+            "GET",
+            "app.bsky.feed.getAuthorFeed",
+            params=params,
+            service=self.options.appview_service,
         )
+        return response.content
 
     async def _list_notifications(self, page_cursor: str | None) -> bytes:
         params: dict[str, Any] = {

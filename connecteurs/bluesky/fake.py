@@ -4,7 +4,9 @@ pages of docs.bsky.app.
 
 State: one account (handle, app password, DID), its sessions (access and refresh tokens),
 records by at-uri (seeded with the posts of ``fixtures/list_notifications.json`` and the
-account's root post), the notifications page, and chat conversations.
+account's root post), the notifications page, the account's author feed (seeded with
+``fixtures/author_feed.json``; a post the account creates goes on top), and chat
+conversations.
 
 Injected failures (:meth:`FakePlatform.fail_next`) hit the next *data* call: the session
 calls (``createSession``, ``refreshSession``) are served normally unless
@@ -102,6 +104,8 @@ class FakeBluesky(FakePlatform):
     app_password: str = APP_PASSWORD
     did: str = ACCOUNT_DID
     notifications: list[dict[str, Any]] = field(default_factory=list)
+    #: The account's author feed, newest first (``app.bsky.feed.defs#feedViewPost`` items).
+    author_feed: list[dict[str, Any]] = field(default_factory=list)
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     access_tokens: set[str] = field(default_factory=set)
     expired_tokens: set[str] = field(default_factory=set)
@@ -134,11 +138,17 @@ class FakeBluesky(FakePlatform):
         )
         for note in self.notifications:
             self.put(note["uri"], note["record"], note["cid"])
+        self.author_feed = json.loads(fixture("author_feed.json"))["feed"]
+        for item in self.author_feed:
+            post = item["post"]
+            if post["author"]["did"] == self.did:
+                self.put(post["uri"], post["record"], post["cid"])
         x = "/xrpc/"
         self.route("POST", x + "com.atproto.server.createSession", self._create_session)
         self.route("POST", x + "com.atproto.server.refreshSession", self._refresh_session)
         self.route("GET", x + "com.atproto.server.getSession", self._get_session)
         self.route("GET", x + "app.bsky.notification.listNotifications", self._notifications)
+        self.route("GET", x + "app.bsky.feed.getAuthorFeed", self._get_author_feed)
         self.route("GET", x + "com.atproto.repo.getRecord", self._get_record)
         self.route("POST", x + "com.atproto.repo.createRecord", self._create_record)
         self.route("POST", x + "com.atproto.repo.putRecord", self._put_record)
@@ -317,6 +327,30 @@ class FakeBluesky(FakePlatform):
             body["cursor"] = str(start + limit)
         return httpx.Response(200, json=body)
 
+    def _get_author_feed(self, request: httpx.Request, _: Any) -> httpx.Response:
+        """getAuthorFeed: ``actor`` (DID or handle) required, ``limit`` 1-100, ``filter``
+        (``posts_with_replies`` by default, ``posts_no_replies`` leaves replies out), an
+        opaque ``cursor`` (an offset here). Only this account's feed is known."""
+        if (denied := self._unauthorized(request)) is not None:
+            return denied
+        params = request.url.params
+        actor = params.get("actor")
+        if not actor:
+            return xrpc_error(400, "InvalidRequest", 'Error: Params must have the property "actor"')
+        if actor not in (self.did, self.identifier):
+            return xrpc_error(400, "InvalidRequest", "Profile not found")
+        limit = int(params.get("limit", "50"))
+        if not 1 <= limit <= 100:
+            return xrpc_error(400, "InvalidRequest", "limit must be between 1 and 100")
+        items = self.author_feed
+        if params.get("filter") == "posts_no_replies":
+            items = [i for i in items if "reply" not in i["post"]["record"] or i.get("reason")]
+        start = int(params.get("cursor") or 0)
+        body: dict[str, Any] = {"feed": items[start : start + limit]}
+        if start + limit < len(items):
+            body["cursor"] = str(start + limit)
+        return httpx.Response(200, json=body)
+
     def _get_record(self, request: httpx.Request, _: Any) -> httpx.Response:
         params = request.url.params
         missing = [p for p in ("repo", "collection", "rkey") if not params.get(p)]
@@ -353,6 +387,12 @@ class FakeBluesky(FakePlatform):
         if uri in self.records:
             return xrpc_error(400, "InvalidRequest", f"Record already exists: {uri}")
         cid = self.put(uri, body["record"])
+        if body["collection"] == POST:
+            # The AppView indexes it into the account's author feed.
+            author = {"did": self.did, "handle": self.identifier}
+            indexed = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+            post = {"uri": uri, "cid": cid, "author": author, "record": body["record"]}
+            self.author_feed.insert(0, {"post": {**post, "indexedAt": indexed}})
         return httpx.Response(200, json={"uri": uri, "cid": cid, "validationStatus": "valid"})
 
     def _put_record(self, request: httpx.Request, _: Any) -> httpx.Response:
@@ -369,6 +409,12 @@ class FakeBluesky(FakePlatform):
         if swap is not None and (current is None or current["cid"] != swap):
             return xrpc_error(400, "InvalidSwap", "Record was at a different version")
         cid = self.put(uri, body["record"])
+        if body["collection"] == POST:
+            # The AppView indexes it into the account's author feed.
+            author = {"did": self.did, "handle": self.identifier}
+            indexed = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+            post = {"uri": uri, "cid": cid, "author": author, "record": body["record"]}
+            self.author_feed.insert(0, {"post": {**post, "indexedAt": indexed}})
         return httpx.Response(200, json={"uri": uri, "cid": cid, "validationStatus": "valid"})
 
     def _chat_refused(self, request: httpx.Request) -> httpx.Response | None:

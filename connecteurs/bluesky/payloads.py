@@ -97,6 +97,32 @@ class NotificationPage(Shape):
     notifications: list[dict[str, Any]]
 
 
+class PostView(Shape):
+    """``app.bsky.feed.defs#postView`` (required: ``uri``, ``cid``, ``author``, ``record``,
+    ``indexedAt``)."""
+
+    uri: str = Field(min_length=1)
+    cid: str = Field(min_length=1)
+    author: ProfileView
+    record: dict[str, Any]
+    indexed_at: AwareDatetime = Field(alias="indexedAt")
+
+
+class FeedViewPost(Shape):
+    """``app.bsky.feed.defs#feedViewPost``: ``reason`` is set for a repost (or a pin)
+    shown in the feed, whose ``post`` is then someone else's or an older one."""
+
+    post: PostView
+    reason: dict[str, Any] | None = None
+
+
+class AuthorFeedPage(Shape):
+    """``app.bsky.feed.getAuthorFeed`` output (required: ``feed``), newest first."""
+
+    cursor: str | None = None
+    feed: list[dict[str, Any]]
+
+
 class RecordRef(Shape):
     """``createRecord`` / ``putRecord`` output."""
 

@@ -6,6 +6,12 @@ Passerelle's own scheme (``X-Passerelle-Signature``, see :mod:`connecteurs.signa
 the account's ``inbound_secret``. Auto-replies, bounces, list mail and the account's own
 messages are skipped (RFC 3834).
 
+A message from the mailbox's own address that answers another (``In-Reply-To``, else the
+last id of ``References``) is the team answering from its mail client: :meth:`parse_events`
+gives an ``answered`` thread event for the thread it belongs to, never an interaction. The
+MTA sees such a message only if it pipes a copy of the mailbox's outgoing mail too (a Bcc to
+the pipe, Postfix ``sender_bcc_maps``…).
+
 Outbound, ``reply`` and ``send_direct_message`` both mail the author (or the Reply-To
 address) from the account, threaded under the message they answer.
 
@@ -45,6 +51,8 @@ from connecteurs.models import (
     Interaction,
     InteractionKind,
     Platform,
+    ThreadEvent,
+    ThreadEventKind,
     body_sha256,
 )
 from connecteurs.signatures import (
@@ -203,6 +211,39 @@ class EmailConnecteur(Connecteur):
                 attachments=attachments,
                 raw_sha256=body_sha256(request.body),
                 reply_context=_reply_context(headers),
+            )
+        ]
+
+    async def parse_events(self, request: WebhookRequest) -> list[ThreadEvent]:
+        """An ``answered`` event for a message the mailbox itself sent in reply to another
+        (not an automatic one: a vacation reply from the mailbox answers nobody).
+
+        ``subject_id`` is the message answered and ``thread_id`` the thread's root (the first
+        id of ``References``), as :meth:`parse` sets an e-mail's ``parent_id`` and
+        ``thread_id``; ``ref`` is the reply's ``<Message-ID>``, the form :meth:`reply`
+        returns as ``platform_ref``; ``at`` is its ``Date`` (now when it has none, which
+        makes a redelivery a new event).
+        """
+        message = parse_message(request.body, request.header("content-type"))
+        headers = read_headers(message)
+        account = self.context.account
+        answered = headers.answered
+        if not headers.is_from(account) or headers.machine_reason() is not None:
+            return []
+        if answered is None:
+            return []  # a new message from the mailbox, not an answer
+        return [
+            ThreadEvent(
+                kind=ThreadEventKind.ANSWERED,
+                platform=self.platform,
+                account=account,
+                subject_id=answered,
+                thread_id=headers.thread_root,
+                ref=f"<{headers.message_id}>",
+                author=_author(headers),
+                text=body_text(message) or headers.subject,
+                at=headers.date or self._now(),
+                detail="a reply sent from the mailbox",
             )
         ]
 

@@ -72,8 +72,29 @@ class InboundEmail(BaseModel):
     def parent(self) -> str | None:
         return self.in_reply_to[0] if self.in_reply_to else None
 
+    @property
+    def answered(self) -> str | None:
+        """The message this one answers: In-Reply-To, else the last id of References
+        (RFC 5322 §3.6.4: a reply's References ends with its parent's Message-ID)."""
+        if self.in_reply_to:
+            return self.in_reply_to[0]
+        return self.references[-1] if self.references else None
+
+    def is_from(self, account: str) -> bool:
+        return self.from_address.lower() == account.strip().lower()
+
     def skip_reason(self, account: str) -> str | None:
         """Why this message is not someone writing to the account, or ``None``."""
+        reason = self.machine_reason()
+        if reason is not None:
+            return reason
+        if self.is_from(account):
+            return "sent by the account itself"
+        return None
+
+    def machine_reason(self) -> str | None:
+        """Why this message was written by a machine (an auto-reply, list mail, a bounce),
+        or ``None`` when a person wrote it."""
         # RFC 3834 §5: any Auto-Submitted value but "no" is a machine (vacation replies,
         # notifications); answering it invites a mail loop.
         if self.auto_submitted and self.auto_submitted.split(";")[0].strip().lower() != "no":
@@ -87,8 +108,6 @@ class InboundEmail(BaseModel):
         # which the delivering MTA records as "Return-Path: <>".
         if self.return_path is not None and self.return_path.strip() == "<>":
             return "null Return-Path (a delivery status notification)"
-        if self.from_address.lower() == account.strip().lower():
-            return "sent by the account itself"
         return None
 
 

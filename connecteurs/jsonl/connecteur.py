@@ -3,12 +3,18 @@
 It needs no network, so the demo and the tests run anywhere. It behaves like a platform
 where it matters: each outgoing action gets a platform reference, and a retried action is
 found by its idempotency key in the outbox instead of being written twice.
+
+A line with a ``thread_event`` key is a thread event, not an interaction (the generic
+webhook's shape, README "The generic webhook connector"): the team answered a message on
+the platform itself, its author edited or deleted it, it was hidden. :meth:`parse_events`
+and ``passerelle ingest`` deliver those to the thread's open interaction.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +40,8 @@ from connecteurs.models import (
     Interaction,
     InteractionKind,
     Platform,
+    ThreadEvent,
+    ThreadEventKind,
     body_sha256,
 )
 from connecteurs.signatures import SIGNATURE_HEADER, require_header, verify_signature
@@ -62,45 +70,108 @@ class JsonlEvent(ConnecteurOptions):
     created_at: datetime | None = None
 
 
-def parse_lines(
+class JsonlThreadEvent(ConnecteurOptions):
+    """One thread-event line: ``{"thread_event", "subject_id", "at", …}`` (``at`` is required:
+    it is part of the event's identity, so the same line ingested twice counts once)."""
+
+    thread_event: ThreadEventKind
+    subject_id: str = Field(min_length=1)
+    account: str | None = None
+    thread_id: str | None = None
+    ref: str | None = None
+    author: Author | None = None
+    text: str = ""
+    at: datetime
+    detail: str = ""
+
+
+#: The key that makes a line a thread event rather than an interaction.
+THREAD_EVENT_KEY = "thread_event"
+
+
+def read_lines(
     body: bytes, account: str, *, received_at: datetime | None = None
-) -> list[Interaction]:
-    """Parse a JSONL body; a bad line raises :class:`InvalidRequest` naming its number."""
+) -> tuple[list[Interaction], list[ThreadEvent]]:
+    """The interactions and the thread events of a JSONL body; a bad line raises
+    :class:`InvalidRequest` naming its number."""
     now = received_at or datetime.now(UTC)
     interactions: list[Interaction] = []
+    events: list[ThreadEvent] = []
     for number, line in enumerate(body.decode("utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            event = JsonlEvent.model_validate_json(line)
+            if _is_thread_event(line):
+                events.append(_thread_event(JsonlThreadEvent.model_validate_json(line), account))
+            else:
+                event = JsonlEvent.model_validate_json(line)
+                interactions.append(_interaction(event, line, account, now))
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "line"
             raise InvalidRequest(f"line {number}: {where}: {first['msg']}") from err
-        acct = event.account or account
-        created = event.created_at or now
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=UTC)
-        interactions.append(
-            Interaction(
-                id=Interaction.make_id(Platform.JSONL, acct, event.external_id),
-                platform=Platform.JSONL,
-                account=acct,
-                external_id=event.external_id,
-                kind=event.kind,
-                author=event.author,
-                text=event.text,
-                language=event.language,
-                thread_id=event.thread_id,
-                parent_id=event.parent_id,
-                post_id=event.post_id,
-                url=event.url,
-                created_at=created,
-                received_at=now,
-                raw_sha256=body_sha256(line.encode("utf-8")),
-            )
-        )
-    return interactions
+    return interactions, events
+
+
+def parse_lines(
+    body: bytes, account: str, *, received_at: datetime | None = None
+) -> list[Interaction]:
+    """The interactions of a JSONL body (thread-event lines are :func:`parse_event_lines`');
+    a bad line raises :class:`InvalidRequest` naming its number."""
+    return read_lines(body, account, received_at=received_at)[0]
+
+
+def parse_event_lines(body: bytes, account: str) -> list[ThreadEvent]:
+    """The thread events of a JSONL body, in file order."""
+    return read_lines(body, account)[1]
+
+
+def _is_thread_event(line: str) -> bool:
+    try:
+        document = json.loads(line)
+    except ValueError:
+        return False  # the interaction model names the problem
+    return isinstance(document, dict) and THREAD_EVENT_KEY in document
+
+
+def _interaction(event: JsonlEvent, line: str, account: str, now: datetime) -> Interaction:
+    acct = event.account or account
+    created = event.created_at or now
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return Interaction(
+        id=Interaction.make_id(Platform.JSONL, acct, event.external_id),
+        platform=Platform.JSONL,
+        account=acct,
+        external_id=event.external_id,
+        kind=event.kind,
+        author=event.author,
+        text=event.text,
+        language=event.language,
+        thread_id=event.thread_id,
+        parent_id=event.parent_id,
+        post_id=event.post_id,
+        url=event.url,
+        created_at=created,
+        received_at=now,
+        raw_sha256=body_sha256(line.encode("utf-8")),
+    )
+
+
+def _thread_event(line: JsonlThreadEvent, account: str) -> ThreadEvent:
+    at = line.at if line.at.tzinfo is not None else line.at.replace(tzinfo=UTC)
+    return ThreadEvent(
+        kind=line.thread_event,
+        platform=Platform.JSONL,
+        account=line.account or account,
+        subject_id=line.subject_id,
+        thread_id=line.thread_id,
+        ref=line.ref,
+        author=line.author,
+        text=line.text,
+        at=at,
+        detail=line.detail or f"jsonl line ({line.thread_event.value})",
+    )
 
 
 class JsonlConnecteur(Connecteur):
@@ -150,13 +221,19 @@ class JsonlConnecteur(Connecteur):
             raise InvalidSignature(f"{SIGNATURE_HEADER} does not match the body or is too old")
 
     async def parse(self, request: WebhookRequest) -> list[Interaction]:
+        return self._read(request)[0]
+
+    async def parse_events(self, request: WebhookRequest) -> list[ThreadEvent]:
+        return self._read(request)[1]
+
+    def _read(self, request: WebhookRequest) -> tuple[list[Interaction], list[ThreadEvent]]:
         try:
-            found = parse_lines(request.body, self.context.account)
+            interactions, events = read_lines(request.body, self.context.account)
         except (InvalidRequest, UnicodeDecodeError) as err:
             raise MalformedPayload(str(err)) from err
-        if not found:
+        if not interactions and not events:
             raise MalformedPayload("the delivery holds no event line")
-        return found
+        return interactions, events
 
     async def check_health(self) -> ChannelCheck:
         """Whether the outbox can be written, which is where every reply and moderation

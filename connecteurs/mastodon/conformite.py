@@ -30,7 +30,13 @@ def signed(body: bytes, secret: str = WEBHOOK_SECRET) -> WebhookRequest:
 def deliveries() -> list[WebhookRequest]:
     return [
         signed((FIXTURES / name).read_bytes())
-        for name in ("webhook_status_created.json", "webhook_report_created.json")
+        for name in (
+            "webhook_status_created.json",
+            "webhook_report_created.json",
+            # Thread events (parse_events): no interaction in either.
+            "webhook_status_created_own_reply.json",
+            "webhook_status_updated.json",
+        )
     ]
 
 

@@ -8,6 +8,11 @@ for statuses written on that instance. Outbound: a reply and a private mention a
 way to hide someone else's reply (a report is not a hide) and deletes only the account's own
 statuses, so neither is declared.
 
+What happens on Mastodon itself to a tracked thread comes back as thread events: a reply the
+account posted from Mastodon (the poll reads the account's own statuses; an admin webhook
+``status.created`` by the account) is ``answered``; an admin webhook ``status.updated`` with
+``edited_at`` is ``edited``. The account's own statuses never become interactions.
+
 There is no global Mastodon: the instance URL is per account (``base_url``, or the
 ``instance`` option), and a call without one fails with :class:`InstanceNotConfigured`.
 """
@@ -59,6 +64,8 @@ from connecteurs.models import (
     Interaction,
     InteractionKind,
     Platform,
+    ThreadEvent,
+    ThreadEventKind,
     body_sha256,
 )
 from connecteurs.signatures import check_prefixed, hmac_sha256_hex
@@ -109,6 +116,12 @@ class MastodonOptions(ConnecteurOptions):
         description="When polling, read each reply's context (one GET) so thread_id is the "
         "conversation's root status rather than the direct parent.",
     )
+    own_replies: bool = Field(
+        default=True,
+        description="When polling, also read the account's own statuses (GET "
+        "/api/v1/accounts/:id/statuses, one call a poll) so a reply posted from Mastodon "
+        "itself reaches the thread's interaction as an answer.",
+    )
 
 
 class InstanceNotConfigured(InvalidRequest):
@@ -143,6 +156,29 @@ def _id_order(value: str) -> tuple[int, str]:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+class PollCursor(BaseModel):
+    """The poll cursor: ``n`` the newest notification id seen, ``s`` the newest status of
+    the account's own seen. An older cursor (a bare notification id) still loads."""
+
+    n: str | None = None
+    s: str | None = None
+
+    @classmethod
+    def load(cls, raw: str | None) -> PollCursor:
+        if not raw:
+            return cls()
+        if not raw.startswith("{"):
+            return cls(n=raw)  # the bare notification id of earlier versions
+        try:
+            return cls.model_validate_json(raw)
+        except ValidationError:
+            log.warning("mastodon.unreadable_cursor")
+            return cls()
+
+    def dump(self) -> str:
+        return self.model_dump_json(exclude_none=True)
 
 
 def _canonical(item: Any) -> bytes:
@@ -180,6 +216,7 @@ class MastodonConnecteur(HttpConnecteur):
             "https://docs.joinmastodon.org/api/oauth-scopes/",
             "https://docs.joinmastodon.org/api/oauth-tokens/",
             "https://docs.joinmastodon.org/methods/notifications/#get",
+            "https://docs.joinmastodon.org/methods/accounts/#statuses",
             "https://docs.joinmastodon.org/methods/statuses/#create",
             "https://docs.joinmastodon.org/methods/statuses/#context",
             "https://docs.joinmastodon.org/methods/accounts/#block",
@@ -311,16 +348,10 @@ class MastodonConnecteur(HttpConnecteur):
         interaction; other events (edits, reports, accounts) and statuses that do not
         concern the account are skipped. The payload does not name the thread's root, and
         parsing makes no API call, so ``thread_id`` is the direct parent here."""
-        try:
-            event = MastodonWebhookEvent.model_validate_json(request.body)
-        except ValidationError as err:
-            raise MalformedPayload(f"not a Mastodon webhook body: {_first_error(err)}") from None
+        event = _webhook_event(request)
         if event.event != "status.created":
             return []
-        try:
-            status = MastodonStatus.model_validate(event.object)
-        except ValidationError as err:
-            raise MalformedPayload(f"status.created object: {_first_error(err)}") from None
+        status = _webhook_status(event)
         if not self._concerns_account(status):
             return []
         received = _now()
@@ -330,18 +361,64 @@ class MastodonConnecteur(HttpConnecteur):
             )
         ]
 
+    async def parse_events(self, request: WebhookRequest) -> list[ThreadEvent]:
+        """Thread events in an admin webhook delivery:
+
+        - ``status.created`` of a status by the account that replies to someone else's:
+          ``answered`` (the account answered from Mastodon); ``subject_id`` is the status
+          answered, and ``thread_id`` its id too, as :meth:`parse` sets a reply's
+          ``thread_id`` to its direct parent (a webhook names no thread root).
+        - ``status.updated`` of a status that concerns the account, with ``edited_at`` set:
+          ``edited`` with the new text (Mastodon fires ``status.updated`` on any change of
+          the record; one without ``edited_at`` is no edit).
+
+        A deletion sends no webhook: Mastodon's worker no longer finds the deleted status
+        (``TriggerWebhookWorker`` rescues ``RecordNotFound``), so it is not reported.
+        """
+        event = _webhook_event(request)
+        if event.event not in ("status.created", "status.updated"):
+            return []
+        status = _webhook_status(event)
+        account = self.context.account
+        if status.reblog is not None:
+            return []
+        if event.event == "status.created":
+            if status.account.id != account:
+                return []
+            answered = self._answered(status, thread_id=status.in_reply_to_id)
+            return [answered] if answered is not None else []
+        if not self._concerns_account(status) or status.edited_at is None:
+            return []
+        return [
+            ThreadEvent(
+                kind=ThreadEventKind.EDITED,
+                platform=self.platform,
+                account=account,
+                subject_id=status.id,
+                thread_id=status.in_reply_to_id,
+                author=_author(status),
+                text=_status_text(status),
+                at=status.edited_at,
+                detail="admin webhook status.updated (edited_at set)",
+            )
+        ]
+
     # -- inbound: polling ----------------------------------------------------------------
 
     async def poll(self, cursor: str | None) -> PollResult:
-        """Mentions newer than ``cursor`` (the newest notification id seen), oldest first.
+        """Mentions newer than the cursor's newest notification, oldest first; and, unless
+        the ``own_replies`` option is off, ``answered`` events for the replies the account
+        posted since the cursor's newest own status.
 
         The first poll (no cursor) returns the newest page. When a full page comes back,
         older pages are read with ``max_id`` (down to the cursor) so a burst of mentions
-        between two polls is not skipped.
+        between two polls is not skipped. An own reply's ``thread_id`` is resolved the way
+        its thread's mentions are (the conversation's root, one context GET per parent), so
+        the event reaches the interaction of the status it answers.
         """
-        cursor = cursor or None
-        found = await self._notifications_since(cursor)
-        newest = max((n.id for n, _ in found), key=_id_order, default=cursor)
+        state = PollCursor.load(cursor)
+        found = await self._notifications_since(state.n)
+        newest = max((n.id for n, _ in found), key=_id_order, default=state.n)
         received = _now()
         roots: dict[str, str] = {}
         interactions: list[Interaction] = []
@@ -355,7 +432,22 @@ class MastodonConnecteur(HttpConnecteur):
             interactions.append(
                 self._interaction(status, raw=raw, thread_id=thread, received_at=received)
             )
-        return PollResult(interactions=tuple(interactions), cursor=newest)
+        events: list[ThreadEvent] = []
+        own_newest = state.s
+        if self.options.own_replies:
+            own = await self._own_statuses_since(state.s)
+            own_newest = max((o.id for o in own), key=_id_order, default=state.s)
+            for status in sorted(own, key=lambda o: _id_order(o.id)):
+                if not self._is_answer(status):
+                    continue
+                answered = self._answered(status, thread_id=await self._thread_root(status, roots))
+                if answered is not None:
+                    events.append(answered)
+        return PollResult(
+            interactions=tuple(interactions),
+            cursor=PollCursor(n=newest, s=own_newest).dump(),
+            events=tuple(events),
+        )
 
     async def _notifications_since(
         self, since_id: str | None
@@ -375,6 +467,26 @@ class MastodonConnecteur(HttpConnecteur):
             if since_id is None or len(page) < PAGE_SIZE:
                 break
             max_id = min((n.id for n, _ in page), key=_id_order)
+        return found
+
+    async def _own_statuses_since(self, since_id: str | None) -> list[MastodonStatus]:
+        """The account's own statuses newer than ``since_id`` (reblogs excluded), read back
+        with ``max_id`` like the notifications; without ``since_id``, the newest page."""
+        found: list[MastodonStatus] = []
+        max_id: str | None = None
+        path = f"/api/v1/accounts/{_segment(self.context.account)}/statuses"
+        for _ in range(MAX_PAGES):
+            params: dict[str, Any] = {"limit": PAGE_SIZE, "exclude_reblogs": "true"}
+            if since_id is not None:
+                params["since_id"] = since_id
+            if max_id is not None:
+                params["max_id"] = max_id
+            response = await self.request("GET", path, params=params)
+            page = _status_page(response)
+            found.extend(page)
+            if since_id is None or len(page) < PAGE_SIZE:
+                break
+            max_id = min((s.id for s in page), key=_id_order)
         return found
 
     async def _thread_root(self, status: MastodonStatus, roots: dict[str, str]) -> str | None:
@@ -498,6 +610,33 @@ class MastodonConnecteur(HttpConnecteur):
         mentioned = any(m.id == account for m in status.mentions)
         return mentioned or status.in_reply_to_account_id == account
 
+    def _is_answer(self, status: MastodonStatus) -> bool:
+        """The account's own status answering someone else (not a boost, not the next
+        post of its own thread)."""
+        account = self.context.account
+        return (
+            status.account.id == account
+            and status.reblog is None
+            and status.in_reply_to_id is not None
+            and status.in_reply_to_account_id != account
+        )
+
+    def _answered(self, status: MastodonStatus, *, thread_id: str | None) -> ThreadEvent | None:
+        if not self._is_answer(status) or status.in_reply_to_id is None:
+            return None
+        return ThreadEvent(
+            kind=ThreadEventKind.ANSWERED,
+            platform=self.platform,
+            account=self.context.account,
+            subject_id=status.in_reply_to_id,
+            thread_id=thread_id,
+            ref=status.id,
+            author=_author(status),
+            text=_status_text(status),
+            at=status.created_at,
+            detail=f"a reply by @{status.account.acct} on Mastodon ({status.visibility})",
+        )
+
     def _interaction(
         self,
         status: MastodonStatus,
@@ -512,19 +651,13 @@ class MastodonConnecteur(HttpConnecteur):
             kind = InteractionKind.REPLY
         else:
             kind = InteractionKind.MENTION
-        account = status.account
         return Interaction(
             id=Interaction.make_id(self.platform, self.context.account, status.id),
             platform=self.platform,
             account=self.context.account,
             external_id=status.id,
             kind=kind,
-            author=Author(
-                id=account.id,
-                handle=account.acct,
-                display_name=account.display_name,
-                profile_url=account.url,
-            ),
+            author=_author(status),
             text=_status_text(status),
             language=status.language,
             thread_id=thread_id,
@@ -538,7 +671,7 @@ class MastodonConnecteur(HttpConnecteur):
             ),
             raw_sha256=body_sha256(raw),
             # What a reply needs later: who to mention and which audience to keep.
-            reply_context={"visibility": status.visibility, "acct": account.acct},
+            reply_context={"visibility": status.visibility, "acct": status.account.acct},
         )
 
 
@@ -559,6 +692,30 @@ def _addressed(interaction: Interaction, text: str) -> str:
     if stripped == mention or stripped.startswith(mention + " ") or not acct:
         return stripped
     return f"{mention} {stripped}"
+
+
+def _author(status: MastodonStatus) -> Author:
+    account = status.account
+    return Author(
+        id=account.id,
+        handle=account.acct,
+        display_name=account.display_name,
+        profile_url=account.url,
+    )
+
+
+def _webhook_event(request: WebhookRequest) -> MastodonWebhookEvent:
+    try:
+        return MastodonWebhookEvent.model_validate_json(request.body)
+    except ValidationError as err:
+        raise MalformedPayload(f"not a Mastodon webhook body: {_first_error(err)}") from None
+
+
+def _webhook_status(event: MastodonWebhookEvent) -> MastodonStatus:
+    try:
+        return MastodonStatus.model_validate(event.object)
+    except ValidationError as err:
+        raise MalformedPayload(f"{event.event} object: {_first_error(err)}") from None
 
 
 def _status_text(status: MastodonStatus) -> str:
@@ -587,6 +744,26 @@ def _notification_page(response: httpx.Response) -> list[tuple[MastodonNotificat
         except ValidationError as err:
             ident = item.get("id") if isinstance(item, dict) else None
             log.warning("mastodon.notification.unreadable", id=ident, error=_first_error(err))
+    return page
+
+
+def _status_page(response: httpx.Response) -> list[MastodonStatus]:
+    """The statuses of one page of an account's statuses; like :func:`_notification_page`,
+    one unreadable entry is skipped with a warning and a body that is not a list is
+    transient."""
+    try:
+        items = response.json()
+    except ValueError:
+        raise TransientError(f"{describe(response)}: answer is not JSON") from None
+    if not isinstance(items, list):
+        raise TransientError(f"{describe(response)}: answer is not a list of statuses")
+    page: list[MastodonStatus] = []
+    for item in items:
+        try:
+            page.append(MastodonStatus.model_validate(item))
+        except ValidationError as err:
+            ident = item.get("id") if isinstance(item, dict) else None
+            log.warning("mastodon.status.unreadable", id=ident, error=_first_error(err))
     return page
 
 

@@ -75,6 +75,9 @@ def _scopes_needed(request: httpx.Request) -> frozenset[str]:
         return frozenset({"profile", "read:accounts"})
     if path == "/api/v1/notifications":
         return frozenset({"read:notifications"})
+    if path.startswith("/api/v1/accounts/") and path.endswith("/statuses"):
+        # methods/accounts#statuses: public without a token; a token needs read:statuses.
+        return frozenset({"read:statuses"})
     if path.startswith("/api/v1/statuses"):
         return frozenset({"write:statuses" if method == "POST" else "read:statuses"})
     if path.endswith("/block"):
@@ -107,12 +110,19 @@ class FakeMastodon(FakePlatform):
             self.statuses[item["id"]] = item
         self.add_notifications(fixture("notifications.json"))
         self.route("GET", r"/api/v1/notifications", self._notifications)
+        self.route("GET", r"/api/v1/accounts/([^/]+)/statuses", self._account_statuses)
         self.route("GET", r"/api/v1/statuses/([^/]+)/context", self._context)
         self.route("GET", r"/api/v1/statuses/([^/]+)", self._status)
         self.route("POST", r"/api/v1/statuses", self._create_status)
         self.route("POST", r"/api/v1/accounts/([^/]+)/block", self._block)
         self.route("GET", r"/api/v1/accounts/verify_credentials", self._verify_account)
         self.route("GET", r"/api/v1/apps/verify_credentials", self._verify_app)
+
+    def add_statuses(self, items: list[dict[str, Any]]) -> None:
+        """Statuses that exist on the instance (the account's own ones show in its
+        statuses, the others only through threads and notifications)."""
+        for item in items:
+            self.statuses[item["id"]] = item
 
     def add_notifications(self, items: list[dict[str, Any]]) -> None:
         for item in items:
@@ -192,6 +202,26 @@ class FakeMastodon(FakePlatform):
             items = [n for n in items if _id_order(n["id"]) > _id_order(min_id)][-limit:]
         if max_id:
             items = [n for n in items if _id_order(n["id"]) < _id_order(max_id)]
+        return httpx.Response(200, json=items[:limit])
+
+    def _account_statuses(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:
+        """methods/accounts#statuses: the account's statuses, newest first; ``limit``
+        (default 20, max 40), ``since_id``, ``max_id``, ``exclude_reblogs``."""
+        account_id = unquote(match.group(1))
+        query = request.url.params
+        try:
+            limit = min(int(query.get("limit", "20")), 40)
+        except ValueError:
+            return _error(400, "limit is not a number")
+        items = [s for s in self.statuses.values() if s["account"]["id"] == account_id]
+        if query.get("exclude_reblogs") == "true":
+            items = [s for s in items if not s.get("reblog")]
+        items.sort(key=lambda s: _id_order(s["id"]), reverse=True)
+        since_id, max_id = query.get("since_id"), query.get("max_id")
+        if since_id:
+            items = [s for s in items if _id_order(s["id"]) > _id_order(since_id)]
+        if max_id:
+            items = [s for s in items if _id_order(s["id"]) < _id_order(max_id)]
         return httpx.Response(200, json=items[:limit])
 
     def _status(self, request: httpx.Request, match: re.Match[str]) -> httpx.Response:

@@ -69,6 +69,8 @@ class MastodonStatus(_Entity):
     language: str | None = None
     spoiler_text: str = ""
     content: str = ""
+    # When the status was last edited (since 3.5.0); null for a status never edited.
+    edited_at: AwareDatetime | None = None
     uri: str | None = None
     url: str | None = None
     account: MastodonAccount

@@ -37,6 +37,35 @@ BATCH = {
     ]
 }
 
+#: Thread events next to an interaction (README, "The generic webhook connector"): the team
+#: answered evt-1 in the CRM itself; Léa edited her follow-up evt-3.
+MIXED = {
+    "events": [
+        {
+            "external_id": "evt-4",
+            "text": "Do you have a group for carers?",
+            "author": {"id": "p-9", "handle": "sam"},
+        },
+        {
+            "thread_event": "answered",
+            "subject_id": "evt-1",
+            "thread_id": "evt-1",
+            "ref": "crm-msg-5521",
+            "author": {"id": "agent-3", "handle": "camille"},
+            "text": "Yes, every Thursday at 6 pm.",
+            "at": "2026-11-03T15:20:00Z",
+        },
+        {
+            "thread_event": "edited",
+            "subject_id": "evt-3",
+            "thread_id": "evt-2",
+            "author": {"id": "p-8", "handle": "lea"},
+            "text": "Et le samedi matin ?",
+            "at": "2026-11-03T15:25:00Z",
+        },
+    ]
+}
+
 
 def signed(document: Mapping[str, object], secret: str = SECRET) -> WebhookRequest:
     body = json.dumps(document).encode()
@@ -73,7 +102,7 @@ def subject() -> ConformanceSubject:
         platform=Platform.WEBHOOK,
         secrets={"signing_secret": SECRET},
         open=http_opener(WebhookConnecteur, lambda: FakeReceiver(secret=SECRET)),
-        deliveries=[signed(SINGLE), signed(BATCH)],
+        deliveries=[signed(SINGLE), signed(BATCH), signed(MIXED)],
         target=target(),
         exempt={
             "test_handshake_answered": "the generic webhook has no verification handshake",

@@ -4,6 +4,12 @@ Inbound, a sender POSTs one event (or ``{"events": [...]}``) signed with Passere
 ``X-Passerelle-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(signing_secret, "<t>." + body)>``,
 refused beyond five minutes of clock distance (replays).
 
+An item with a ``thread_event`` key is not an interaction but a thread event
+(:class:`~connecteurs.webhook.payloads.InboundThreadEvent`): the sender reports that the team
+answered a message on its side (``answered``), that its author edited (``edited``, with the
+new text) or deleted it (``deleted``), or that it was hidden, shown again or removed there.
+:meth:`WebhookConnecteur.parse_events` returns those; they never start an interaction.
+
 Outbound, every action is a POST of ``{"action", "interaction_id", "external_id", "account",
 "text"?, "idempotency_key"}`` to ``base_url + actions_path``, signed the same way and with an
 ``Idempotency-Key`` header that is the same on every retry: the receiver must drop a key it has
@@ -20,17 +26,31 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from connecteurs.base import Capability, ConnecteurOptions, Manifest, WebhookRequest
 from connecteurs.errors import InvalidRequest, InvalidSignature, MalformedPayload, NotFound
 from connecteurs.http import HttpConnecteur, describe
-from connecteurs.models import ActionResult, ChannelCheck, Interaction, Platform, body_sha256
+from connecteurs.models import (
+    ActionResult,
+    ChannelCheck,
+    Interaction,
+    Platform,
+    ThreadEvent,
+    body_sha256,
+)
 from connecteurs.signatures import SIGNATURE_HEADER, require_header, sign, verify_signature
-from connecteurs.webhook.payloads import InboundBatch, InboundEvent
+from connecteurs.webhook.payloads import (
+    THREAD_EVENT_KEY,
+    InboundBatch,
+    InboundEvent,
+    InboundThreadEvent,
+)
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class WebhookOptions(ConnecteurOptions):
@@ -96,24 +116,29 @@ class WebhookConnecteur(HttpConnecteur):
             raise InvalidSignature(f"{SIGNATURE_HEADER} does not match the body or is too old")
 
     async def parse(self, request: WebhookRequest) -> list[Interaction]:
-        try:
-            document = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError) as err:
-            raise MalformedPayload(f"body is not JSON: {err}") from None
-        if not isinstance(document, dict):
-            raise MalformedPayload("body must be a JSON object: one event or {'events': [...]}")
-        try:
-            events = (
-                InboundBatch.model_validate(document).events
-                if "events" in document
-                else [InboundEvent.model_validate(document)]
-            )
-        except ValidationError as err:
-            first = err.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "body"
-            raise MalformedPayload(f"{where}: {first['msg']}") from None
+        interactions, _ = read_body(request.body)
         now = datetime.now(UTC)
-        return [self._interaction(event, now) for event in events]
+        return [self._interaction(event, now) for event in interactions]
+
+    async def parse_events(self, request: WebhookRequest) -> list[ThreadEvent]:
+        """The delivery's ``thread_event`` items (README, "The generic webhook connector")."""
+        _, reported = read_body(request.body)
+        return [self._thread_event(item) for item in reported]
+
+    def _thread_event(self, item: InboundThreadEvent) -> ThreadEvent:
+        at = item.at if item.at.tzinfo is not None else item.at.replace(tzinfo=UTC)
+        return ThreadEvent(
+            kind=item.thread_event,
+            platform=Platform.WEBHOOK,
+            account=self.context.account,
+            subject_id=item.subject_id,
+            thread_id=item.thread_id,
+            ref=item.ref,
+            author=item.author,
+            text=item.text,
+            at=at,
+            detail=item.detail or f"reported by the sender ({item.thread_event.value})",
+        )
 
     def _interaction(self, event: InboundEvent, now: datetime) -> Interaction:
         created = event.created_at or now
@@ -221,6 +246,43 @@ class WebhookConnecteur(HttpConnecteur):
             "POST", self.options.actions_path, content=body, headers=headers
         )
         return ActionResult(action=action, ok=True, platform_ref=_ref(response) or key)
+
+
+def read_body(body: bytes) -> tuple[list[InboundEvent], list[InboundThreadEvent]]:
+    """The interactions and the thread events of one delivery.
+
+    Raises:
+        MalformedPayload: not JSON, not an object, or an item that is neither shape (the
+            error names the first wrong field, ``events.<n>.<field>`` in a batch).
+    """
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise MalformedPayload(f"body is not JSON: {err}") from None
+    if not isinstance(document, dict):
+        raise MalformedPayload("body must be a JSON object: one event or {'events': [...]}")
+    if "events" in document:
+        batch = _validated(InboundBatch, document, "")
+        items = [(f"events.{n}", item) for n, item in enumerate(batch.events)]
+    else:
+        items = [("", document)]
+    interactions: list[InboundEvent] = []
+    reported: list[InboundThreadEvent] = []
+    for where, item in items:
+        if isinstance(item, dict) and THREAD_EVENT_KEY in item:
+            reported.append(_validated(InboundThreadEvent, item, where))
+        else:
+            interactions.append(_validated(InboundEvent, item, where))
+    return interactions, reported
+
+
+def _validated(model: type[M], item: Any, where: str) -> M:
+    try:
+        return model.model_validate(item)
+    except ValidationError as err:
+        first = err.errors()[0]
+        parts = ([where] if where else []) + [str(p) for p in first["loc"]]
+        raise MalformedPayload(f"{'.'.join(parts) or 'body'}: {first['msg']}") from None
 
 
 def _ref(response: httpx.Response) -> str | None:

@@ -6,6 +6,12 @@ API has no "since" parameter: the cursor is this connector's own JSON, the newes
 ``publishedAt`` seen plus digests of the comment ids recently returned, so a poll never
 returns a comment twice and never returns the channel's own comments.
 
+What the same listing shows about comments already returned comes back as thread events
+(``PollResult.events``), never as interactions: a reply the channel posted from YouTube
+itself (``answered``), a comment whose ``updatedAt`` moved past its ``publishedAt``
+(``edited``), and a ``moderationStatus`` other than ``published`` (``hidden``; ``rejected``:
+``removed``), or back to ``published`` (``unhidden``). No extra call is made for them.
+
 Docs:
 - https://developers.google.com/youtube/v3/docs/commentThreads/list
 - https://developers.google.com/youtube/v3/docs/comments/list
@@ -53,12 +59,15 @@ from connecteurs.models import (
     Interaction,
     InteractionKind,
     Platform,
+    ThreadEvent,
+    ThreadEventKind,
     body_sha256,
 )
 from connecteurs.youtube.payloads import (
     ChannelList,
     Comment,
     CommentList,
+    CommentSnippet,
     CommentThread,
     CommentThreadList,
     GoogleError,
@@ -91,6 +100,11 @@ REQUIRED_SCOPES = (FORCE_SSL,)
 OAUTH_TOKEN_ERRORS = frozenset({"invalid_token"})
 #: Google's messages link to help pages; errors carry no URL at all (DESIGN: no full URLs).
 _URL = re.compile(r"https?://\S+")
+#: ``snippet.moderationStatus`` values (docs: comments#snippet.moderationStatus) that keep a
+#: comment from public display, and the one that removes it.
+HELD_STATUSES = frozenset({"heldForReview", "likelySpam"})
+REJECTED = "rejected"
+PUBLISHED = "published"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -110,6 +124,12 @@ def seconds_until_quota_reset(now: datetime) -> float:
 def id_digest(comment_id: str) -> str:
     """A short stable digest of a comment id, so the cursor's seen-set stays small."""
     return hashlib.sha256(comment_id.encode("utf-8")).hexdigest()[:12]
+
+
+def fact_digest(comment_id: str, fact: str) -> str:
+    """A short digest of one thing already reported about a comment (its edit at a given
+    ``updatedAt``, its being held), so a later poll does not report it again."""
+    return id_digest(f"{comment_id}|{fact}")
 
 
 def raw_sha256(raw: Any) -> str:
@@ -140,13 +160,16 @@ class YoutubeOptions(ConnecteurOptions):
 
 
 class PollCursor(BaseModel):
-    """The cursor: ``w`` newest ``publishedAt`` seen, ``s`` digests of recent ids."""
+    """The cursor: ``w`` newest ``publishedAt`` seen, ``s`` digests of recent ids (comments
+    returned and the channel's own replies reported), ``m`` digests of the edits and
+    moderation states already reported (see :func:`fact_digest`)."""
 
     model_config = ConfigDict(extra="ignore")
 
     v: int = 1
     w: AwareDatetime | None = None
     s: list[str] = Field(default_factory=list)
+    m: list[str] = Field(default_factory=list)
 
     @classmethod
     def load(cls, raw: str | None) -> PollCursor:
@@ -161,7 +184,10 @@ class PollCursor(BaseModel):
 
     def dump(self) -> str:
         when = self.w.astimezone(UTC).isoformat().replace("+00:00", "Z") if self.w else None
-        return json.dumps({"v": self.v, "w": when, "s": self.s}, separators=(",", ":"))
+        document: dict[str, Any] = {"v": self.v, "w": when, "s": self.s}
+        if self.m:  # absent until something was reported: the cursor stays small
+            document["m"] = self.m
+        return json.dumps(document, separators=(",", ":"))
 
 
 class YoutubeConnecteur(HttpConnecteur):
@@ -172,7 +198,8 @@ class YoutubeConnecteur(HttpConnecteur):
             ``comment`` interactions, replies included in ``replies.comments`` become
             ``reply`` interactions under their top-level comment. A thread lists only some
             of its replies, and threads are ordered by time: a new reply deep in an old
-            thread may be seen late or not at all (a known limit of the API).
+            thread may be seen late or not at all (a known limit of the API). The same
+            listing gives the thread events of :meth:`poll`.
         reply: ``comments.insert`` with ``snippet.parentId`` (50 units). YouTube threads are
             one level deep, so a reply to a reply is posted under the top-level comment.
         hide / unhide: ``comments.setModerationStatus`` ``heldForReview`` / ``published``
@@ -336,19 +363,40 @@ class YoutubeConnecteur(HttpConnecteur):
     # -- poll ----------------------------------------------------------------------------
 
     async def poll(self, cursor: str | None) -> PollResult:
-        """New comments and replies on the channel since ``cursor``.
+        """New comments and replies on the channel since ``cursor``, and in ``events`` what
+        the same pages show happened to comments already returned.
 
         The first poll (``cursor`` None) returns the first page; later polls read up to
         ``max_pages`` pages and stop at the first page that brings nothing new. Page tokens
         shift as comments arrive, so they are not kept across polls: a burst of more than
         ``max_pages`` times 100 new threads between two polls is only partly returned (poll
         more often or raise ``max_pages``).
+
+        Events (never interactions):
+
+        - ``answered``: a reply by the channel itself (posted from YouTube Studio or the
+          app, or by Passerelle: ``ref`` is then the ``platform_ref`` of its reply). YouTube
+          threads are one level deep, so the message answered is the top-level comment
+          (``snippet.parentId``), whichever reply the channel meant.
+        - ``edited``: a comment returned by an earlier poll whose ``updatedAt`` is later
+          than its ``publishedAt``, with its current text; reported once per ``updatedAt``.
+        - ``hidden`` / ``removed`` / ``unhidden``: ``snippet.moderationStatus`` of a
+          comment returned by this or an earlier poll is ``heldForReview`` or
+          ``likelySpam`` / ``rejected`` / back to ``published`` after being reported held.
+          The default listing holds published threads only, and the docs say rejected
+          comments cannot be listed: a comment held or removed from the top level simply
+          stops appearing, which tells nothing (it may only have scrolled past the pages
+          read), so that is not reported.
         """
         state = PollCursor.load(cursor)
         pages = 1 if cursor is None else self.options.max_pages
         horizon = state.w - timedelta(seconds=self.options.lookback_seconds) if state.w else None
+        returned = frozenset(state.s)  # comments returned by earlier polls
         seen = set(state.s)
+        reported = dict.fromkeys(state.m)  # ordered: the oldest facts are trimmed first
         fresh: list[Interaction] = []
+        events: list[ThreadEvent] = []
+        remembered: list[tuple[datetime, str]] = []
         newest = state.w
         token: str | None = None
         for _ in range(pages):
@@ -356,27 +404,40 @@ class YoutubeConnecteur(HttpConnecteur):
             added = 0
             for thread, raw in zip(page.items, raw_items, strict=True):
                 for comment, raw_comment in _comments_of(thread, raw):
-                    if comment.snippet.author_channel == self.channel_id:
-                        continue  # the channel's own comments and replies
-                    published = comment.snippet.publishedAt
-                    newest = published if newest is None else max(newest, published)
+                    snippet = comment.snippet
+                    published = snippet.publishedAt
                     digest = id_digest(comment.id)
-                    if horizon is not None and published < horizon:
+                    is_new = digest not in seen and (horizon is None or published >= horizon)
+                    if snippet.author_channel == self.channel_id:
+                        # The channel's own comments and replies: never interactions.
+                        if is_new and comment.id != thread.snippet.topLevelComment.id:
+                            seen.add(digest)
+                            remembered.append((published, digest))
+                            events.append(self._answered(thread, comment))
+                            added += 1
                         continue
-                    if digest in seen:
-                        continue
-                    seen.add(digest)
-                    fresh.append(self._interaction(thread, comment, raw_comment))
-                    added += 1
+                    newest = published if newest is None else max(newest, published)
+                    if is_new:
+                        seen.add(digest)
+                        remembered.append((published, digest))
+                        fresh.append(self._interaction(thread, comment, raw_comment))
+                        added += 1
+                    elif digest in returned:
+                        events.extend(self._edit(thread, comment, reported))
+                    if digest in returned or is_new:
+                        events.extend(self._moderation(thread, comment, reported))
             token = page.nextPageToken
             if not token or added == 0:
                 break
         fresh.sort(key=lambda i: (i.created_at, i.external_id))
+        events.sort(key=lambda e: (e.at, e.subject_id, e.kind.value))
         # Oldest first, so trimming the seen-set forgets the oldest comments.
-        state.s.extend(id_digest(i.external_id) for i in fresh)
+        remembered.sort()
+        state.s.extend(digest for _, digest in remembered)
         state.s = state.s[-self.options.seen_limit :]
+        state.m = list(reported)[-self.options.seen_limit :]
         state.w = newest
-        return PollResult(interactions=tuple(fresh), cursor=state.dump())
+        return PollResult(interactions=tuple(fresh), cursor=state.dump(), events=tuple(events))
 
     async def _thread_page(self, token: str | None) -> tuple[CommentThreadList, list[Any]]:
         params: dict[str, str | int] = {
@@ -398,19 +459,13 @@ class YoutubeConnecteur(HttpConnecteur):
         top_id = thread.snippet.topLevelComment.id
         is_reply = comment.id != top_id
         video = thread.snippet.videoId or snippet.videoId
-        author_id = snippet.author_channel or snippet.authorChannelUrl or snippet.authorDisplayName
         return Interaction(
             id=Interaction.make_id(Platform.YOUTUBE, self.channel_id, comment.id),
             platform=Platform.YOUTUBE,
             account=self.channel_id,
             external_id=comment.id,
             kind=InteractionKind.REPLY if is_reply else InteractionKind.COMMENT,
-            author=Author(
-                id=author_id or "unknown",
-                handle=snippet.authorDisplayName or author_id or "unknown",
-                display_name=snippet.authorDisplayName,
-                profile_url=snippet.authorChannelUrl,
-            ),
+            author=_author(snippet),
             text=snippet.text,
             thread_id=top_id,
             parent_id=(snippet.parentId or top_id) if is_reply else None,
@@ -421,6 +476,103 @@ class YoutubeConnecteur(HttpConnecteur):
             raw_sha256=raw_sha256(raw),
             reply_context={"video_id": video} if video else {},
         )
+
+    # -- thread events -------------------------------------------------------------------
+
+    def _event(
+        self,
+        kind: ThreadEventKind,
+        thread: CommentThread,
+        subject: str,
+        *,
+        at: datetime,
+        detail: str,
+        ref: str | None = None,
+        author: Author | None = None,
+        text: str = "",
+    ) -> ThreadEvent:
+        # thread_id is the top-level comment, as every interaction of the thread has it.
+        return ThreadEvent(
+            kind=kind,
+            platform=Platform.YOUTUBE,
+            account=self.channel_id,
+            subject_id=subject,
+            thread_id=thread.snippet.topLevelComment.id,
+            ref=ref,
+            author=author,
+            text=text,
+            at=at,
+            detail=detail,
+        )
+
+    def _answered(self, thread: CommentThread, comment: Comment) -> ThreadEvent:
+        snippet = comment.snippet
+        top_id = thread.snippet.topLevelComment.id
+        return self._event(
+            ThreadEventKind.ANSWERED,
+            thread,
+            snippet.parentId or top_id,
+            ref=comment.id,
+            author=_author(snippet, self.channel_id),
+            text=snippet.text,
+            at=snippet.publishedAt,
+            detail="commentThreads.list: a reply by the channel",
+        )
+
+    def _edit(
+        self, thread: CommentThread, comment: Comment, reported: dict[str, None]
+    ) -> list[ThreadEvent]:
+        snippet = comment.snippet
+        edited = snippet.updatedAt
+        if edited is None or edited <= snippet.publishedAt:
+            return []
+        fact = fact_digest(comment.id, "edit:" + edited.astimezone(UTC).isoformat())
+        if fact in reported:
+            return []
+        reported[fact] = None
+        return [
+            self._event(
+                ThreadEventKind.EDITED,
+                thread,
+                comment.id,
+                author=_author(snippet),
+                text=snippet.text,
+                at=edited,
+                detail="commentThreads.list: updatedAt after publishedAt",
+            )
+        ]
+
+    def _moderation(
+        self, thread: CommentThread, comment: Comment, reported: dict[str, None]
+    ) -> list[ThreadEvent]:
+        snippet = comment.snippet
+        status = snippet.moderationStatus
+        held = fact_digest(comment.id, "held")
+        kind: ThreadEventKind | None = None
+        if status in HELD_STATUSES and held not in reported:
+            reported[held] = None
+            kind = ThreadEventKind.HIDDEN
+        elif status == REJECTED:
+            removed = fact_digest(comment.id, REJECTED)
+            if removed not in reported:
+                reported[removed] = None
+                kind = ThreadEventKind.REMOVED
+        elif status == PUBLISHED and held in reported:
+            del reported[held]
+            kind = ThreadEventKind.UNHIDDEN
+        if kind is None:
+            return []
+        # No moderation time in the resource: updatedAt (or publishedAt) keeps the event's
+        # key the same when a retried poll reports it again.
+        return [
+            self._event(
+                kind,
+                thread,
+                comment.id,
+                at=snippet.updatedAt or snippet.publishedAt,
+                detail=f"commentThreads.list: moderationStatus={status}",
+            )
+        ]
 
     # -- reply ---------------------------------------------------------------------------
 
@@ -508,6 +660,18 @@ def _comments_of(thread: CommentThread, raw: Any) -> Iterator[tuple[Comment, Any
         yield from zip(thread.replies.comments, raw_replies, strict=True)
 
 
+def _author(snippet: CommentSnippet, fallback: str | None = None) -> Author:
+    author_id = (
+        snippet.author_channel or snippet.authorChannelUrl or snippet.authorDisplayName or fallback
+    )
+    return Author(
+        id=author_id or "unknown",
+        handle=snippet.authorDisplayName or author_id or "unknown",
+        display_name=snippet.authorDisplayName,
+        profile_url=snippet.authorChannelUrl,
+    )
+
+
 def _comment_url(video: str | None, comment_id: str) -> str | None:
     if not video:
         return None
@@ -556,6 +720,7 @@ __all__ = [
     "PollCursor",
     "YoutubeConnecteur",
     "YoutubeOptions",
+    "fact_digest",
     "id_digest",
     "seconds_until_quota_reset",
 ]

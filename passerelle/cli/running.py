@@ -360,7 +360,10 @@ def ingest(
     account: Annotated[str, typer.Option(help="Account the events belong to.")] = "local",
     as_json: JsonOption = False,
 ) -> None:
-    """Start interactions from a JSON Lines file (the `jsonl` connector's event format)."""
+    """Start interactions from a JSON Lines file (the `jsonl` connector's event format).
+
+    Lines with a `thread_event` key (answered, edited, deleted…) are signalled to the open
+    interaction of their thread after the interactions, and never start one."""
     config = load_config()
     deliveries = run_async(_ingest(config, file, account))
     if as_json:
@@ -377,10 +380,10 @@ def ingest(
 
 
 async def _ingest(config: Config, file: Path, account: str) -> list[Any]:
-    from connecteurs.jsonl import parse_lines
-    from passerelle.deliver import deliver
+    from connecteurs.jsonl import read_lines
+    from passerelle.deliver import deliver, deliver_event
 
-    interactions = parse_lines(await asyncio.to_thread(file.read_bytes), account)
+    interactions, events = read_lines(await asyncio.to_thread(file.read_bytes), account)
     configured = {(a.platform, a.account) for a in config.accounts}
     if (Platform.JSONL, account) not in configured:
         raise ValueError(f"account jsonl/{account} is not in the config's [[accounts]]")
@@ -389,4 +392,6 @@ async def _ingest(config: Config, file: Path, account: str) -> list[Any]:
     deliveries = []
     for interaction in interactions:
         deliveries.append(await deliver(client, interaction, policy, config.task_queue))
+    for event in events:  # after the interactions: a thread starts before its news
+        deliveries.append(await deliver_event(client, event))
     return deliveries

@@ -6,6 +6,9 @@ Documentation the expectations come from:
   (``notifications[{uri, cid, author, reason, reasonSubject, record, isRead, indexedAt}]``,
   ``cursor``, ``limit`` ≤ 100, ``reasons``; 400 ``InvalidRequest``/``ExpiredToken``/
   ``InvalidToken``, 401 ``AuthMissing``).
+- The account's own replies: https://docs.bsky.app/docs/api/app-bsky-feed-get-author-feed
+  (``filter=posts_with_replies``; ``feedViewPost`` items, ``reason`` for reposts); the AppView
+  never notifies an author of its own posts (fixtures/SOURCES.md, "Thread sync").
 - Posts and replies: https://docs.bsky.app/docs/advanced-guides/posts ("Replies": ``reply.root``
   and ``reply.parent`` strong refs) and https://docs.bsky.app/docs/tutorials/creating-a-post.
 - Writes: https://docs.bsky.app/docs/api/com-atproto-repo-create-record,
@@ -43,7 +46,12 @@ import pytest
 
 from connecteurs.base import AccountContext, Capability
 from connecteurs.bluesky import BlueskyConnecteur, BlueskyOptions, PollCursor, parse_notifications
-from connecteurs.bluesky.connecteur import SCOPE_PRIVILEGED, _canonical, _jwt_claims
+from connecteurs.bluesky.connecteur import (
+    SCOPE_PRIVILEGED,
+    _canonical,
+    _jwt_claims,
+    answered_of,
+)
 from connecteurs.bluesky.fake import (
     ACCOUNT_DID,
     APP_PASSWORD,
@@ -54,6 +62,7 @@ from connecteurs.bluesky.fake import (
     FakeBluesky,
     fixture,
 )
+from connecteurs.bluesky.payloads import FeedViewPost
 from connecteurs.bluesky.tid import TID_PATTERN, deterministic_tid, encode_tid
 from connecteurs.errors import (
     AuthError,
@@ -64,7 +73,14 @@ from connecteurs.errors import (
     TransientError,
     UnsupportedAction,
 )
-from connecteurs.models import Interaction, InteractionKind, Platform, body_sha256
+from connecteurs.models import (
+    Interaction,
+    InteractionKind,
+    Platform,
+    ThreadEventKind,
+    body_sha256,
+    workflow_id_for,
+)
 from connecteurs.testing import Failure, body_json
 from passerelle.operations import interaction_id
 
@@ -447,6 +463,116 @@ async def test_seen_set_is_bounded(fake: FakeBluesky) -> None:
     fourth = await connector.poll(third.cursor)
     assert fourth.interactions == ()
     await connector.http.aclose()
+
+
+# -- poll: the account's own replies (author feed) -----------------------------------------
+
+FEED_PATH = r"/xrpc/app\.bsky\.feed\.getAuthorFeed"
+OWN_TO_ALICE = f"at://{ACCOUNT_DID}/app.bsky.feed.post/3kownreply222"
+OWN_TO_BOB = f"at://{ACCOUNT_DID}/app.bsky.feed.post/3kownreply2bob"
+
+
+async def test_own_replies_are_answers_for_their_threads_not_interactions(
+    bsky: BlueskyConnecteur, fake: FakeBluesky
+) -> None:
+    result = await bsky.poll(None)
+    interactions = {i.external_id: i for i in result.interactions}
+    assert OWN_TO_ALICE not in interactions and OWN_TO_BOB not in interactions
+    [request] = fake.sent("GET", FEED_PATH)
+    assert request.url.params["actor"] == ACCOUNT_DID
+    assert request.url.params["filter"] == "posts_with_replies"
+    assert request.headers["atproto-proxy"] == "did:web:api.bsky.app#bsky_appview"
+    # Oldest first; the repost of Carol's post and the account's root post are no answers.
+    to_alice, to_bob = result.events
+    assert all(e.kind is ThreadEventKind.ANSWERED for e in result.events)
+
+    bob = interactions[BOB]
+    assert (to_bob.subject_id, to_bob.thread_id, to_bob.ref) == (BOB, BOB, OWN_TO_BOB)
+    assert to_bob.workflow_id == bob.workflow_id
+    assert to_bob.text == "The replay is on our YouTube channel, link in our bio!"
+    assert to_bob.at == datetime(2024, 5, 2, 9, 6, tzinfo=UTC)
+    assert to_bob.author is not None and to_bob.author.id == ACCOUNT_DID
+    assert to_bob.author.handle == HANDLE
+
+    # Alice answered the account's own post: her interaction's thread is that post, and so
+    # is the answer's; no workflow exists for it, so the answer reaches Alice's own (the
+    # second workflow deliver_event tries).
+    alice = interactions[ALICE]
+    assert to_alice.subject_id == ALICE and to_alice.ref == OWN_TO_ALICE
+    assert to_alice.thread_id == alice.thread_id == ROOT_POST
+    assert workflow_id_for(Platform.BLUESKY, ACCOUNT_DID, ALICE) == alice.workflow_id
+
+
+async def test_own_replies_are_reported_once_and_a_retry_gives_the_same_keys(
+    bsky: BlueskyConnecteur,
+) -> None:
+    first = await bsky.poll(None)
+    retried = await bsky.poll(None)
+    assert [e.key for e in retried.events] == [e.key for e in first.events]
+    assert (await bsky.poll(first.cursor)).events == ()
+
+
+async def test_passerelle_own_reply_comes_back_with_its_platform_ref(
+    bsky: BlueskyConnecteur, fake: FakeBluesky
+) -> None:
+    first = await bsky.poll(None)
+    posted = await bsky.reply(parsed()[DAVE], "Oui, c'est gratuit !", idempotency_key="wf/r")
+    second = await bsky.poll(first.cursor)
+    [event] = second.events
+    assert event.ref == posted.platform_ref
+    assert (event.subject_id, event.thread_id) == (DAVE, ROOT_POST)
+
+
+async def test_own_replies_can_be_left_out(fake: FakeBluesky) -> None:
+    connector = connector_for(fake, own_replies=False)
+    result = await connector.poll(None)
+    assert result.events == () and not fake.sent("GET", FEED_PATH)
+    assert PollCursor.load(result.cursor).own_since is None
+    await connector.http.aclose()
+
+
+async def test_a_reply_to_the_account_itself_is_no_answer() -> None:
+    feed = json.loads(fixture("author_feed.json"))["feed"]
+    item = FeedViewPost.model_validate(feed[0])
+    assert answered_of(item, ACCOUNT_DID) is not None
+    own_parent = copy.deepcopy(feed[0])
+    own_parent["post"]["record"]["reply"]["parent"] = {"uri": ROOT_POST, "cid": ROOT_CID}
+    assert answered_of(FeedViewPost.model_validate(own_parent), ACCOUNT_DID) is None
+    repost = FeedViewPost.model_validate(feed[1])
+    assert answered_of(repost, ACCOUNT_DID) is None
+    not_a_post = copy.deepcopy(feed[0])
+    not_a_post["post"]["record"] = {"$type": "app.bsky.feed.like", "subject": {}}
+    assert answered_of(FeedViewPost.model_validate(not_a_post), ACCOUNT_DID) is None
+
+
+async def test_older_cursors_without_the_own_feed_still_load(bsky: BlueskyConnecteur) -> None:
+    first = await bsky.poll(None)
+    old = json.loads(first.cursor or "")
+    del old["own_since"], old["own_seen"]
+    second = await bsky.poll(json.dumps(old))
+    assert second.interactions == ()
+    assert len(second.events) == 2  # the feed is read from its newest page, once
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"<html>", b"null", b"[]", b'{"cursor": "x"}', b'{"feed": "no"}'],
+)
+async def test_malformed_author_feed(
+    bsky: BlueskyConnecteur, fake: FakeBluesky, body: bytes
+) -> None:
+    fake.route("GET", FEED_PATH, lambda request, match: httpx.Response(200, content=body))
+    fake.routes.insert(0, fake.routes.pop())
+    with pytest.raises(MalformedPayload, match="getAuthorFeed"):
+        await bsky.poll(None)
+
+
+async def test_an_unreadable_feed_item_is_skipped(
+    bsky: BlueskyConnecteur, fake: FakeBluesky
+) -> None:
+    fake.author_feed.insert(0, {"post": {"uri": "at://x/y/z"}})
+    result = await bsky.poll(None)
+    assert len(result.events) == 2
 
 
 # -- reply ---------------------------------------------------------------------------------

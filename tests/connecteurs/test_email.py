@@ -9,6 +9,9 @@
 - RFC 5321 (https://www.rfc-editor.org/rfc/rfc5321) §4.2.2-§4.2.3 reply codes, §4.5.5 the
   null reverse-path of delivery reports; RFC 3463 5.7.x policy codes.
 - RFC 3676 §4.3 signature separator "-- "; RFC 3282 Content-Language.
+- The mailbox's own replies (``own_reply`` fixture: the answer the ``reply`` fixture quotes
+  and names in its References) are ``answered`` thread events found by In-Reply-To and
+  References (RFC 5322 §3.6.4), never interactions.
 - Passerelle's signature, ``X-Passerelle-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret,
   "<t>." + body)>`` (connecteurs/signatures.py).
 
@@ -49,7 +52,7 @@ from connecteurs.errors import (
     TransientError,
     UnsupportedAction,
 )
-from connecteurs.models import InteractionKind, body_sha256
+from connecteurs.models import InteractionKind, ThreadEventKind, body_sha256
 from connecteurs.signatures import SIGNATURE_HEADER
 from connecteurs.testing import Failure
 
@@ -316,6 +319,90 @@ async def test_automatic_and_own_messages_are_skipped(raw: str) -> None:
 async def test_auto_submitted_no_is_a_person() -> None:
     # RFC 3834 §5: "no" is the same as no Auto-Submitted field at all.
     assert len(await make().parse(signed(edit("plain", add="Auto-Submitted: no")))) == 1
+
+
+# -- the mailbox's own replies: thread events, never interactions ----------------------------
+
+OWN_REPLY_ID = "0f3a9c2e41d7b8a6e5c4d3b2a1908f7e@example.org"
+
+
+async def test_an_own_reply_answers_the_thread_and_is_no_interaction() -> None:
+    own = signed(MESSAGES["own_reply"])
+    assert await make().parse(own) == []
+    [event] = await make().parse_events(own)
+    assert event.kind is ThreadEventKind.ANSWERED
+    assert event.subject_id == "1234.5678@mail.example.net"
+    assert event.thread_id == "1234.5678@mail.example.net"
+    assert event.ref == f"<{OWN_REPLY_ID}>"
+    assert event.author is not None and event.author.id == ACCOUNT
+    assert event.author.display_name == "Association Passerelle"
+    assert event.text == (
+        "Bonjour Amélie,\n\nIl reste des places : vous pouvez vous inscrire en répondant à "
+        "ce message."
+    )
+    assert event.at == datetime(2026, 11, 3, 15, 1, tzinfo=UTC)
+    # It goes to the workflow Amélie's first message started.
+    plain = await parse_one(MESSAGES["plain"])
+    assert event.workflow_id == plain.workflow_id
+    # Her follow-up (the ``reply`` fixture) names this answer as its parent, same thread.
+    follow_up = await parse_one(MESSAGES["reply"])
+    assert follow_up.parent_id == OWN_REPLY_ID
+    assert follow_up.root_external_id == event.root_external_id
+    # A redelivery (the MTA retrying) is the same event.
+    [again] = await make().parse_events(signed(MESSAGES["own_reply"]))
+    assert again.key == event.key
+
+
+async def test_an_own_reply_to_a_follow_up_goes_to_the_root_workflow() -> None:
+    raw = edit(
+        "own_reply",
+        drop=("In-Reply-To", "References", "Message-ID"),
+        add="Message-ID: <second.answer@example.org>\r\n"
+        "In-Reply-To: <abcd.1234@mail.example.net>\r\n"
+        f"References: <1234.5678@mail.example.net> <{OWN_REPLY_ID}>\r\n"
+        " <abcd.1234@mail.example.net>",
+    )
+    [event] = await make().parse_events(signed(raw))
+    assert event.subject_id == "abcd.1234@mail.example.net"
+    assert event.thread_id == "1234.5678@mail.example.net"
+    plain = await parse_one(MESSAGES["plain"])
+    assert event.workflow_id == plain.workflow_id
+
+
+async def test_references_alone_name_the_message_answered() -> None:
+    raw = edit(
+        "own_reply",
+        drop=("In-Reply-To", "References"),
+        add=f"References: <root.1@mail.example.net> <{OWN_REPLY_ID}> <last.3@mail.example.net>",
+    )
+    [event] = await make().parse_events(signed(raw))
+    assert (event.subject_id, event.thread_id) == (
+        "last.3@mail.example.net",
+        "root.1@mail.example.net",
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(MESSAGES["plain"], id="someone else's message"),
+        pytest.param(MESSAGES["reply"], id="someone else's reply"),
+        pytest.param(
+            edit("own_reply", drop=("In-Reply-To", "References")), id="a new message, no answer"
+        ),
+        pytest.param(
+            edit("own_reply", add="Auto-Submitted: auto-replied"), id="the mailbox's auto-reply"
+        ),
+        pytest.param(MESSAGES["bounce"], id="a bounce"),
+    ],
+)
+async def test_messages_that_are_no_thread_event(raw: str) -> None:
+    assert await make().parse_events(signed(raw)) == []
+
+
+async def test_parse_events_refuses_what_parse_refuses() -> None:
+    with pytest.raises(MalformedPayload):
+        await make().parse_events(signed("not a message at all"))
 
 
 # -- malformed deliveries ---------------------------------------------------------------------

@@ -69,6 +69,26 @@ def outcome(subject: ConformanceSubject, request: WebhookRequest) -> list[Intera
     return asyncio.run(main())
 
 
+def events_outcome(
+    subject: ConformanceSubject, request: WebhookRequest
+) -> list[ThreadEvent] | None:
+    async def main() -> list[ThreadEvent] | None:
+        async with subject.open(subject.context()) as harness:
+            try:
+                return await harness.connector.parse_events(request)
+            except ConnecteurError:
+                return None
+
+    return asyncio.run(main())
+
+
+def check_events(subject: ConformanceSubject, events: list[ThreadEvent] | None) -> None:
+    for event in events or []:
+        assert isinstance(event, ThreadEvent)
+        assert event.account == subject.account
+        assert event.subject_id
+
+
 @pytest.mark.parametrize("name", WEBHOOK_CONNECTORS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=st.binary(max_size=300))
@@ -77,6 +97,7 @@ def test_random_bytes(name: str, body: bytes) -> None:
     request = subject.deliveries[0].model_copy(update={"body": body})
     found = outcome(subject, request)
     assert found is None or all(isinstance(i, Interaction) for i in found)
+    check_events(subject, events_outcome(subject, request))
 
 
 @pytest.mark.parametrize("name", WEBHOOK_CONNECTORS)
@@ -96,3 +117,4 @@ def test_documented_payload_with_one_part_changed(name: str, data: st.DataObject
     for item in found or []:
         assert item.account == subject.account
         assert item.id == Interaction.make_id(item.platform, item.account, item.external_id)
+    check_events(subject, events_outcome(subject, request))

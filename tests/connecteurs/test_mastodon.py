@@ -15,6 +15,10 @@ Docs followed (and cited by the checks below):
 - https://docs.joinmastodon.org/entities/Status/ — content (HTML), visibility, mentions.
 - https://docs.joinmastodon.org/admin/webhooks/ — ``X-Hub-Signature``, body
   ``{"event","created_at","object"}``, the ``report.created`` example.
+- thread events: https://docs.joinmastodon.org/admin/webhooks/ (``status.updated``),
+  https://docs.joinmastodon.org/entities/Status/#edited_at and
+  https://docs.joinmastodon.org/methods/accounts/#statuses (the account's own replies);
+  connecteurs/mastodon/fixtures/SOURCES.md says what cannot be detected.
 - channel health: https://docs.joinmastodon.org/methods/accounts/#verify_credentials (401,
   403 disabled login, 422 app token), https://docs.joinmastodon.org/methods/apps/#verify_credentials
   and https://docs.joinmastodon.org/entities/Application/ (``scopes``, 4.3+),
@@ -47,7 +51,12 @@ from connecteurs.errors import (
 )
 from connecteurs.mastodon import InstanceNotConfigured, MastodonConnecteur, MastodonOptions
 from connecteurs.mastodon.conformite import SECRETS, WEBHOOK_SECRET, signed, target
-from connecteurs.mastodon.connecteur import NEEDED_SCOPES, ScopeRefused, scope_granted
+from connecteurs.mastodon.connecteur import (
+    NEEDED_SCOPES,
+    PollCursor,
+    ScopeRefused,
+    scope_granted,
+)
 from connecteurs.mastodon.fake import ACCOUNT_ID, TOKEN, FakeMastodon, fixture
 from connecteurs.mastodon.texte import html_to_text, without_leading_mentions
 from connecteurs.models import (
@@ -56,7 +65,9 @@ from connecteurs.models import (
     InteractionKind,
     ModerationAction,
     Platform,
+    ThreadEventKind,
     body_sha256,
+    workflow_id_for,
 )
 from connecteurs.signatures import hmac_sha256_hex
 from connecteurs.testing import BASE_URL, Failure, Route, body_form
@@ -97,6 +108,11 @@ async def make(fake: FakeMastodon) -> AsyncIterator[Make]:
 @pytest.fixture
 def connector(make: Make) -> MastodonConnecteur:
     return make()
+
+
+def notified(cursor: str | None) -> str | None:
+    """The newest notification id a poll cursor holds."""
+    return PollCursor.load(cursor).n
 
 
 def delivery(payload: dict[str, Any]) -> WebhookRequest:
@@ -325,6 +341,126 @@ async def test_malformed_bodies_are_refused(
         await connector.parse(WebhookRequest.make(body))
 
 
+# -- parse_events (admin webhooks): the account's own replies and edits ------------------
+
+DAVE_STATUS = "111300000000000007"
+
+
+async def test_own_reply_in_a_webhook_is_an_answer_not_an_interaction(
+    connector: MastodonConnecteur,
+) -> None:
+    own = delivery(fixture("webhook_status_created_own_reply.json"))
+    assert await connector.parse(own) == []
+    [event] = await connector.parse_events(own)
+    assert event.kind is ThreadEventKind.ANSWERED
+    assert (event.subject_id, event.thread_id) == (DAVE_STATUS, DAVE_STATUS)
+    assert event.ref == "111300000000000019"
+    assert event.author == Author(
+        id=ACCOUNT_ID,
+        handle="trwnh",
+        display_name="infinite love ⴳ",
+        profile_url="https://mastodon.social/@trwnh",
+    )
+    assert event.text == "@dave not that we know of: which page fails for you?"
+    assert event.at == datetime(2023, 10, 26, 13, 51, 59, 640000, tzinfo=UTC)
+    # Dave's mention (the status answered) started the workflow the answer goes to.
+    [dave] = await connector.parse(delivery(status_created()))
+    assert event.workflow_id == dave.workflow_id
+    # A redelivery of the same webhook is the same event.
+    [again] = await connector.parse_events(own)
+    assert again.key == event.key
+
+
+async def test_status_updated_with_edited_at_is_an_edit(connector: MastodonConnecteur) -> None:
+    updated = delivery(fixture("webhook_status_updated.json"))
+    assert await connector.parse(updated) == []
+    [event] = await connector.parse_events(updated)
+    assert event.kind is ThreadEventKind.EDITED
+    assert event.subject_id == DAVE_STATUS and event.thread_id is None and event.ref is None
+    assert event.text == (
+        "@trwnh is the instance down for anyone else? The app shows error 502 since 13:30"
+    )
+    assert event.at == datetime(2023, 10, 26, 13, 45, 9, 770000, tzinfo=UTC)
+    assert event.author is not None and event.author.handle == "dave"
+    [dave] = await connector.parse(delivery(status_created()))
+    assert event.workflow_id == dave.workflow_id
+
+
+async def test_an_edited_reply_goes_to_the_thread_parse_gave_it(
+    connector: MastodonConnecteur,
+) -> None:
+    payload = fixture("webhook_status_updated.json")
+    payload["object"].update(in_reply_to_id="111300000000000001", in_reply_to_account_id="42")
+    [event] = await connector.parse_events(delivery(payload))
+    created = status_created()
+    created["object"].update(in_reply_to_id="111300000000000001", in_reply_to_account_id="42")
+    [reply] = await connector.parse(delivery(created))
+    assert event.thread_id == reply.thread_id == "111300000000000001"
+    assert event.subject_id == reply.external_id
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "report.created",
+        "account.updated",
+        "created: someone else's status",
+        "created: own post, not a reply",
+        "created: own reply to itself",
+        "created: own boost",
+        "updated: not an edit",
+        "updated: own status",
+        "updated: not about the account",
+    ],
+)
+async def test_webhooks_that_are_no_thread_event(
+    connector: MastodonConnecteur, change: str
+) -> None:
+    if change == "report.created":
+        payload = fixture("webhook_report_created.json")
+    elif change == "account.updated":
+        payload = fixture("webhook_status_updated.json")
+        payload["event"] = "account.updated"
+    elif change.startswith("created"):
+        payload = fixture("webhook_status_created_own_reply.json")
+        status = payload["object"]
+        if change == "created: someone else's status":
+            payload = status_created()
+        elif change == "created: own post, not a reply":
+            status.update(in_reply_to_id=None, in_reply_to_account_id=None)
+        elif change == "created: own reply to itself":
+            status["in_reply_to_account_id"] = ACCOUNT_ID
+        else:
+            status["reblog"] = copy.deepcopy(status)
+    else:
+        payload = fixture("webhook_status_updated.json")
+        status = payload["object"]
+        if change == "updated: not an edit":
+            status["edited_at"] = None
+        elif change == "updated: own status":
+            status["account"] = {"id": ACCOUNT_ID, "username": "trwnh", "acct": "trwnh"}
+        else:
+            status["mentions"] = [{"id": "42", "username": "x", "acct": "x"}]
+    assert await connector.parse_events(delivery(payload)) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"null",
+        b"[1, 2]",
+        b'{"event": "status.updated", "created_at": "2023-10-26T13:40:00Z"}',
+        b'{"event": "status.updated", "created_at": "2023-10-26T13:40:00Z", "object": {}}',
+    ],
+)
+async def test_malformed_bodies_are_refused_by_parse_events(
+    connector: MastodonConnecteur, body: bytes
+) -> None:
+    with pytest.raises(MalformedPayload):
+        await connector.parse_events(WebhookRequest.make(body))
+
+
 @pytest.mark.parametrize("field", ["id", "account", "created_at"])
 async def test_status_without_its_ids_is_malformed(
     connector: MastodonConnecteur, field: str
@@ -346,7 +482,7 @@ async def test_first_poll_returns_the_mentions_oldest_first(
     connector: MastodonConnecteur, fake: FakeMastodon
 ) -> None:
     result = await connector.poll(None)
-    assert result.cursor == "34976010"
+    assert notified(result.cursor) == "34976010"
     zsc, bob, alice = result.interactions
     assert [i.external_id for i in result.interactions] == [
         "103186126728896492",
@@ -392,7 +528,7 @@ async def test_cursor_returns_only_newer_mentions(
     first = await connector.poll(None)
     second = await connector.poll(first.cursor)
     assert second.interactions == () and second.cursor == first.cursor
-    assert fake.requests[-1].url.params["since_id"] == "34976010"
+    assert fake.sent("GET", "/api/v1/notifications")[-1].url.params["since_id"] == "34976010"
 
     new = copy.deepcopy(fixture("notifications.json")[1])
     new["id"] = "34976100"
@@ -400,7 +536,7 @@ async def test_cursor_returns_only_newer_mentions(
     fake.add_notifications([new])
     third = await connector.poll(second.cursor)
     assert [i.external_id for i in third.interactions] == ["103186400000000000"]
-    assert third.cursor == "34976100"
+    assert notified(third.cursor) == "34976100"
 
 
 async def test_a_burst_bigger_than_a_page_is_read_back_with_max_id(
@@ -418,7 +554,7 @@ async def test_a_burst_bigger_than_a_page_is_read_back_with_max_id(
     second = await connector.poll(first.cursor)
     assert len(second.interactions) == 45
     assert len({i.id for i in second.interactions}) == 45
-    assert second.cursor == "34977044"
+    assert notified(second.cursor) == "34977044"
     pages = fake.sent("GET", "/api/v1/notifications")[1:]
     assert [p.url.params.get("max_id") for p in pages] == [None, "34977005"]
 
@@ -438,7 +574,7 @@ async def test_other_types_and_own_statuses_are_skipped(
         "103186200000000001",
         "103186300000000002",
     ]
-    assert result.cursor == "34976200"
+    assert notified(result.cursor) == "34976200"
 
 
 async def test_thread_root_can_be_left_to_the_parent(make: Make, fake: FakeMastodon) -> None:
@@ -461,7 +597,7 @@ async def test_an_unreadable_notification_is_skipped_not_fatal(
     fake.notifications.append({"id": "34976300", "type": "mention", "created_at": "soon"})
     result = await connector.poll(None)
     assert len(result.interactions) == 3
-    assert result.cursor == "34976010"
+    assert notified(result.cursor) == "34976010"
 
 
 async def test_a_body_that_is_not_a_list_is_transient(
@@ -477,6 +613,87 @@ async def test_a_body_that_is_not_a_list_is_transient(
         await connector.poll(None)
     with pytest.raises(TransientError, match="not a list"):
         await connector.poll(None)
+
+
+# -- poll: the account's own replies ----------------------------------------------------------
+
+ZSC, ALICE_DM, ROOT = "103186126728896492", "103186300000000002", "103186000000000000"
+
+
+async def test_poll_turns_own_replies_into_answers_for_their_threads(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    fake.add_statuses(fixture("account_statuses.json"))
+    result = await connector.poll(None)
+    interactions = {i.external_id: i for i in result.interactions}
+    assert set(interactions) == {ZSC, "103186200000000001", ALICE_DM}
+    [request] = fake.sent("GET", f"/api/v1/accounts/{ACCOUNT_ID}/statuses")
+    assert request.url.params["exclude_reblogs"] == "true"
+    assert request.url.params["limit"] == "40" and "since_id" not in request.url.params
+    # Oldest first; the account's own post and the next post of its own thread are not
+    # answers to anyone.
+    answer_zsc, answer_alice = result.events
+    assert all(e.kind is ThreadEventKind.ANSWERED for e in result.events)
+
+    assert (answer_alice.subject_id, answer_alice.ref) == (ALICE_DM, "103186400000000004")
+    assert answer_alice.thread_id == ALICE_DM
+    assert answer_alice.workflow_id == interactions[ALICE_DM].workflow_id
+    assert answer_alice.text == (
+        "@alice sorry to hear that, we have sent you the tracking link in a private message."
+    )
+    assert answer_alice.detail == "a reply by @trwnh on Mastodon (direct)"
+
+    # zsc answered the account's own thread: its interaction has the thread's root (the
+    # account's post) as thread_id, and the answer the same; there is no workflow for that
+    # post, so the answer reaches zsc's own, the second one deliver_event tries.
+    zsc = interactions[ZSC]
+    assert answer_zsc.subject_id == ZSC and answer_zsc.thread_id == zsc.thread_id == ROOT
+    assert answer_zsc.ref == "103186350000000003"
+    assert workflow_id_for(answer_zsc.platform, answer_zsc.account, ZSC) == zsc.workflow_id
+    assert answer_zsc.author is not None and answer_zsc.author.id == ACCOUNT_ID
+
+    # The next poll asks only for newer statuses and reports nothing again.
+    again = await connector.poll(result.cursor)
+    assert again.events == () and again.interactions == ()
+    later = fake.sent("GET", f"/api/v1/accounts/{ACCOUNT_ID}/statuses")[-1]
+    assert later.url.params["since_id"] == "103186400000000004"
+
+
+async def test_a_retried_poll_gives_the_same_event_keys(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    fake.add_statuses(fixture("account_statuses.json"))
+    first = await connector.poll(None)
+    retried = await connector.poll(None)
+    assert [e.key for e in retried.events] == [e.key for e in first.events]
+
+
+async def test_passerelle_own_reply_comes_back_with_its_platform_ref(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    first = await connector.poll(None)
+    assert first.events == ()
+    posted = await connector.reply(target(), "thanks, glad you like it", idempotency_key="k1")
+    second = await connector.poll(first.cursor)
+    [event] = second.events
+    assert event.ref == posted.platform_ref and event.subject_id == target().external_id
+
+
+async def test_own_replies_can_be_left_out(make: Make, fake: FakeMastodon) -> None:
+    fake.add_statuses(fixture("account_statuses.json"))
+    result = await make(own_replies=False).poll(None)
+    assert result.events == ()
+    assert not fake.sent("GET", f"/api/v1/accounts/{ACCOUNT_ID}/statuses")
+    assert PollCursor.load(result.cursor) == PollCursor(n="34976010")
+
+
+async def test_a_cursor_of_earlier_versions_is_read_as_the_notification_id(
+    connector: MastodonConnecteur, fake: FakeMastodon
+) -> None:
+    assert PollCursor.load("34976010") == PollCursor(n="34976010")
+    result = await connector.poll("34976010")
+    assert result.interactions == ()
+    assert fake.sent("GET", "/api/v1/notifications")[0].url.params["since_id"] == "34976010"
 
 
 # -- reply (methods/statuses#create) ---------------------------------------------------------

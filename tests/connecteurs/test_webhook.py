@@ -1,6 +1,6 @@
 """The generic ``webhook`` connector against its documented contract (the module docstring of
 connecteurs/webhook/connecteur.py and the README section "The generic webhook connector",
-which also describes the signed GET health probe)."""
+which also describes the signed GET health probe and the ``thread_event`` items)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,19 @@ from connecteurs.errors import (
     RateLimited,
     TransientError,
 )
+from connecteurs.models import ThreadEventKind
 from connecteurs.signatures import SIGNATURE_HEADER, sign, verify_signature
 from connecteurs.testing import Failure, Route, body_json
 from connecteurs.webhook import WebhookConnecteur, WebhookOptions
-from connecteurs.webhook.conformite import ACCOUNT, BATCH, SECRET, SINGLE, signed, target
+from connecteurs.webhook.conformite import (
+    ACCOUNT,
+    BATCH,
+    MIXED,
+    SECRET,
+    SINGLE,
+    signed,
+    target,
+)
 from connecteurs.webhook.fake import FakeReceiver
 
 
@@ -228,3 +237,74 @@ def test_reauthorize_names_the_secret_and_both_sides() -> None:
     guidance = WebhookConnecteur.manifest.reauthorize
     assert "signing_secret" in guidance and "both sides" in guidance
     assert SECRET not in guidance
+
+
+# -- thread events (README, "The generic webhook connector") --------------------------------
+
+
+async def test_an_answer_reported_by_the_sender_is_a_thread_event_not_an_interaction(
+    connector: WebhookConnecteur,
+) -> None:
+    answered = MIXED["events"][1]
+    request = signed(answered)
+    assert await connector.parse(request) == []
+    [event] = await connector.parse_events(request)
+    assert event.kind is ThreadEventKind.ANSWERED
+    assert (event.platform, event.account) == ("webhook", ACCOUNT)
+    assert (event.subject_id, event.thread_id, event.ref) == ("evt-1", "evt-1", "crm-msg-5521")
+    assert event.author is not None and event.author.handle == "camille"
+    assert event.text == "Yes, every Thursday at 6 pm."
+    assert event.at == datetime(2026, 11, 3, 15, 20, tzinfo=UTC)
+    assert event.detail == "reported by the sender (answered)"
+    [question] = await connector.parse(signed(SINGLE))
+    assert event.workflow_id == question.workflow_id
+    [again] = await connector.parse_events(signed(answered))
+    assert again.key == event.key
+
+
+async def test_a_batch_mixes_interactions_and_thread_events(connector: WebhookConnecteur) -> None:
+    request = signed(MIXED)
+    assert [i.external_id for i in await connector.parse(request)] == ["evt-4"]
+    answered, edited = await connector.parse_events(request)
+    assert answered.kind is ThreadEventKind.ANSWERED
+    assert edited.kind is ThreadEventKind.EDITED and edited.text == "Et le samedi matin ?"
+    # Léa's follow-up evt-3 lives in the workflow of evt-2, its thread.
+    root, follow_up = await connector.parse(signed(BATCH))
+    assert follow_up.external_id == edited.subject_id
+    assert edited.workflow_id == root.workflow_id
+
+
+@pytest.mark.parametrize("kind", [k.value for k in ThreadEventKind])
+async def test_every_kind_is_accepted_and_a_naive_time_is_utc(
+    connector: WebhookConnecteur, kind: str
+) -> None:
+    document = {"thread_event": kind, "subject_id": "evt-1", "at": "2026-11-03T15:20:00"}
+    [event] = await connector.parse_events(signed(document))
+    assert event.kind.value == kind and event.thread_id is None and event.author is None
+    assert event.at == datetime(2026, 11, 3, 15, 20, tzinfo=UTC)
+    assert event.workflow_id == "interaction/webhook/crm/evt-1"
+
+
+@pytest.mark.parametrize(
+    ("document", "where"),
+    [
+        (
+            {"thread_event": "liked", "subject_id": "evt-1", "at": "2026-11-03T15:20:00Z"},
+            "thread_event",
+        ),
+        ({"thread_event": "deleted", "at": "2026-11-03T15:20:00Z"}, "subject_id"),
+        ({"thread_event": "deleted", "subject_id": "evt-1"}, "at"),
+        ({"thread_event": "edited", "subject_id": "", "at": "2026-11-03T15:20:00Z"}, "subject_id"),
+        (
+            {"events": [SINGLE, {"thread_event": "deleted", "at": "2026-11-03T15:20:00Z"}]},
+            "events.1.subject_id",
+        ),
+        ({"events": [SINGLE, 7]}, "events.1"),
+    ],
+)
+async def test_a_wrong_thread_event_names_the_field(
+    connector: WebhookConnecteur, document: dict[str, object], where: str
+) -> None:
+    for parse in (connector.parse, connector.parse_events):
+        with pytest.raises(MalformedPayload, match=f"^{re.escape(where)}"):
+            await parse(signed(document))

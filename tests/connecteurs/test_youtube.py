@@ -24,6 +24,10 @@ Doc pages the connector and these tests follow:
   (connecteurs/youtube/fixtures/SOURCES.md says which field comes from where);
   channels.list with mine=true: https://developers.google.com/youtube/v3/docs/channels/list
 
+- thread events from the listing (own replies, snippet.updatedAt, snippet.moderationStatus):
+  https://developers.google.com/youtube/v3/docs/comments#resource and
+  connecteurs/youtube/fixtures/SOURCES.md ("Thread sync").
+
 No webhook exists for YouTube comments: there is no signature or handshake to test.
 """
 
@@ -47,7 +51,7 @@ from connecteurs.errors import (
     TransientError,
     UnsupportedAction,
 )
-from connecteurs.models import InteractionKind, Platform
+from connecteurs.models import InteractionKind, Platform, ThreadEventKind
 from connecteurs.testing import Failure, body_json
 from connecteurs.youtube import YoutubeConnecteur, YoutubeOptions
 from connecteurs.youtube.conformite import TARGET_ID, target
@@ -334,6 +338,153 @@ async def test_malformed_list_raises_malformed_payload(
     with pytest.raises(MalformedPayload) as caught:
         await connector.poll(None)
     assert "/youtube/v3/commentThreads" in str(caught.value)
+
+
+# -- poll: thread events (own replies, edits, moderation in the listing) ----------------
+
+CAROL_OWN_REPLY = f"{CAROL}.A2own0000000000000003"
+
+
+def later_page() -> httpx.Response:
+    """fixtures/comment_threads_later.json: the same channel one poll later."""
+    return httpx.Response(200, json=fixture("comment_threads_later.json"))
+
+
+async def test_own_reply_is_an_answer_to_the_thread_not_an_interaction(
+    connector: YoutubeConnecteur,
+) -> None:
+    result = await connector.poll(None)
+    assert OWN_REPLY not in {i.external_id for i in result.interactions}
+    [event] = result.events
+    assert event.kind is ThreadEventKind.ANSWERED
+    assert (event.subject_id, event.thread_id, event.ref) == (ALICE, ALICE, OWN_REPLY)
+    assert event.author is not None and event.author.id == CHANNEL_ID
+    assert event.author.handle == "@passerelle-demo"
+    assert event.text == "It is on our online shop."
+    assert event.at == datetime(2024, 5, 2, 9, 30, tzinfo=UTC)
+    assert event.account == CHANNEL_ID and event.platform is Platform.YOUTUBE
+    # Signalled to the workflow that Alice's comment started.
+    alice = next(i for i in result.interactions if i.external_id == ALICE)
+    assert event.workflow_id == alice.workflow_id
+
+
+async def test_events_are_reported_once_and_a_retried_poll_gives_the_same_keys(
+    connector: YoutubeConnecteur,
+) -> None:
+    first = await connector.poll(None)
+    retried = await connector.poll(None)  # an activity retry polls with the same cursor
+    assert [e.key for e in retried.events] == [e.key for e in first.events]
+    assert (await connector.poll(first.cursor)).events == ()
+
+
+async def test_later_listing_gives_the_edit_the_moderation_and_the_new_answer(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    first = await connector.poll(None)
+    workflow = {i.external_id: i.workflow_id for i in first.interactions}
+    fake.answer_next(later_page())
+    second = await connector.poll(first.cursor)
+    assert second.interactions == ()
+    by_kind = {e.kind: e for e in second.events}
+    assert set(by_kind) == {
+        ThreadEventKind.EDITED,
+        ThreadEventKind.HIDDEN,
+        ThreadEventKind.ANSWERED,
+    }
+
+    edited = by_kind[ThreadEventKind.EDITED]
+    assert edited.subject_id == ALICE and edited.thread_id == ALICE
+    assert edited.text == "Where can I buy the blue model? Is it sold in Canada too?"
+    assert edited.at == datetime(2024, 5, 2, 10, 5, tzinfo=UTC)
+    assert edited.author is not None and edited.author.id == "UCaliceViewer00000000001"
+    assert edited.workflow_id == workflow[ALICE]
+
+    hidden = by_kind[ThreadEventKind.HIDDEN]
+    assert hidden.subject_id == BOB_REPLY and hidden.thread_id == ALICE
+    assert hidden.detail == "commentThreads.list: moderationStatus=likelySpam"
+    # Bob's reply is a follow-up of Alice's thread: the event goes to that workflow.
+    assert hidden.workflow_id == workflow[ALICE]
+
+    answered = by_kind[ThreadEventKind.ANSWERED]
+    assert (answered.subject_id, answered.ref) == (CAROL, CAROL_OWN_REPLY)
+    assert answered.workflow_id == workflow[CAROL]
+    assert answered.text == "@carol Thank you, glad it helped!"
+
+    # The same listing again: nothing new to report.
+    fake.answer_next(later_page())
+    third = await connector.poll(second.cursor)
+    assert third.events == () and third.interactions == ()
+
+
+async def test_a_held_comment_published_again_is_unhidden(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    first = await connector.poll(None)
+    fake.answer_next(later_page())
+    second = await connector.poll(first.cursor)
+    published = fixture("comment_threads_later.json")
+    published["items"][1]["replies"]["comments"][0]["snippet"]["moderationStatus"] = "published"
+    fake.answer_next(httpx.Response(200, json=published))
+    third = await connector.poll(second.cursor)
+    [event] = third.events
+    assert event.kind is ThreadEventKind.UNHIDDEN
+    assert event.subject_id == BOB_REPLY and event.thread_id == ALICE
+
+
+async def test_a_rejected_comment_in_the_listing_is_removed(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    first = await connector.poll(None)
+    rejected = fixture("comment_threads.json")
+    snippet = rejected["items"][2]["snippet"]["topLevelComment"]["snippet"]
+    snippet["moderationStatus"] = "rejected"
+    fake.answer_next(httpx.Response(200, json=rejected))
+    second = await connector.poll(first.cursor)
+    [event] = second.events
+    assert event.kind is ThreadEventKind.REMOVED
+    assert event.subject_id == CAROL and event.thread_id == CAROL
+    assert event.detail == "commentThreads.list: moderationStatus=rejected"
+
+
+async def test_a_new_comment_already_edited_or_held_is_an_interaction_with_its_text(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    page = fixture("comment_threads_later.json")
+    fake.answer_next(httpx.Response(200, json=page))
+    result = await connector.poll(None)
+    alice = next(i for i in result.interactions if i.external_id == ALICE)
+    assert alice.text == "Where can I buy the blue model? Is it sold in Canada too?"
+    # Nothing edited since Passerelle saw it; held on arrival is still worth knowing.
+    kinds = sorted((e.kind.value, e.subject_id) for e in result.events)
+    assert kinds == [("answered", CAROL), ("answered", ALICE), ("hidden", BOB_REPLY)]
+
+
+async def test_the_channel_own_top_level_comment_gives_no_event(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    result = await connector.poll(None)
+    assert OWN_TOP not in {e.subject_id for e in result.events}
+    assert OWN_TOP not in {e.ref for e in result.events}
+
+
+async def test_passerelle_own_reply_comes_back_with_its_platform_ref(
+    fake: FakeYoutube, connector: YoutubeConnecteur
+) -> None:
+    first = await connector.poll(None)
+    posted = await connector.reply(target(), "It ships next week.", idempotency_key="wf/own")
+    second = await connector.poll(first.cursor)
+    [event] = second.events
+    assert event.kind is ThreadEventKind.ANSWERED
+    # The workflow can tell its own reply from one made on YouTube by this ref.
+    assert event.ref == posted.platform_ref and event.subject_id == ALICE
+    assert second.interactions == ()
+
+
+async def test_cursor_of_older_versions_still_loads() -> None:
+    old = '{"v":1,"w":"2024-05-02T09:20:00Z","s":["abc"]}'
+    cursor = PollCursor.load(old)
+    assert cursor.s == ["abc"] and cursor.m == []
+    assert "m" not in json.loads(cursor.dump())
 
 
 # -- reply -------------------------------------------------------------------------------

@@ -169,6 +169,44 @@ async def test_ingest_starts_each_interaction_once(client: Client, tmp_path: Pat
     assert status.workflow_id == rows[1]["workflow_id"] == rows[3]["workflow_id"]
 
 
+async def test_ingest_signals_thread_event_lines_and_starts_nothing_for_them(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(tmp_path)
+    events = tmp_path / "events.jsonl"
+    author = '"author": {"id": "u1", "handle": "marie"}'
+    answer = '"author": {"id": "page", "handle": "page"}, "at": "2026-11-03T15:20:00Z"'
+    events.write_text(
+        f'{{"thread_event": "answered", "subject_id": "q1", "text": "Oui !", {answer}}}\n'
+        f'{{"external_id": "q1", "text": "Is the Thursday group still on?", {author}}}\n'
+        f'{{"thread_event": "answered", "subject_id": "nobody", "text": "Hm", {answer}}}\n'
+    )
+    env = {"TEMPORAL_ADDRESS": client.service_client.config.target_host}
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        code, stdout, stderr = await run_cli(
+            "--config",
+            str(setup.path),
+            "ingest",
+            str(events),
+            "--account",
+            setup.account,
+            "--json",
+            cwd=tmp_path,
+            env=env,
+        )
+        assert code == 0, stderr
+        rows = json.loads(stdout)
+        status = await wait_status(client, setup.ref("q1"), lambda s: s.state is State.ANSWERED)
+    # The interaction first, then the events: the answer finds its thread started.
+    assert [(r["interaction_id"].rsplit(":", 1)[1], r["outcome"]) for r in rows] == [
+        ("q1", "started"),
+        ("q1", "event"),
+        ("nobody", "ignored"),
+    ]
+    assert rows[1]["workflow_id"] == status.workflow_id
+    assert setup.outbox_lines() == []  # answered on the platform: Passerelle posted nothing
+
+
 async def test_bad_event_line_is_named_and_nothing_started(tmp_path: Path) -> None:
     setup = make_setup(tmp_path)
     events = tmp_path / "events.jsonl"
