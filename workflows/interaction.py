@@ -827,6 +827,10 @@ class InteractionWorkflow:
             self._changes += 1
 
     def _answered_on_platform(self, event: ThreadEvent) -> None:
+        if event.ref and event.ref in {a.platform_ref for a in self._actions if a.ok}:
+            # The platform echoing Passerelle's own reply (or crisis support message): not
+            # a human's answer, and it must not stop the clock of a crisis still owed one.
+            return
         who = f"@{event.author.handle}" if event.author else "the account"
         self._log(
             "external_answer",

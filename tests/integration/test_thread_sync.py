@@ -211,3 +211,35 @@ async def test_a_facebook_thread_answered_natively_shows_answered_in_list(
         (root.workflow_id, "answered", False)
     ]
     assert status.sla_deadline is None
+
+
+async def test_the_echo_of_passerelles_own_reply_is_not_a_human_answer(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(tmp_path)
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("c1", CRISIS, locale="fr-CA"))
+        crisis = await wait_status(
+            client,
+            setup.ref("c1"),
+            lambda s: (
+                s.state is State.ESCALATED
+                and any(a.action in ("direct_message", "reply") and a.ok for a in s.actions)
+            ),
+        )
+        [support] = [a for a in crisis.actions if a.action in ("direct_message", "reply")]
+        echo = event(setup, ThreadEventKind.ANSWERED, "c1", "…", ref=support.platform_ref)
+        assert (await deliver_event(client, echo)).outcome is Outcome.EVENT
+        human = event(setup, ThreadEventKind.ANSWERED, "c1", "On vous appelle.", ref="human-1")
+        await deliver_event(client, human)
+
+        async def answered_once() -> bool:
+            entries = (await operations.timeline(client, setup.ref("c1"))).entries
+            return [e.event for e in entries].count("external_answer") == 1
+
+        await eventually(answered_once, 20, "the human's answer to be recorded")
+        timeline = await operations.timeline(client, setup.ref("c1"))
+        status = await operations.status(client, setup.ref("c1"))
+    [recorded] = [e for e in timeline.entries if e.event == "external_answer"]
+    assert recorded.data["platform_ref"] == "human-1"  # the echo was not taken for it
+    assert status.state is State.ESCALATED  # a crisis stays with the humans
