@@ -5,12 +5,14 @@ and never starts a new one."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 from temporalio.client import Client
 
+from connecteurs.base import WebhookRequest
 from connecteurs.meta import conformite as meta_subject
 from connecteurs.models import Author, Interaction, Platform, ThreadEvent, ThreadEventKind
 from passerelle import operations
@@ -189,14 +191,23 @@ async def test_a_facebook_thread_answered_natively_shows_answered_in_list(
             httpx.AsyncClient(transport=transport, base_url="http://gateway") as http,
             create_worker(client, setup.config, runtime),
         ):
-            comment = meta_subject.signed(meta_subject.fixture("fb_feed_comment.json"))
+            # The fixture's comment id, made unique: other tests on this server used it.
+            run = uuid.uuid4().hex[:8]
+
+            def documented(name: str) -> WebhookRequest:
+                body = meta_subject.fixture(name)
+                for comment_id in (b"901_1001", b"901_1006", b"901_1007"):
+                    body = body.replace(comment_id, comment_id + run.encode())
+                return meta_subject.signed(body)
+
+            comment = documented("fb_feed_comment.json")
             first = await http.post("/webhooks/meta", content=comment.body, headers=comment.headers)
             assert first.json()["outcomes"] == ["started"]
             [root] = await harness.connector.parse(comment)
             await wait_status(
                 client, root.workflow_id, lambda s: s.state is State.AWAITING_RESPONSE
             )
-            reply = meta_subject.signed(meta_subject.fixture("fb_feed_page_reply.json"))
+            reply = documented("fb_feed_page_reply.json")
             answered = await http.post("/webhooks/meta", content=reply.body, headers=reply.headers)
             status = await wait_status(
                 client, root.workflow_id, lambda s: s.state is State.ANSWERED
@@ -206,10 +217,10 @@ async def test_a_facebook_thread_answered_natively_shows_answered_in_list(
     document = answered.json()
     assert document["accepted"] == 0  # the page's own messages start nothing
     assert document["events"][0] == "event"  # the reply under Camille's comment
-    ours = [row for row in listed if subject.account in row.workflow_id]
+    ours = [row for row in listed if row.workflow_id.endswith(run)]
     assert [(row.workflow_id, row.state, row.breached) for row in ours] == [
         (root.workflow_id, "answered", False)
-    ]
+    ]  # and none for the page's own two messages
     assert status.sla_deadline is None
 
 
