@@ -1277,14 +1277,9 @@ class _Text:
     short: str  # folded, elongations collapsed to one letter ("nuuuul" -> "nul")
     double: str  # folded, elongations collapsed to two ("goooood" -> "good")
     urls: tuple[str, ...]
-
-    @property
-    def variants(self) -> tuple[str, ...]:
-        return _unique((self.short, self.double))
-
-    @property
-    def spam_variants(self) -> tuple[str, ...]:
-        return (*self.variants, _fold(" ".join(self.urls)))
+    # Computed once here rather than by every rule that reads them.
+    variants: tuple[str, ...]  # short and double, without repeats
+    spam_variants: tuple[str, ...]  # the variants and the URLs
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -1309,13 +1304,17 @@ def _prepare(raw: str) -> _Text:
     urls = tuple(m.group(0) for m in _URL_RE.finditer(cleaned))
     lower = _squash(_URL_RE.sub(" ", cleaned))
     folded = _fold(lower)
+    short, double = _collapse(folded, 1), _collapse(folded, 2)
+    variants = _unique((short, double))
     return _Text(
         original=raw,
         lower=lower,
         folded=folded,
-        short=_collapse(folded, 1),
-        double=_collapse(folded, 2),
+        short=short,
+        double=double,
         urls=urls,
+        variants=variants,
+        spam_variants=(*variants, _fold(" ".join(urls))),
     )
 
 
@@ -1323,6 +1322,7 @@ def _words(text: str) -> list[str]:
     return _WORD_RE.findall(text)
 
 
+@functools.lru_cache(maxsize=8192)  # common words recur in every message
 def _forms(token: str) -> tuple[str, ...]:
     """The spellings a token is looked up under: "goooood" -> "good", "nuuuul" -> "nul"."""
     spellings = _unique((token, _collapse(token, 2), _collapse(token, 1)))
@@ -1715,6 +1715,7 @@ class _Tally:
         )
 
 
+@functools.lru_cache(maxsize=8192)
 def _weight(token: str) -> float:
     for form in _forms(token):
         if form in POSITIVE_WORDS:
