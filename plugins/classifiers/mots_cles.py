@@ -13,7 +13,8 @@ versus "ou") and for language detection.
 
 Language: stopword counts decide short texts; from three words on, the character n-gram
 model of ``py3langid`` (when installed) is asked too, restricted to French, English and a
-few neighbours, so that Spanish or German comes out as ``und`` instead of a forced guess.
+few neighbours, so that Spanish or German comes out as ``und`` instead of a forced guess,
+unless the stopword margin is already clear (then the model could not change the answer).
 
 Choices (crisis):
 
@@ -51,7 +52,7 @@ from connecteurs.models import (
 )
 
 NAME = "mots-cles"
-VERSION = "0.3.0"
+VERSION = "0.3.1"
 
 
 def _split(words: str) -> frozenset[str]:
@@ -1397,18 +1398,21 @@ def _ngram_language(text: _Text, french: int, en: int) -> tuple[str | None, str]
     rank = _langid()
     if rank is None or len(_words(text.short)) < LANGID_MIN_WORDS:
         return None, ""
+    by_stopwords = _stopword_language(french, en)
+    if abs(french - en) >= STOPWORDS_CLEAR:
+        # A clear margin decides whatever the n-gram model says, so it is not asked (0.3.1:
+        # the same answers, a fifth less time per message; the reason no longer quotes it).
+        return by_stopwords, ""
     scores = rank(text.lower)
     top = max(scores, key=lambda code: scores[code])
     shown = f"; langid {top} {scores[top]:.2f}"
-    by_stopwords = _stopword_language(french, en)
-    clear = abs(french - en) >= STOPWORDS_CLEAR
     if top not in ("fr", "en"):
-        if scores[top] >= LANGID_FOREIGN and not clear:
+        if scores[top] >= LANGID_FOREIGN:
             return "und", shown
         if by_stopwords:
             return by_stopwords, shown
         return ("fr" if scores["fr"] > scores["en"] else "en"), shown
-    if clear or (by_stopwords and abs(scores["fr"] - scores["en"]) < LANGID_CLOSE):
+    if by_stopwords and abs(scores["fr"] - scores["en"]) < LANGID_CLOSE:
         return by_stopwords, shown
     return top, shown
 
