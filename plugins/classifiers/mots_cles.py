@@ -1293,6 +1293,8 @@ def _squash(text: str) -> str:
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if decomposed.isascii():  # nothing to strip: skips a Python loop over every character
+        return _squash(decomposed)
     return _squash("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
@@ -1752,9 +1754,11 @@ def _word_tally(text: str) -> _Tally:
 
 
 def _emoji_counts(original: str) -> tuple[int, int, int]:
-    positive = sum(ch in POSITIVE_EMOJI for ch in original)
-    negative = sum(ch in NEGATIVE_EMOJI for ch in original)
-    sad = sum(ch in SAD_EMOJI for ch in original)
+    if original.isascii():  # no emoji; the common case, and a scan in C
+        return 0, 0, 0
+    positive = sum(map(POSITIVE_EMOJI.__contains__, original))
+    negative = sum(map(NEGATIVE_EMOJI.__contains__, original))
+    sad = sum(map(SAD_EMOJI.__contains__, original))
     return positive, negative, sad
 
 
