@@ -20,6 +20,7 @@ from passerelle.bench.classify import to_interaction
 from passerelle.config import Config
 from plugins.classifiers import MotsClesClassifier
 from plugins.classifiers.modele import ModeleClassifier
+from plugins.classifiers.modele.classifier import _sigmoid
 from plugins.classifiers.modele.features import BUCKETS, END_MARK, extract, normalize
 from plugins.classifiers.modele.weights import REPORT_PATH, WEIGHTS_PATH, read, shipped
 from plugins.discovery import CLASSIFIERS, discover
@@ -245,6 +246,10 @@ def test_odd_texts_do_not_crash(text: str) -> None:
     verdict = MODELE.classify(to_interaction(text))
     assert verdict.classifier == "modele@1.0.0"
     composed(text)
+
+
+def test_extreme_scores_do_not_overflow() -> None:
+    assert _sigmoid(-1e6) == 0.0 and _sigmoid(1e6) == 1.0 and _sigmoid(0.0) == 0.5
 
 
 def test_a_very_long_crisis_text_is_still_read() -> None:

@@ -30,7 +30,12 @@ _OTHER = frozenset({Category.OTHER})
 
 
 def _sigmoid(logit: float) -> float:
-    return 1.0 / (1.0 + math.exp(-logit))
+    # Written both ways so that exp never overflows: a very long text reaches logits in
+    # the hundreds (every occurrence adds 1 / sqrt(occurrences)).
+    if logit >= 0:
+        return 1.0 / (1.0 + math.exp(-logit))
+    small = math.exp(logit)
+    return small / (1.0 + small)
 
 
 def _risk(categories: frozenset[Category]) -> Risk:
