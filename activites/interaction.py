@@ -54,6 +54,8 @@ def classify_with_all(
     if not verdicts:
         raise ApplicationError("every classifier failed: " + "; ".join(failures))
     merged = compose(verdicts)
+    if not failures:
+        return merged
     return merged.model_copy(update={"reasons": (*merged.reasons, *failures)})
 
 

@@ -167,7 +167,13 @@ class Config(Policy):
     task_queue: str = "passerelle"
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     channels: ChannelsSettings = Field(default_factory=ChannelsSettings)
-    classifiers: list[str] = Field(default_factory=lambda: ["mots-cles"], min_length=1)
+    classifiers: list[str] = Field(
+        default_factory=lambda: ["mots-cles", "modele"],
+        min_length=1,
+        description="Classifier entry-point names; all run and their verdicts are merged "
+        "(categories united, highest risk; sentiment from the first, language from the first "
+        "that determines one).",
+    )
     accounts: list[Account] = Field(default_factory=list)
     targets: dict[str, Target] = Field(default_factory=_default_targets)
     records: Path | None = Field(

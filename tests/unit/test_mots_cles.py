@@ -284,11 +284,19 @@ def test_language_reason_counts_stopwords() -> None:
     assert reason.startswith("lang: fr (stopwords ")
 
 
+def test_the_ngram_model_is_asked_only_when_stopwords_leave_doubt() -> None:
+    # 0.3.1: a clear stopword margin decides whatever py3langid says, so it is not asked.
+    clear = classify("Je ne suis pas content du tout de ce que vous avez fait")
+    assert clear.language == "fr" and "langid" not in clear.reasons[0]
+    doubtful = classify("Hola, muchas gracias por todo el trabajo")
+    assert doubtful.language == "und" and "langid" in doubtful.reasons[0]
+
+
 def test_result_shape() -> None:
     result = classify("Je veux mourir")
     assert isinstance(result, Classification)
     assert isinstance(result.categories, frozenset)
-    assert result.classifier == "mots-cles@0.3.0"
+    assert result.classifier == "mots-cles@0.3.1"
     assert "crisis: matched 'veux mourir'" in result.reasons
     assert result.reasons[-1] == "risk: critical"
     assert 0.0 <= result.confidence <= 1.0
@@ -303,7 +311,7 @@ def test_other_when_nothing_matches() -> None:
 
 def test_is_a_classifier() -> None:
     assert isinstance(CLASSIFIER, Classifier)
-    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.3.0")
+    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.3.1")
 
 
 def test_deterministic() -> None:
@@ -325,7 +333,7 @@ _PIECES = st.sampled_from(
 def test_classify_never_raises(text: str) -> None:
     result = classify(text)
     assert result.categories
-    assert result.classifier == "mots-cles@0.3.0"
+    assert result.classifier == "mots-cles@0.3.1"
     assert -1.0 <= result.sentiment.score <= 1.0
     assert 0.0 <= result.confidence <= 1.0
     assert result.reasons
