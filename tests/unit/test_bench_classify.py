@@ -205,10 +205,12 @@ def test_data_files() -> None:
     dev = load_dataset(DATA / "classify_dev.jsonl")  # the loader validates every label
     heldout = load_dataset(DATA / "classify_heldout.jsonl")
     heldout2 = load_dataset(DATA / "classify_heldout2.jsonl")
+    heldout3 = load_dataset(DATA / "classify_heldout3.jsonl")
     assert len(dev) >= 450
+    assert len(heldout3) >= 400
     assert len(heldout) >= 200
     assert len(heldout2) >= 250
-    for items in (dev, heldout, heldout2):
+    for items in (dev, heldout, heldout2, heldout3):
         texts = [_normalised(i.text) for i in items]
         assert len(set(texts)) == len(texts), "duplicate text inside a file"
         counts = Counter(c for i in items for c in i.label_set)
@@ -223,3 +225,7 @@ def test_data_files() -> None:
         assert not leaked, f"held-out texts found in dev: {sorted(leaked)[:5]}"
     leaked = {_normalised(i.text) for i in heldout} & {_normalised(i.text) for i in heldout2}
     assert not leaked, f"texts in both held-out files: {sorted(leaked)[:5]}"
+    # The independent set shares no text with anything the rules or the model saw.
+    seen = dev_texts | {_normalised(i.text) for i in (*heldout, *heldout2)}
+    leaked = {_normalised(i.text) for i in heldout3} & seen
+    assert not leaked, f"heldout3 texts found in training files: {sorted(leaked)[:5]}"
