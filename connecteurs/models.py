@@ -204,7 +204,11 @@ class ThreadEvent(Frozen):
     @property
     def key(self) -> str:
         """The same event delivered twice has the same key (a redelivery is ignored)."""
-        return f"{self.kind.value}:{self.subject_id}:{self.ref or ''}:{self.at.isoformat()}"
+        key = f"{self.kind.value}:{self.subject_id}:{self.ref or ''}:{self.at.isoformat()}"
+        if self.kind is ThreadEventKind.EDITED:
+            # Platforms may stamp an edit with the comment's own time: two edits differ by text.
+            key += ":" + hashlib.sha256(self.text.encode()).hexdigest()[:16]
+        return key
 
 
 def workflow_id_for(platform: Platform | str, account: str, external_id: str) -> str:

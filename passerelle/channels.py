@@ -124,10 +124,14 @@ def activity_reader(client: Client, config: Config) -> ReadActivity:
             "WorkflowType = 'InteractionWorkflow' AND "
             f"WorkflowId STARTS_WITH 'interaction/{platform.value}/{account}/'"
         )
-        last_event_at = None
-        async for execution in client.list_workflows(query, limit=1):
-            last_event_at = execution.start_time  # newest first
-            break
+        # Visibility lists running executions first, then closed ones: the newest start is
+        # the later of the first of each.
+        starts = []
+        for which in ("ExecutionStatus = 'Running'", "ExecutionStatus != 'Running'"):
+            async for execution in client.list_workflows(f"{query} AND {which}", limit=1):
+                starts.append(execution.start_time)
+                break
+        last_event_at = max(starts, default=None)
         status = None
         if (platform, account) in polled:
             status = await _poller_status(client, platform, account)

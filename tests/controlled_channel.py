@@ -8,7 +8,7 @@ from datetime import datetime
 
 from activites import Runtime
 from connecteurs.base import AccountContext
-from connecteurs.errors import AuthError
+from connecteurs.errors import AuthError, TransientError
 from connecteurs.jsonl import JsonlConnecteur, JsonlOptions
 from connecteurs.models import ActionResult, ChannelCheck, Interaction, Platform
 from passerelle.worker import build_runtime
@@ -22,6 +22,7 @@ class ChannelState:
     revoked: bool = False
     expires_at: datetime | None = None
     subscribed: bool = True
+    unreachable: bool = False  # the health check meets a 503
 
 
 class ControlledChannel(JsonlConnecteur):
@@ -32,6 +33,8 @@ class ControlledChannel(JsonlConnecteur):
         self.state = state
 
     async def check_health(self) -> ChannelCheck:
+        if self.state.unreachable:
+            raise TransientError("GET /me → 503: Service Unavailable")
         if self.state.revoked:
             raise AuthError(EXPIRED)
         return ChannelCheck(
@@ -46,6 +49,15 @@ class ControlledChannel(JsonlConnecteur):
         if self.state.revoked:
             raise AuthError(EXPIRED)
         return await super().reply(interaction, text, idempotency_key=idempotency_key)
+
+    async def send_direct_message(
+        self, interaction: Interaction, text: str, *, idempotency_key: str
+    ) -> ActionResult:
+        if self.state.revoked:
+            raise AuthError(EXPIRED)
+        return await super().send_direct_message(
+            interaction, text, idempotency_key=idempotency_key
+        )
 
 
 def controlled(setup: Setup, state: ChannelState) -> Runtime:

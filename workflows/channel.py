@@ -72,6 +72,7 @@ class ChannelHealthWorkflow:
         self._failures: list[datetime] = list(carry.failures)
         self._waiting: list[str] = list(carry.waiting)
         self._unreachable = carry.unreachable
+        self._unreachable_error: str | None = None
         self._notified: set[str] = set(carry.notified)
         self._started_at = carry.started_at
         self._facts: ChannelFacts | None = carry.facts
@@ -117,10 +118,24 @@ class ChannelHealthWorkflow:
         except ActivityError as err:
             # No connector for the account on this worker (config changed): say so.
             facts = ChannelFacts(error_code="unavailable", error=str(err.cause or err))
-        self._unreachable = self._unreachable + 1 if facts.error_code in TRANSIENT_CODES else 0
-        if self._auth_failure is not None and _confirms_token(self._facts, facts):
-            # The check saw the token refused and now sees it accepted: fixed.
-            self._auth_failure = None
+        error = facts.error
+        if facts.activity.last_event_at is None and self._health.last_event_at is not None:
+            # The cluster did not answer this time: what it said before still holds.
+            activity = facts.activity.model_copy(
+                update={"last_event_at": self._health.last_event_at}
+            )
+            facts = facts.model_copy(update={"activity": activity})
+        if facts.error_code in TRANSIENT_CODES:
+            # Could not ask: the last conclusive answer stands (a blip is not a recovery).
+            self._unreachable += 1
+            self._unreachable_error = facts.error
+            if self._facts is not None:
+                facts = self._facts.model_copy(update={"activity": facts.activity})
+        else:
+            self._unreachable = 0
+            if self._auth_failure is not None and _confirms_token(self._facts, facts):
+                # The check saw the token refused and now sees it accepted: fixed.
+                self._auth_failure = None
         self._facts = facts
         update: dict[str, object] = {
             "checked_at": workflow.now(),
@@ -130,8 +145,8 @@ class ChannelHealthWorkflow:
             update["token_expires_at"] = facts.check.token_expires_at
         if facts.activity.last_event_at is not None:
             update["last_event_at"] = facts.activity.last_event_at
-        if facts.error is not None:
-            update |= {"last_error": facts.error, "last_error_at": workflow.now()}
+        if error is not None:
+            update |= {"last_error": error, "last_error_at": workflow.now()}
         self._health = self._health.model_copy(update=update)
 
     async def _judge(self) -> None:
@@ -145,6 +160,7 @@ class ChannelHealthWorkflow:
                 auth_failure=self._auth_failure,
                 recent_failures=len(self._failures),
                 unreachable=self._unreachable,
+                unreachable_error=self._unreachable_error,
                 watched_since=self._started_at,
             ),
             settings,

@@ -28,6 +28,7 @@ class Observations:
     auth_failure: ChannelFailure | None = None  # an action refused for auth, not yet cleared
     recent_failures: int = 0  # other permanent action failures within the window
     unreachable: int = 0  # checks in a row that could not ask the platform
+    unreachable_error: str | None = None  # what the last of them said
     watched_since: datetime | None = None  # when watching began (silence counts from it)
 
 
@@ -66,13 +67,13 @@ def assess(
                     f"says which); {then}",
                 )
             )
-        if facts.error_code in TRANSIENT_CODES and seen.unreachable >= settings.unreachable_after:
+        if seen.unreachable >= settings.unreachable_after:
             problems.append(
                 HealthProblem(
                     code="unreachable",
                     status=HealthStatus.DEGRADED,
                     reason=f"the platform could not be asked {seen.unreachable} times in a row: "
-                    f"{facts.error}",
+                    f"{seen.unreachable_error or facts.error}",
                     fix="usually passes by itself (rate limit, outage); if it lasts, check "
                     "the platform's status page and the worker's network",
                 )

@@ -72,11 +72,12 @@ SYSTEM = "passerelle"
 DECISION_RECORDS = "decision-records-in-history"
 RESOLUTION_CLOCK = "resolution-clock-and-moderation-fallback"
 CHANNEL_HEALTH = "channel-health-parking"
+THREAD_SYNC = "thread-sync"
 CHANNEL_ACTOR = "channel-health"
 VIA_PLATFORM = "via platform"  # who acted, when it was done in the platform's own app
 # Failures that say nothing about the channel itself (the comment is gone, the connector
 # does not offer it) are not reported to its health workflow.
-NOT_THE_CHANNEL = frozenset({"not_found", "unsupported"})
+NOT_THE_CHANNEL = frozenset({"not_found", "unsupported_action"})
 REPORT_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30), maximum_attempts=10)
 # Memos count against the server's size limit (about 270 bytes an entry): past this many,
 # the record stops growing (the query `timeline` still has everything).
@@ -160,7 +161,7 @@ class InteractionWorkflow:
                 continue  # a follow-up slipped in as the reopen window ended
             self._finishing = True
             await self._record()
-            if not self._inbox:
+            if not self._inbox and not self._events:
                 return self._status()
             self._finishing = False  # ...or while the record was written
 
@@ -518,6 +519,8 @@ class InteractionWorkflow:
             if self._state is State.CLOSED:  # closed while this Update waited for the lock
                 raise ApplicationError("the interaction is closed; a follow-up reopens it")
             self._log("answer_requested", _excerpt(request.text), actor=request.actor)
+            # This answer replaces any parked one: never both once the channel works again.
+            self._awaiting_channel = [p for p in self._awaiting_channel if p.purpose != "answer"]
             direct = request.direct_message or self._is_dm(self._latest)
             result = await self._send(
                 self._latest, request.text, direct=direct, on_behalf=request.actor
@@ -648,6 +651,10 @@ class InteractionWorkflow:
         self._take(event)
 
     def _take(self, event: ThreadEvent) -> None:
+        if not workflow.patched(THREAD_SYNC):
+            # Replaying a run whose worker had no such handler: it buffered the event and
+            # never acted on it, so neither does the replay.
+            return
         if event.key in self._event_keys:
             return  # a redelivery
         self._event_keys.add(event.key)
@@ -841,8 +848,20 @@ class InteractionWorkflow:
             at=_iso(event.at),
             detail=event.detail,
         )
-        if self._state is not State.CLOSED:  # an answer never reopens a closed thread
-            self._answered(VIA_PLATFORM, None)
+        if self._state is State.CLOSED:
+            return  # an answer never reopens a closed thread
+        if self._crisis or self._pending("crisis_support"):
+            # A person in crisis stays with the escalation chain until someone takes it in
+            # hand in Passerelle (acknowledge): a reply on the platform does not stop paging.
+            self._log(
+                "crisis_clock_kept",
+                "answered on the platform; the crisis stays escalated until acknowledged",
+                actor="policy:crisis-protocol",
+            )
+            return
+        if event.subject_id not in (self._latest.external_id, self._root.external_id):
+            return  # it answers an earlier message; the latest one is still owed an answer
+        self._answered(VIA_PLATFORM, None)
 
     async def _edited(self, message: Interaction, event: ThreadEvent) -> None:
         """Read the new text again: a comment edited into abuse or a crisis must be caught."""
@@ -860,6 +879,8 @@ class InteractionWorkflow:
         )
         classification = await self._classify(edited)
         if classification is None:
+            # Nobody could read the new text: it might be a crisis, so a person must.
+            await self._route(edited, self._unclassified_decision(), is_root, None)
             return
         was_crisis = self._crisis
         self._categories |= set(classification.categories)
@@ -932,8 +953,14 @@ class InteractionWorkflow:
                 retry_policy=REPORT_RETRY,
             )
         except ActivityError as err:
-            # The action is parked and visible here either way; only the alert is missing.
-            self._log("channel_report_failed", str(err.cause or err), actor=SYSTEM)
+            # Parked and visible here, but the channel will not wake this interaction: a
+            # person's answer (or the next step of the thread) is what moves it now.
+            self._log(
+                "channel_report_failed",
+                f"channel health not told ({err.cause or err}): the parked action waits for "
+                "a person",
+                actor=SYSTEM,
+            )
 
     async def _resume_parked(self) -> None:
         """The channel works again: retry what it refused, unless it no longer applies."""
@@ -949,6 +976,16 @@ class InteractionWorkflow:
         # Only the latest parked answer still makes sense; earlier ones were superseded.
         answer = next((p for p in reversed(pending) if p.purpose == "answer"), None)
         for parked in pending:
+            automatic = parked.actor == SYSTEM or parked.actor.startswith("policy:")
+            decided_before_crisis = parked.purpose == "moderation" or automatic
+            if self._crisis and parked.purpose != "support" and decided_before_crisis:
+                # No hiding and no cheerful template for a person in crisis.
+                self._log(
+                    "parked_dropped",
+                    f"{parked.action} decided before the crisis: not sent",
+                    actor="policy:crisis-protocol",
+                )
+                continue
             if parked.purpose == "moderation":
                 assert isinstance(parked.request, ModerationRequest)
                 await self._act(
@@ -994,8 +1031,16 @@ class InteractionWorkflow:
                 self._approve_by = None
                 self._drop_drafts("crisis_support")
                 self._answered(parked.actor, None)
-        else:
+        elif request.interaction.id == self._latest.id:
             self._answered(parked.actor, parked.template)
+        else:
+            # It answers an earlier message: a later one is still owed its own answer.
+            self._log(
+                "late_answer",
+                f"parked answer to {request.interaction.id} posted; {self._latest.id} still "
+                "waits for an answer",
+                actor=CHANNEL_ACTOR,
+            )
 
     async def _close(self, resolution: str, *, actor: str) -> None:
         if self._crisis and actor.startswith(("policy:", SYSTEM)):

@@ -30,6 +30,7 @@ class _KeyIndex:
 
     offset: int = 0
     starts: dict[str, int] = field(default_factory=dict)  # key -> where its line starts
+    identity: tuple[int, int] = (0, 0)  # (device, inode): a rotated file starts over
 
 
 _indexes: dict[Path, _KeyIndex] = {}
@@ -62,8 +63,9 @@ class JsonlStore:
             if start is not None:
                 with self.path.open("rb") as data:
                     data.seek(start)
-                    found: dict[str, Any] = json.loads(data.readline())
-                return found
+                    found = json.loads(data.readline())
+                if isinstance(found, dict) and found.get(KEY) == key:
+                    return found
             entry = {KEY: key, **build()}
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -75,11 +77,12 @@ class JsonlStore:
         resolved = self.path.resolve()
         index = _indexes.setdefault(resolved, _KeyIndex())
         try:
-            size = resolved.stat().st_size
+            stat = resolved.stat()
+            size, identity = stat.st_size, (stat.st_dev, stat.st_ino)
         except FileNotFoundError:
-            size = 0
-        if size < index.offset:  # truncated or replaced: start over
-            index = _indexes[resolved] = _KeyIndex()
+            size, identity = 0, (0, 0)
+        if size < index.offset or identity != index.identity:  # truncated or replaced
+            index = _indexes[resolved] = _KeyIndex(identity=identity)
         if size == index.offset:
             return index
         with resolved.open("rb") as data:

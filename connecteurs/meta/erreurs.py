@@ -33,6 +33,10 @@ THROTTLING_CODES = frozenset({4, 17, 32, 341, 613})
 BUC_CODES = range(80001, 80015)
 #: 190 expired/invalid token, 102 API session, 10 and 200-299 permissions, 3 capability.
 AUTH_CODES = frozenset({3, 10, 102, 190, *range(200, 300)})
+#: Code 10 subcodes about one message, not the token: 2018278 "This message is sent outside
+#: of allowed window" (Messenger's 24-hour rule, Send API error codes). Parking it as a broken
+#: channel would page on-call for a rule of the platform.
+MESSAGE_RULE_SUBCODES = frozenset({2018278})
 #: 1 "API Unknown" and 2 "API Service": temporary downtime, wait and retry.
 TRANSIENT_CODES = frozenset({1, 2})
 #: Code 100 (invalid parameter) with subcode 33 means the object does not exist.
@@ -105,6 +109,8 @@ def error_for_graph(
     if code in THROTTLING_CODES or (code is not None and code in BUC_CODES):
         wait = buc_retry_after(response.headers) or DEFAULT_RETRY_AFTER
         return RateLimited(wait, message)
+    if code == 10 and error.error_subcode in MESSAGE_RULE_SUBCODES:
+        return InvalidRequest(message)
     if code in AUTH_CODES:
         return AuthError(message)
     if code == 100 and (

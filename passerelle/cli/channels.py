@@ -27,14 +27,16 @@ channels_app = typer.Typer(
     help=(
         "Channel health: expiring tokens, missing permissions, disabled webhook "
         "subscriptions, parked pollers and silent accounts. `passerelle channels` lists "
-        "every account and exits 1 if any is down (for monitoring); `passerelle channels "
-        "recheck ACCOUNT` checks one now, after you fixed it."
+        "every account and exits 1 if any is down, 3 if one is not watched (for "
+        "monitoring); `passerelle channels recheck ACCOUNT` checks one now, after you "
+        "fixed it."
     ),
     invoke_without_command=True,
 )
 app.add_typer(channels_app, name="channels")
 
 EXIT_DOWN = 1
+EXIT_UNKNOWN = 3
 COLOUR = {
     HealthStatus.HEALTHY: "green",
     HealthStatus.DEGRADED: "yellow",
@@ -47,7 +49,8 @@ COLOUR = {
 def channels(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Every configured account: state, reason, token expiry, last event, last error.
 
-    Exit 1 when any channel is down, so a monitoring probe can run it as is.
+    Exit 1 when any channel is down, 3 when one cannot be asked (no worker runs its health
+    check), so a monitoring probe can run it as is.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -67,6 +70,8 @@ def channels(ctx: typer.Context, as_json: JsonOption = False) -> None:
         print_table(rows)
     if any(row.status is HealthStatus.DOWN for row in rows):
         raise typer.Exit(EXIT_DOWN)
+    if any(row.status is HealthStatus.UNKNOWN and row.problems for row in rows):
+        raise typer.Exit(EXIT_UNKNOWN)  # no worker answers: a probe must not stay green
 
 
 @channels_app.command()

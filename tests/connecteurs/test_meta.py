@@ -1298,3 +1298,21 @@ def test_reauthorize_names_the_token_and_permissions() -> None:
     for scope in ("pages_manage_engagement", "instagram_manage_comments", "pages_manage_metadata"):
         assert scope in guidance
     assert "Graph API Explorer" in guidance
+
+
+def test_outside_the_messaging_window_is_a_refused_request_not_a_broken_token() -> None:
+    """Send API: (#10) subcode 2018278, "This message is sent outside of allowed window"."""
+    import httpx
+
+    from connecteurs.errors import AuthError, InvalidRequest
+    from connecteurs.meta.erreurs import GraphError, error_for_graph
+
+    response = httpx.Response(
+        400, request=httpx.Request("POST", "https://graph.facebook.com/v21.0/me/messages")
+    )
+    window = GraphError(
+        code=10, error_subcode=2018278, message="This message is sent outside of allowed window."
+    )
+    assert isinstance(error_for_graph(response, window), InvalidRequest)
+    permission = GraphError(code=10, message="Application does not have permission for this action")
+    assert isinstance(error_for_graph(response, permission), AuthError)

@@ -22,6 +22,7 @@ from tests.integration.test_cli import run_cli
 from workflows.models import ChannelHealth, HealthStatus, State
 
 PRAISE = "Merci beaucoup pour cette vidéo, bravo !"
+CRISIS = "Je n'en peux plus, j'ai envie d'en finir avec la vie."
 
 
 def channel_setup(tmp_path: Path, extra: str = "") -> Setup:
@@ -225,3 +226,55 @@ async def test_meta_page_token_190_then_expiry_then_subscription(
     assert [n["priority"] for n in notices()] == ["P1", "P2", "P1", "P3"]
     secret_values = [v for v in meta_subject.SECRETS.values()]
     assert not [v for v in secret_values if v in setup.notifications.read_text()]
+
+
+async def test_a_check_that_cannot_reach_the_platform_is_not_a_recovery(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = channel_setup(tmp_path)
+    state = ChannelState(revoked=True)
+    async with create_worker(client, setup.config, controlled(setup, state)):
+        await channels.ensure_channels(client, setup.config)
+        await settled(client, setup, HealthStatus.DOWN)
+        state.unreachable = True  # a 503 while the token is still revoked
+        blip = await channels.recheck(client, setup.config, setup.account, "cli:test")
+        state.unreachable = state.revoked = False
+        fixed = await channels.recheck(client, setup.config, setup.account, "cli:test")
+    assert blip.status is HealthStatus.DOWN
+    assert [p.code for p in blip.problems] == ["token_refused"]  # what was known still holds
+    assert blip.last_error is not None and "503" in blip.last_error
+    assert fixed.status is HealthStatus.HEALTHY
+    assert [n["priority"] for n in channel_notices(setup)] == ["P1", "P3"]  # no false recovery
+
+
+async def test_a_template_parked_before_a_crisis_is_never_sent(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = channel_setup(tmp_path)
+    state = ChannelState()
+    async with create_worker(client, setup.config, controlled(setup, state)):
+        await channels.ensure_channels(client, setup.config)
+        await settled(client, setup, HealthStatus.HEALTHY)
+        state.revoked = True
+        await setup.deliver(client, setup.interaction("t1", PRAISE))
+        await wait_status(client, setup.ref("t1"), lambda s: s.waiting_for_channel == 1)
+        crisis = setup.interaction("t2", CRISIS, thread_id="t1", locale="fr-CA")
+        await setup.deliver(client, crisis)
+        await wait_status(
+            client,
+            setup.ref("t1"),
+            lambda s: s.state is State.ESCALATED and s.waiting_for_channel >= 2,
+        )
+        state.revoked = False
+        await channels.recheck(client, setup.config, setup.account, "cli:test")
+
+        async def support_sent() -> bool:
+            return len(setup.outbox_lines()) >= 1
+
+        await eventually(support_sent, 20, "the crisis support message")
+        status = await wait_status(client, setup.ref("t1"), lambda s: s.waiting_for_channel == 0)
+        timeline = await operations.timeline(client, setup.ref("t1"))
+    [sent] = setup.outbox_lines()
+    assert sent["in_reply_to"] == "t2"  # the support message, to the person in crisis
+    assert "parked_dropped" in [e.event for e in timeline.entries]
+    assert status.state is State.ESCALATED and status.sla_deadline is not None

@@ -149,8 +149,9 @@ async def test_crisis_is_escalated_at_once_and_never_hidden(client: Client, tmp_
         status = await wait_status(
             client,
             setup.ref("cr1"),
-            lambda s: s.state is State.ESCALATED
-            and any(a.action == "direct_message" for a in s.actions),
+            lambda s: (
+                s.state is State.ESCALATED and any(a.action == "direct_message" for a in s.actions)
+            ),
         )
         timeline = await operations.timeline(client, setup.ref("cr1"))
     assert status.priority is not None and status.priority.value == "P1"

@@ -254,3 +254,5 @@ async def test_the_echo_of_passerelles_own_reply_is_not_a_human_answer(
     [recorded] = [e for e in timeline.entries if e.event == "external_answer"]
     assert recorded.data["platform_ref"] == "human-1"  # the echo was not taken for it
     assert status.state is State.ESCALATED  # a crisis stays with the humans
+    assert status.sla_deadline is not None  # and its chain keeps paging until acknowledged
+    assert "crisis_clock_kept" in [e.event for e in timeline.entries]

@@ -178,10 +178,12 @@ async def test_the_escalation_chain_restarts_after_an_answer(
         again = await wait_status(
             client,
             setup.ref("e"),
-            lambda s: s.messages == 2
-            and s.escalation_level == 1
-            and s.breached
-            and s.state is State.ESCALATED,
+            lambda s: (
+                s.messages == 2
+                and s.escalation_level == 1
+                and s.breached
+                and s.state is State.ESCALATED
+            ),
             timeout=30,
         )
 

@@ -54,3 +54,17 @@ def test_threads_racing_on_one_key_write_it_once(tmp_path: Path) -> None:
     assert sorted(e["idempotency_key"] for e in written) == [f"k{i}" for i in range(5)]
     by_key = {e["idempotency_key"]: e for e in written}
     assert all(r == by_key[r["idempotency_key"]] for r in results)
+
+
+def test_a_replaced_file_is_read_again_from_its_start(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    store = JsonlStore(path)
+    store.append_once("k1", lambda: {"n": 1})
+    rotated = tmp_path / "new.jsonl"  # rotation: a new file takes the name, longer already
+    rotated.write_text(
+        "".join(json.dumps({"idempotency_key": f"o{i}", "n": i}) + "\n" for i in range(5)),
+        encoding="utf-8",
+    )
+    rotated.replace(path)
+    assert store.append_once("o3", lambda: {"n": 99}) == {"idempotency_key": "o3", "n": 3}
+    assert len(lines(path)) == 5
