@@ -12,6 +12,7 @@ Every method a connector does not declare in its manifest raises
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -21,11 +22,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from connecteurs.errors import UnsupportedAction
 from connecteurs.models import (
     ActionResult,
+    Author,
     ChannelCheck,
     Interaction,
     ModerationAction,
     Platform,
     ThreadEvent,
+    ThreadEventKind,
 )
 
 
@@ -265,6 +268,35 @@ class Connecteur:
         """New interactions since ``cursor`` (``None``: start from now or a short backfill),
         and in ``PollResult.events`` what the listing shows happened to tracked messages."""
         raise self._unsupported(Capability.POLL)
+
+    def thread_event(
+        self,
+        kind: ThreadEventKind,
+        *,
+        subject: str,
+        at: datetime | None,
+        detail: str,
+        thread: str | None = None,
+        ref: str | None = None,
+        author: Author | None = None,
+        text: str = "",
+    ) -> ThreadEvent:
+        """A :class:`ThreadEvent` of this account, for ``parse_events`` and ``poll``.
+
+        ``at`` is the platform's time of the event; ``None`` (a delivery with no time at all)
+        becomes now, which a redelivery will not share, so pass the platform's time."""
+        return ThreadEvent(
+            kind=kind,
+            platform=self.platform,
+            account=self.context.account,
+            subject_id=subject,
+            thread_id=thread,
+            ref=ref,
+            author=author,
+            text=text,
+            at=at or datetime.now(UTC),
+            detail=detail,
+        )
 
     # -- outbound ------------------------------------------------------------------------
 

@@ -362,7 +362,7 @@ class MetaConnecteur(HttpConnecteur):
         if comment.from_ is not None:
             name = comment.from_.name
             author = Author(id=comment.from_.id, handle=name or comment.from_.id, display_name=name)
-        return self._thread_event(
+        return self.thread_event(
             kind,
             subject=comment.comment_id,
             thread=_feed_thread(comment),
@@ -380,7 +380,7 @@ class MetaConnecteur(HttpConnecteur):
             # rather than answering a comment.
             return None
         name = comment.from_.name
-        return self._thread_event(
+        return self.thread_event(
             ThreadEventKind.ANSWERED,
             # Graph keeps Facebook threads two levels deep: the comment answered is the
             # thread's root, whichever of its replies the page meant.
@@ -397,7 +397,7 @@ class MetaConnecteur(HttpConnecteur):
         comment = _validate(IgComment, change.value, f"{change.field} value")
         if comment.from_.id != self.account or not comment.parent_id:
             return None  # someone else's comment, or the account commenting on its media
-        return self._thread_event(
+        return self.thread_event(
             ThreadEventKind.ANSWERED,
             # Instagram threads are two levels deep: parent_id is the top-level comment.
             subject=comment.parent_id,
@@ -419,39 +419,13 @@ class MetaConnecteur(HttpConnecteur):
             # Messages are parse's; the page's own echoes name no message they answer, so
             # they cannot be tied to one conversation's interaction.
             return None
-        return self._thread_event(
+        return self.thread_event(
             ThreadEventKind.EDITED,
             subject=edit.mid,
             author=Author(id=event.sender.id, handle=event.sender.id),
             text=edit.text,
             at=_moment(event.timestamp) or _moment(entry.time),
             detail=f"messaging message_edit num_edit={edit.num_edit}",
-        )
-
-    def _thread_event(
-        self,
-        kind: ThreadEventKind,
-        *,
-        subject: str,
-        at: datetime | None,
-        detail: str,
-        thread: str | None = None,
-        ref: str | None = None,
-        author: Author | None = None,
-        text: str = "",
-    ) -> ThreadEvent:
-        return ThreadEvent(
-            kind=kind,
-            platform=self.platform,
-            account=self.account,
-            subject_id=subject,
-            thread_id=thread,
-            ref=ref,
-            author=author,
-            text=text,
-            # Meta always sends entry.time; "now" only keeps a delivery without any time.
-            at=at or datetime.now(UTC),
-            detail=detail,
         )
 
     def _from_change(

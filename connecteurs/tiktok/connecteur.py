@@ -286,7 +286,7 @@ class TiktokConnecteur(HttpConnecteur):
             if insert is None or not insert.own:
                 return []
             return [
-                self._thread_event(
+                self.thread_event(
                     ThreadEventKind.ANSWERED,
                     # TikTok threads are flat: a reply's parent is the top-level comment,
                     # the thread's root, whichever reply the account meant.
@@ -304,7 +304,7 @@ class TiktokConnecteur(HttpConnecteur):
             return []
         author = _author(event, None) if event.unique_identifier else None
         return [
-            self._thread_event(
+            self.thread_event(
                 kind,
                 subject=event.comment_id,
                 thread=thread,
@@ -313,31 +313,6 @@ class TiktokConnecteur(HttpConnecteur):
                 detail=f"comment_action={action}",
             )
         ]
-
-    def _thread_event(
-        self,
-        kind: ThreadEventKind,
-        *,
-        subject: str,
-        at: datetime,
-        detail: str,
-        thread: str | None = None,
-        ref: str | None = None,
-        author: Author | None = None,
-        text: str = "",
-    ) -> ThreadEvent:
-        return ThreadEvent(
-            kind=kind,
-            platform=Platform.TIKTOK,
-            account=self.context.account,
-            subject_id=subject,
-            thread_id=thread,
-            ref=ref,
-            author=author,
-            text=text,
-            at=at,
-            detail=detail,
-        )
 
     async def _insert(self, event: CommentUpdate, raw: bytes) -> _Insert | None:
         """Whose a new comment is, and its listed copy when the delivery lacked the text or

@@ -364,7 +364,7 @@ class XConnecteur(HttpConnecteur):
             if deletion.status.user_id == self.account:
                 continue  # the account deleting its own Post
             found.append(
-                self._thread_event(
+                self.thread_event(
                     ThreadEventKind.DELETED,
                     subject=deletion.status.id,
                     at=datetime.fromtimestamp(int(deletion.timestamp_ms) / 1000, UTC),
@@ -386,7 +386,7 @@ class XConnecteur(HttpConnecteur):
                 return None  # the account continuing its own thread
             # parse gives a reply the Post it answers as thread_id (the v1.1 objects carry
             # no conversation id), so the answered Post is both subject and thread.
-            return self._thread_event(
+            return self.thread_event(
                 ThreadEventKind.ANSWERED,
                 subject=parent,
                 thread=parent,
@@ -398,7 +398,7 @@ class XConnecteur(HttpConnecteur):
             )
         if original is None:
             return None  # a new Post: parse's business
-        return self._thread_event(
+        return self.thread_event(
             ThreadEventKind.EDITED,
             subject=original,
             thread=parent,
@@ -407,31 +407,6 @@ class XConnecteur(HttpConnecteur):
             text=html.unescape(tweet.body),
             at=at,
             detail=f"tweet_create_events edit_history.initial_tweet_id={original}",
-        )
-
-    def _thread_event(
-        self,
-        kind: ThreadEventKind,
-        *,
-        subject: str,
-        at: datetime,
-        detail: str,
-        thread: str | None = None,
-        ref: str | None = None,
-        author: Author | None = None,
-        text: str = "",
-    ) -> ThreadEvent:
-        return ThreadEvent(
-            kind=kind,
-            platform=self.platform,
-            account=self.account,
-            subject_id=subject,
-            thread_id=thread,
-            ref=ref,
-            author=author,
-            text=text,
-            at=at,
-            detail=detail,
         )
 
     def _from_activity_tweet(
@@ -571,7 +546,7 @@ class XConnecteur(HttpConnecteur):
         handle = (user.username if user else "") or tweet.author_id
         conversation = tweet.conversation_id
         thread = conversation if conversation not in (None, tweet.id, original) else None
-        return self._thread_event(
+        return self.thread_event(
             ThreadEventKind.EDITED,
             subject=original,
             thread=thread,
