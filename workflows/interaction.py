@@ -79,6 +79,9 @@ VIA_PLATFORM = "via platform"  # who acted, when it was done in the platform's o
 # does not offer it) are not reported to its health workflow.
 NOT_THE_CHANNEL = frozenset({"not_found", "unsupported_action"})
 REPORT_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30), maximum_attempts=10)
+# A report that could not be made is tried again this often while actions stay parked: the
+# channel only wakes the interactions it heard from.
+REPORT_AGAIN = timedelta(minutes=15)
 # Memos count against the server's size limit (about 270 bytes an entry): past this many,
 # the record stops growing (the query `timeline` still has everything).
 MAX_RECORDED_ENTRIES = 2000
@@ -118,6 +121,8 @@ class InteractionWorkflow:
         self._actions: list[ActionResult] = []
         self._parked: list[str] = []
         self._awaiting_channel: list[ParkedAction] = []
+        self._unreported: ChannelFailure | None = None  # a report to send again later
+        self._report_again_at: datetime | None = None
         self._channel_ok = False
         self._classification: Classification | None = None
         self._classifier: str | None = None
@@ -945,6 +950,9 @@ class InteractionWorkflow:
             workflow_id=workflow.info().workflow_id,
             at=workflow.now(),
         )
+        await self._send_report(failure)
+
+    async def _send_report(self, failure: ChannelFailure) -> None:
         try:
             await workflow.execute_activity_method(
                 ChannelActivities.report_channel_failure,
@@ -953,14 +961,26 @@ class InteractionWorkflow:
                 retry_policy=REPORT_RETRY,
             )
         except ActivityError as err:
-            # Parked and visible here, but the channel will not wake this interaction: a
-            # person's answer (or the next step of the thread) is what moves it now.
+            # The channel wakes only the interactions it heard from: try again later while
+            # anything stays parked, rather than wait for a person.
+            self._unreported = failure
+            self._report_again_at = workflow.now() + REPORT_AGAIN
+            self._changes += 1
             self._log(
                 "channel_report_failed",
-                f"channel health not told ({err.cause or err}): the parked action waits for "
-                "a person",
+                f"channel health not told ({err.cause or err}); trying again in "
+                f"{int(REPORT_AGAIN.total_seconds() // 60)} min",
                 actor=SYSTEM,
             )
+            return
+        self._unreported = None
+        self._report_again_at = None
+
+    async def _report_again(self) -> None:
+        failure, self._unreported, self._report_again_at = self._unreported, None, None
+        self._changes += 1
+        if failure is not None and self._awaiting_channel:
+            await self._send_report(failure)
 
     async def _resume_parked(self) -> None:
         """The channel works again: retry what it refused, unless it no longer applies."""
@@ -1125,6 +1145,8 @@ class InteractionWorkflow:
             timers.append((self._deadline, self._breach))
         if self._resolution_deadline is not None and self._resolution_left is None:
             timers.append((self._resolution_deadline, self._resolution_breach))
+        if self._report_again_at is not None:
+            timers.append((self._report_again_at, self._report_again))
         close_after = self._policy.close_answered_after
         if self._state is State.ANSWERED and close_after is not None and self._answered_at:
             timers.append((self._answered_at + close_after, self._auto_close))

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
 
+from activites.models import ChannelFailure
 from connecteurs.meta import conformite as meta_subject
 from connecteurs.meta.fake import PAGE_ID, MetaFake
-from connecteurs.models import Platform
+from connecteurs.models import Platform, workflow_id_for
 from passerelle import channels, operations
 from passerelle.worker import build_runtime, create_worker
 from tests.controlled_channel import ChannelState, controlled
@@ -278,3 +280,29 @@ async def test_a_template_parked_before_a_crisis_is_never_sent(
     assert sent["in_reply_to"] == "t2"  # the support message, to the person in crisis
     assert "parked_dropped" in [e.event for e in timeline.entries]
     assert status.state is State.ESCALATED and status.sla_deadline is not None
+
+
+async def test_a_report_that_fails_is_tried_again_later(client: Client, tmp_path: Path) -> None:
+    setup = channel_setup(tmp_path)
+    state = ChannelState(revoked=True)
+    runtime = controlled(setup, state)
+    reports: list[str] = []
+
+    async def unreachable(failure: ChannelFailure) -> None:
+        reports.append(failure.workflow_id)
+        raise ApplicationError("the frontend is throttling", non_retryable=True)
+
+    runtime.report_failure = unreachable
+    async with create_worker(client, setup.config, runtime):
+        await setup.deliver(client, setup.interaction("f1", PRAISE))
+        await wait_status(client, setup.ref("f1"), lambda s: s.waiting_for_channel == 1)
+
+        async def noted() -> bool:
+            entries = (await operations.timeline(client, setup.ref("f1"))).entries
+            return "channel_report_failed" in [e.event for e in entries]
+
+        await eventually(noted, 20, "the failed report to be noted")
+        timeline = await operations.timeline(client, setup.ref("f1"))
+    [entry] = [e for e in timeline.entries if e.event == "channel_report_failed"]
+    assert "trying again in 15 min" in entry.summary
+    assert reports == [workflow_id_for(Platform.JSONL, setup.account, "f1")]  # tried once
