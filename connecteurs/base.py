@@ -280,6 +280,7 @@ class Connecteur:
         ref: str | None = None,
         author: Author | None = None,
         text: str = "",
+        fallback: Interaction | None = None,
     ) -> ThreadEvent:
         """A :class:`ThreadEvent` of this account, for ``parse_events`` and ``poll``.
 
@@ -296,6 +297,7 @@ class Connecteur:
             text=text,
             at=at or datetime.now(UTC),
             detail=detail,
+            fallback=fallback,
         )
 
     # -- outbound ------------------------------------------------------------------------

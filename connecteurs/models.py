@@ -180,6 +180,9 @@ class ThreadEvent(Frozen):
         author: who did it (the account itself for ``answered``).
         text: the new text (``edited``) or the reply (``answered``).
         detail: how the platform said it (``feed verb=edited``), for the audit.
+        fallback: the message to start as a new interaction when no tracked one takes the
+            event (X: a Post edited to *add* the mention, whose original never arrived), so
+            an event that might be news is never dropped.
     """
 
     kind: ThreadEventKind
@@ -192,6 +195,7 @@ class ThreadEvent(Frozen):
     text: str = ""
     at: AwareDatetime
     detail: str = ""
+    fallback: Interaction | None = None
 
     @property
     def root_external_id(self) -> str:

@@ -98,12 +98,19 @@ async def deliver(
 log = structlog.get_logger("passerelle.deliver")
 
 
-async def deliver_event(client: Client, event: ThreadEvent) -> Delivery:
-    """Signal a thread event to the workflow of its thread; never start one.
+async def deliver_event(
+    client: Client,
+    event: ThreadEvent,
+    policy: Policy | None = None,
+    task_queue: str | None = None,
+) -> Delivery:
+    """Signal a thread event to the workflow of its thread; never start one for the event.
 
     The thread's workflow is tried first, then the message's own (it may have opened its
     own interaction when its thread's had ended). An event for neither is logged and
-    ignored: a reply by the account to a message Passerelle never saw is not news.
+    ignored (a reply by the account to a message Passerelle never saw is not news), unless
+    it carries a ``fallback`` message: that one is delivered as a new interaction (with
+    ``policy`` and ``task_queue``), since it may be news nobody has seen.
     """
     signal = (
         InteractionWorkflow.external_answer
@@ -126,6 +133,8 @@ async def deliver_event(client: Client, event: ThreadEvent) -> Delivery:
             run_id=None,
             outcome=Outcome.EVENT,
         )
+    if event.fallback is not None and policy is not None and task_queue is not None:
+        return await deliver(client, event.fallback, policy, task_queue)
     log.info(
         "thread event ignored: no open interaction",
         kind=event.kind.value,

@@ -110,7 +110,7 @@ def create_worker(client: Client, config: Config, runtime: Runtime, **options: A
     if runtime.deliver_event is None:
 
         async def deliver_polled_event(event: ThreadEvent) -> object:
-            return await deliver_event(client, event)
+            return await deliver_event(client, event, config.policy(), config.task_queue)
 
         runtime.deliver_event = deliver_polled_event
     if runtime.report_failure is None:

@@ -356,8 +356,9 @@ class XConnecteur(HttpConnecteur):
         if payload.for_user_id != self.account:
             return []
         found: list[ThreadEvent] = []
+        now, digest = datetime.now(UTC), body_sha256(request.body)
         for tweet in payload.tweet_create_events:
-            event = self._event_from_activity_tweet(tweet)
+            event = self._event_from_activity_tweet(tweet, now, digest)
             if event is not None:
                 found.append(event)
         for deletion in payload.tweet_delete_events:
@@ -373,7 +374,9 @@ class XConnecteur(HttpConnecteur):
             )
         return found
 
-    def _event_from_activity_tweet(self, tweet: V1Tweet) -> ThreadEvent | None:
+    def _event_from_activity_tweet(
+        self, tweet: V1Tweet, now: datetime, digest: str
+    ) -> ThreadEvent | None:
         if tweet.retweeted_status is not None:
             return None  # a repost carries no words of its own
         at = _v1_time(tweet)  # read first: a Post in X's shape has one, whoever wrote it
@@ -407,16 +410,18 @@ class XConnecteur(HttpConnecteur):
             text=html.unescape(tweet.body),
             at=at,
             detail=f"tweet_create_events edit_history.initial_tweet_id={original}",
+            # Edited to add the mention, the original never reached us: then it is news.
+            fallback=self._from_activity_tweet(tweet, now, digest, edited=True),
         )
 
     def _from_activity_tweet(
-        self, tweet: V1Tweet, now: datetime, digest: str
+        self, tweet: V1Tweet, now: datetime, digest: str, *, edited: bool = False
     ) -> Interaction | None:
         if tweet.user.id_str == self.account:
             return None  # the account's own Post, or the echo of our reply
         if tweet.retweeted_status is not None:
             return None  # a repost carries no words of its own
-        if tweet.edited_from is not None:
+        if tweet.edited_from is not None and not edited:
             return None  # an edit of a Post already received: an EDITED thread event
         created = _v1_time(tweet)
         parent = tweet.in_reply_to_status_id_str or None
@@ -503,7 +508,7 @@ class XConnecteur(HttpConnecteur):
             newest = newest or page.meta.newest_id
             users = {u.id: u for u in page.includes.users}
             for raw_tweet, tweet in zip(raw, page.data, strict=True):
-                edit = self._edit_from_v2_tweet(tweet, users, now)
+                edit = self._edit_from_v2_tweet(tweet, users, now, _canonical(raw_tweet))
                 if edit is not None:
                     edits[edit.key] = edit
                     continue
@@ -533,7 +538,7 @@ class XConnecteur(HttpConnecteur):
         return (raw if isinstance(raw, list) else []), page
 
     def _edit_from_v2_tweet(
-        self, tweet: V2Tweet, users: Mapping[str, V2User], now: datetime
+        self, tweet: V2Tweet, users: Mapping[str, V2User], now: datetime, raw: bytes
     ) -> ThreadEvent | None:
         """An edited version of someone's mention (``edit_history_tweet_ids`` starts with
         another id): EDITED on the original, which polling returned as the interaction."""
@@ -560,6 +565,7 @@ class XConnecteur(HttpConnecteur):
             text=html.unescape(tweet.text),
             at=tweet.created_at or now,
             detail=f"mentions edit_history_tweet_ids[0]={original}",
+            fallback=self._from_v2_tweet(tweet, users, now, raw),
         )
 
     def _from_v2_tweet(

@@ -45,7 +45,7 @@ def gateway_for(
         return await deliver(client, interaction, policy, config.task_queue)
 
     async def hand_event(event: ThreadEvent) -> Delivery:
-        return await deliver_event(client, event)
+        return await deliver_event(client, event, policy, config.task_queue)
 
     async def ready() -> bool:
         try:

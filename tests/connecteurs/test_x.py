@@ -500,6 +500,11 @@ async def test_edited_post_is_edited_not_a_new_interaction(x: tuple[XFake, XConn
     assert edit.at == datetime(2022, 11, 15, 14, 9, 37, tzinfo=UTC)
     assert edit.detail == f"tweet_create_events edit_history.initial_tweet_id={MENTION_ID}"
     assert edit.workflow_id == mention.workflow_id
+    # Had the original never arrived (the edit added the mention), the edited Post itself is
+    # what the gateway delivers instead of dropping the event.
+    assert edit.fallback is not None
+    assert edit.fallback.external_id == "1592533202515193856"
+    assert edit.fallback.text == edit.text
 
 
 async def test_deleted_post_is_deleted(x: tuple[XFake, XConnecteur]) -> None:

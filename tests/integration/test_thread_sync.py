@@ -256,3 +256,24 @@ async def test_the_echo_of_passerelles_own_reply_is_not_a_human_answer(
     assert status.state is State.ESCALATED  # a crisis stays with the humans
     assert status.sla_deadline is not None  # and its chain keeps paging until acknowledged
     assert "crisis_clock_kept" in [e.event for e in timeline.entries]
+
+
+async def test_an_edit_of_a_message_never_seen_starts_its_fallback(
+    client: Client, tmp_path: Path
+) -> None:
+    """X: a Post edited to add the mention arrives as an edit of a Post that never reached
+    us. Nothing tracks it, so the edited Post itself is delivered: it may be news."""
+    setup = make_setup(tmp_path)
+    edited = setup.interaction("v2", QUESTION)
+    orphan = event(setup, ThreadEventKind.EDITED, "v1", QUESTION).model_copy(
+        update={"fallback": edited}
+    )
+    policy, queue = setup.config.policy(), setup.config.task_queue
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        first = await deliver_event(client, orphan, policy, queue)
+        again = await deliver_event(client, orphan, policy, queue)
+        started = await wait_status(
+            client, setup.ref("v2"), lambda s: s.state is State.AWAITING_RESPONSE
+        )
+    assert first.outcome is Outcome.STARTED and again.outcome is Outcome.DUPLICATE
+    assert started.messages == 1
