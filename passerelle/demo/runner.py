@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from importlib.resources import files
 from pathlib import Path
@@ -23,10 +24,10 @@ from rich.console import Console
 from temporalio.client import Client
 
 from connecteurs.jsonl import parse_lines, read_outbox
-from connecteurs.models import Interaction
+from connecteurs.models import Author, Interaction, Platform, ThreadEvent, ThreadEventKind
 from passerelle import audit, devserver, operations
 from passerelle.config import Config, parse
-from passerelle.deliver import Outcome, deliver
+from passerelle.deliver import Outcome, deliver, deliver_event
 from passerelle.temporal import STATE_DIR, TemporalSettings, connect, require_search_attributes
 from passerelle.views import actions_summary
 from passerelle.worker import build_runtime, create_worker
@@ -47,7 +48,9 @@ EXPECTED: dict[str, Expected] = {
     "q-en": Expected(State.AWAITING_RESPONSE, note="delivered twice: one workflow"),
     "praise-fr": Expected(State.AWAITING_RESPONSE, note="auto-thanked, closed, reopened"),
     "praise-en": Expected(State.CLOSED, note="auto-thanked with an approved template"),
-    "mix-q": Expected(State.AWAITING_RESPONSE, note="franglais question waits for a human"),
+    "mix-q": Expected(
+        State.CLOSED, note="answered from the platform's own app (a thread event), then closed"
+    ),
     "complaint-en": Expected(State.ESCALATED, breached=True, note="P2 SLA breached"),
     "spam": Expected(State.CLOSED, note="hidden"),
     "insult": Expected(State.CLOSED, note="hidden"),
@@ -119,13 +122,13 @@ class Demo:
             [i for i in interactions if not i.is_follow_up],
             [i for i in interactions if i.is_follow_up],
         )
-        self.say(f"[bold]1/5[/bold] delivering {len(first)} events (one is a redelivery)")
+        self.say(f"[bold]1/6[/bold] delivering {len(first)} events (one is a redelivery)")
         await self.deliver_all(first)
         roots = list(dict.fromkeys(i.external_id for i in first))
-        self.say("[bold]2/5[/bold] classifying and routing")
+        self.say("[bold]2/6[/bold] classifying and routing")
         for external_id in roots:
             await _until(partial(self.settled, external_id), 30, f"{external_id} to settle")
-        self.say("[bold]3/5[/bold] a human answers q-fr through the `answer` Update")
+        self.say("[bold]3/6[/bold] a human answers q-fr through the `answer` Update")
         result = await operations.answer(
             self.client,
             self.ref("q-fr"),
@@ -133,7 +136,31 @@ class Demo:
             HUMAN,
         )
         self.say(f"  reply posted: {result.platform_ref}")
-        self.say("[bold]4/5[/bold] praise-fr closes after its answer; a follow-up reopens it")
+        self.say(
+            "[bold]4/6[/bold] the team answers mix-q from the platform's own app: a thread "
+            "event, not a new interaction"
+        )
+        answered = await deliver_event(
+            self.client,
+            ThreadEvent(
+                kind=ThreadEventKind.ANSWERED,
+                platform=Platform.JSONL,
+                account=self.account,
+                subject_id="mix-q",
+                ref="app-reply-mix-q",
+                author=Author(id=self.account, handle="equipe"),
+                text="Hi Marc! Oui, l'atelier est bilingue.",
+                at=datetime.now(UTC),
+                detail="demo: answered in the platform's app",
+            ),
+        )
+        self.say(f"  {answered.outcome.value} → {answered.workflow_id}")
+
+        async def mix_q_answered() -> bool:
+            return (await self.state("mix-q")).state in (State.ANSWERED, State.CLOSED)
+
+        await _until(mix_q_answered, 30, "mix-q to count the platform's answer")
+        self.say("[bold]5/6[/bold] praise-fr closes after its answer; a follow-up reopens it")
 
         async def praise_closed() -> bool:
             return (await self.state("praise-fr")).state is State.CLOSED
@@ -141,7 +168,7 @@ class Demo:
         await _until(praise_closed, 30, "praise-fr to close")
         await self.deliver_all(follow_ups)
         await _until(lambda: self.settled("praise-fr"), 30, "the follow-up to settle")
-        self.say("[bold]5/5[/bold] waiting for complaint-en's 4 s first-response SLA to pass")
+        self.say("[bold]6/6[/bold] waiting for complaint-en's 4 s first-response SLA to pass")
 
         async def breached() -> bool:
             return (await self.state("complaint-en")).breached
@@ -153,6 +180,11 @@ class Demo:
             return (await self.state("q-fr")).state is State.CLOSED
 
         await _until(q_fr_closed, 30, "q-fr to close after its answer")
+
+        async def mix_q_closed() -> bool:
+            return (await self.state("mix-q")).state is State.CLOSED
+
+        await _until(mix_q_closed, 30, "mix-q to close after the platform's answer")
         return [await self.report(e) for e in roots]
 
     async def report(self, external_id: str) -> dict[str, Any]:
