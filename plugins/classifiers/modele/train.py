@@ -77,7 +77,9 @@ CLASS_WEIGHTS: tuple[str | None, ...] = (None, "balanced")
 PRUNE = 1e-3  # smaller weights are dropped: a smaller file, and no measurable change
 RULES = "mots-cles"
 DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "data"
-DEFAULT_DATA = tuple(DATA_DIR / f"classify_{name}.jsonl" for name in ("dev", "heldout", "heldout2"))
+DEFAULT_DATA = tuple(
+    DATA_DIR / f"classify_{name}.jsonl" for name in ("dev", "heldout", "heldout2", "heldout3")
+)
 CLASSES = tuple(c for c in Category if c is not Category.OTHER)
 # The triage order of passerelle.bench.classify: folds are stratified on the first label.
 _PRIMARY = (
