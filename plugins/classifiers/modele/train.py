@@ -6,7 +6,7 @@ with fixed timestamps, so a rerun with the same libraries gives the same SHA-256
 
 What it does:
 
-1. Reads the labeled files (by default the three ``tests/data/classify_*.jsonl``: all of
+1. Reads the labeled files (by default the four ``tests/data/classify_*.jsonl``: all of
    them have been looked at, so all of them are training data) and runs the keyword rules
    (the ``mots-cles`` entry point, fixed: they are not retrained) on every text.
 2. For each category and each (C, class weighting) of a small grid, 5-fold
