@@ -52,7 +52,7 @@ from connecteurs.models import (
 )
 
 NAME = "mots-cles"
-VERSION = "0.3.1"
+VERSION = "0.4.0"
 
 
 def _split(words: str) -> frozenset[str]:
@@ -191,7 +191,9 @@ CATEGORY_SENTIMENT_BIAS: dict[Category, float] = {
 # Fragments are regular expressions over the folded text, joined into one alternation per
 # rule and anchored on word edges by ``_compile``.
 
-_SUICIDE = r"su(?:i?c|is)i?d\w*"  # suicide, suicidé, suicidaire, and the typos sucide, suiside
+# suicide, suicidé, suicidaire, the typos sucide, suiside, and (0.4.0) the spellings that
+# dodge filters: s*icide, su1c1de, sui cidal.
+_SUICIDE = r"(?:su(?:i?c|is)i?d\w*|s[u*][i1!*]? ?c[i1!*]d\w*|s[u*]1c1?d\w*)"
 _SELF_HARM = r"(?:self[- ]?harm\w*|auto-?mutil\w*|scarifi\w*)"
 _CRISIS_TOPIC_WORD = rf"(?:{_SUICIDE}|{_SELF_HARM})"
 
@@ -212,6 +214,20 @@ _NOT_TRAVEL = (
 )
 # "je vais", "jvais", "j'vais", "jvai", "m'as" (joual): the future of intent.
 _VAIS_FR = r"(?:je vais|je vas|j' ?vais|jvais|jvai|j'vai|jvas|m'as|chu pour|je m'en vais)"
+
+# 0.4.0: the means of an overdose (medicine names people count, save up or ask about) and
+# the family a farewell is addressed to.
+_PILLS = (
+    r"(?:pills?|meds|medications?|tablets?|sleeping pills|painkillers|insulin\w*|pilules?"
+    r"|cachets?|comprimes?|medocs?|medicaments?|somniferes?|doliprane|paracetamol|tylenol|advil"
+    r"|ibuprofen\w*|xanax|ativan|lorazepam|antidepress\w*|anxiolytiques?|insuline)"
+)
+_KIN = (
+    r"(?:(?:my|ma|mon|mes) (?:mom|mum|mother|dad|father|parents|family|kids|children|sister"
+    r"|brother|wife|husband|partner|girlfriend|boyfriend|son|daughter|grandma|grandpa|mere|pere"
+    r"|famille|enfants|soeur|frere|blonde|chum|femme|mari|copain|copine|maman|papa|fils|fille"
+    r"|grand-mere|grand-pere|mamie|papi)|papa|maman|mamie|papi)"
+)
 
 CRISIS_DIRECT: tuple[str, ...] = (
     # French: wanting to die, to disappear, to end it
@@ -235,7 +251,7 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:parle|parlait|parlent|parler|pense|pensait) (?:de |d'|a )(?:mourir|en finir"
     r"|disparaitre|la mort)",
     r"(?:me|m') (?:foutre|fous|fou) en l'air",
-    r"(?:m'|me )?(?:ouvrir|ouvre|couper|taillader|trancher) les veines",
+    r"(?:m'|me )?(?:ouvrir|ouvre|couper|taillader|trancher|tailler) les veines",
     r"(?:me|se) (?:pendre|scarifi\w*|mutil\w*|taillad\w*|(?:jeter|lancer) (?:sous|du|d'un|par"
     r"|en bas)"
     r"|(?:sacrer|crisser|garrocher|tirer|jeter|lancer) en bas)",
@@ -355,11 +371,12 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:take|taking|took|swallow|swallowed) (?:all|every one) (?:of )?(?:my|the) "
     r"(?:pills|meds|medication|tablets)",
     r"(?:overdose|od) on purpose",
-    r"(?:jump|jumping) (?:off|from|in front of) (?:a|the|this|that) (?:bridge|roof|building"
+    r"(?<!bungee )(?<!base )(?:jump|jumping) (?:off|from|in front of) (?:a|the|this|that)"
+    r" (?:bridge|roof|building"
     r"|cliff|train|car|truck|bus|subway|metro)",
     r"(?:thinking|thought|think|talking|talked|talks|talk) (?:about|of) (?:killing|ending it"
     r"|ending things|hurting|not being here|dying|suicide)",
-    r"kms|unaliv\w*|sewer ?slide\w*",
+    r"kms|unaliv\w*(?! (?:yourself|urself|your self|yourselves|toi))|sewer ?slide\w*",
     # 0.3.0: texting contractions ("jvais", "chu pu capable", "jme tue"), plans and means,
     # farewells and indirect ideation ("I won't be around much longer").
     rf"{_VAIS_FR} (?:me |m' ?)(?:tuer|tue|pendre|suicider|foutre en l'air|jeter (?:en bas|du"
@@ -397,10 +414,10 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:corde|noeud coulant) (?:est |sont )?(?:prete?|attachee?|installee?|accrochee?)"
     r"|noeud coulant",
     r"(?:me suis|m'suis|jme suis|je me suis|me chu) (?:re)?coupee?s?(?= ?(?:$|[.,!?;\n]|encore"
-    r"|expres|ce soir|cette nuit|pour|a nouveau|de nouveau))",
+    r"|expres|ce soir|cette nuit|pour|a nouveau|de nouveau|hier|la nuit derniere))",
     r"(?:me suis|m'suis|jme suis|je me suis|me chu|je me|jme) brulee?s? (?:[^\W_]+ ){0,3}?"
     r"(?:expres|encore|volontairement|a la cigarette|avec (?:une|des|ma) (?:cigarette|briquet"
-    r"|lighter))",
+    r"|lighter)s?)",
     r"(?:pris|avale|avaler|gobe) (?:genre |environ |a peu pres |plus de )?[1-9]\d+ (?:cachets"
     r"|pilules|comprimes|medicaments|medocs|somniferes|tylenol|advil|ativan)",
     r"(?:prevois de|planifie de|compte|pense a|songe a|ai envie de) (?:faire|prendre) une"
@@ -500,7 +517,7 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"pretend\w* (?:that )?i (?:want|wanna) (?:to )?live|faire semblant (?:que )?(?:je veux"
     r"|de vouloir|jveux) vivre",
     # 0.3.0, third dev batch
-    r"hope i (?:don't|dont|never|do not|won't|wont) wake up|(?:j'espere"
+    r"hop(?:e|ing) i (?:don't|dont|never|do not|won't|wont) wake up|(?:j'espere"
     r"|jespere) (?:juste )?(?:ne )?"
     r"(?:pu|plus|pas|jamais) me reveiller",
     r"garage (?:[^\W_]+ ){0,6}?(?:engine|motor|car) (?:still )?running"
@@ -524,7 +541,7 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:wrote|written|writing|made|did|finished) my will(?=[^.!?\n]*?(?:i'?m ready|im ready"
     r"|goodbye|tonight)"
     r"|[^.!?\n]*?(?:last night|yesterday|today),? i'?m (?:ready|done))"
-    r"|(?:fait|ecrit|redige) mon testament(?=.*(?:prete?|fini|ce soir|adieu))",
+    r"|(?:fait|ecrit|redige) mon testament(?=.*(?:prete?|fini|ce soir|adieu|comprendre|bientot))",
     r"(?:m'|m' |me )enlever la vie|(?:veut|va|parle de|pense a|menace de|voulait) s' ?enlever"
     r" la vie",
     r"vou acabar com (?:tudo|a minha vida)|acabar com a (?:minha )?vida|voy a acabar con todo"
@@ -538,6 +555,140 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"|rn|now)",
     r"(?:burn|burned|burnt|burning) (?:my ?self|her ?self|him ?self)(?! (?:on|cooking|while"
     r"|with the (?:iron|oven|pan|stove|kettle)|making|baking))",
+    # 0.4.0: means and plans said without a telling word. Each needs a cue of intent (first
+    # person, "tonight", "enough", "asking for me", a farewell, a relapse); the bare means
+    # (pills, a bridge, a rope, a knife) are left to _crisis_means below.
+    r"(?:je )?(?:compte|recompte|counting|count|counted|recount\w*)"
+    r" (?:mes |les |my |the |all my )?"
+    rf"{_PILLS}(?![^.!?\n]*(?:pilulier|organi[sz]er|pill ?box|semaine|week|dosette|pharmac))",
+    rf"(?:stockpil\w*|hoard\w*|saving up|saved up|stash\w*|collecting|accumul\w*|amass\w*)"
+    rf" (?:all )?(?:de |des |mes |my |the |her |his |ses |toutes mes |tous mes )?{_PILLS}",
+    rf"(?:mis|mets|met|garde|gardais|gardee?|mettre|garder) (?:toutes |tous )?(?:mes|ses|les)"
+    rf" {_PILLS} de cote|(?:mis|mets|met|garde|gardais|mettre|garder) de cote (?:toutes |tous )?"
+    rf"(?:mes|ses|les|des) {_PILLS}",
+    rf"how many (?:of )?(?:my |the |your |these )?{_PILLS}\b.{{0,40}}(?:to die|to not wake"
+    r"|to never wake|would it take|does it take|lethal|to (?:od|overdose)|to kill|to be enough"
+    r"|enough to)|combien de (?:mes |ces |tes )?" + _PILLS + r"\b.{0,40}(?:mourir|pour (?:ne )?"
+    r"(?:pas|plus|pu) (?:me |se )?reveiller|mortel\w*|overdose|surdose|pour en finir"
+    r"|suffi\w*)",
+    r"(?:painful|painless|hurt|quick|fast|peaceful) to (?:od|overdose|die|drown|hang|bleed out)"
+    r"|(?:ca fait|est-ce que ca fait|est ce que ca fait) mal (?:de |d')(?:mourir|se pendre|se"
+    r" noyer|faire une (?:overdose|surdose)|sauter)",
+    r"(?:od|overdose|surdose)\w* (?:on|sur|with|avec|a l'|au) (?:insulin\w*|insuline|\w+)"
+    r"(?=[^\n]*(?:asking for (?:me|myself)|for me\?|pour moi\b|tonight|ce soir|enough|assez"
+    r"|suffi))",
+    r"how (?:high|tall|far down|far)\b.{0,40}(?:need to be|has to be|needs to be|to be fatal"
+    r"|to die|to not survive|to be lethal|to kill|is fatal|is lethal|enough to)"
+    r"(?! for (?:boats|ships|trucks|traffic|clearance|the (?:boats|ships|trucks)))"
+    r"|(?:quelle|de quelle|a partir de quelle) hauteur\b.{0,40}(?:mourir|mortel\w*|pas survivre"
+    r"|en finir|se tuer|me tuer|suffi\w*)|combien d'etages\b.{0,40}(?:mourir|mortel\w*|suffi\w*"
+    r"|survivre|en finir)",
+    r"(?:sauter|jump|jumping|me jeter|me lancer) (?:du|de mon|d'un|from the|off the|from my|off my"
+    r"|par la fenetre du) \d+(?:e|eme|ieme|th|rd|nd|st)(?: etage| floor)?(?= ?(?:$|[.,!?;\n]|c'est"
+    r"| ce soir| tonight| it's| je| i ))",
+    r"(?:think\w*|thought|dream\w*|fantasi\w*|imagin\w*|urges? to|want to|wanna|gonna|going to"
+    r"|tempted to|could just|might just) (?:about |of )?(?:step\w*|walk\w*|throw\w* myself|jump\w*"
+    r"|lie|lying|lay\w*) (?:down )?(?:in front of|under|onto|on) (?:a|an|the) (?:train|bus|truck"
+    r"|car|subway|metro|tram|tracks|traffic|rails)",
+    r"(?:me coucher|m'allonger|m'etendre|me jeter|me lancer) sur (?:les rails|la voie ferree"
+    r"|la track|les voies)",
+    r"(?:hose|tuyau|boyau)\b.{0,40}(?:exhaust|echappement)|(?:exhaust|echappement)\b.{0,40}"
+    r"(?:hose|tuyau|boyau|window|fenetre|vitre)",
+    r"(?:the |a |le |un |my |mon |ma |la )?(?:knife|gun|blade|razor|couteau|lame|rasoir|fusil"
+    r"|pistolet|arme|corde|rope)s? (?:est |is )?(?:dans|in) (?:my|ma|la|mes|the) (?:hand|hands"
+    r"|main|mains)(?![^\n]*(?:onion|oignon|cook|cuisin|recette|recipe|legume|vegetable|chop"
+    r"|coupe (?:les|des)|cutting (?:the|some)))",
+    r"(?:relapsed|relapse|relapsing|rechute|replonge|recommence\w*|started again|back at it)"
+    r"\W+(?:\w+\W+){0,6}?(?:la lame|the blade|blades?|razor|rasoir|me couper|cutting|cut (?:deep"
+    r"|deeper|again|myself|my)|lames?|me scarifier|me bruler|burning myself|self[- ]?harm\w*"
+    r"|sh(?!\w))",
+    r"(?:la lame|the blade|le rasoir|the razor),? (?:encore|again|une fois de plus)",
+    r"(?:recommence|repris|reprendre|recommencer|rechute) (?:a |de )?me (?:couper|scarifier"
+    r"|faire du mal|bruler|mutiler)|(?:started|start|starting|back to) (?:cutting|self[- ]?harming"
+    r"|hurting myself|burning myself) again|cut (?:deeper|deep) (?:than|again|tonight|this time)",
+    r"(?:carv\w*|carving|slic\w*) (?:into )?(?:my|mes|ma) (?:thighs?|arms?|wrists?|skin|legs?"
+    r"|stomach|cuisses?|bras|poignets?|peau)",
+    rf"(?:tell|tel|dites|dis|say|dire) (?:a )?{_KIN} (?:that )?(?:que )?(?:i'?m|im|i am|je suis"
+    r"|j'suis|chu) (?:so |tellement |vraiment )?(?:sorry|desolee?)(?! (?:for|pour|d'avoir|about"
+    r"|que) (?!(?:everything|tout)))|(?:tell|dites|dis|dire) (?:a )?" + _KIN + r" (?:que )?"
+    r"(?:i love (?:her|him|them)|je l'aime|je les aime)(?= ?(?:$|[.,!;\n]))",
+    rf"(?:wrote|written|writing|left|leaving|ecrit|redige|laisse|ecrire)\w* (?:a |une |des |mes"
+    rf" |my |the |some |last )?(?:letters?|lettres?|notes?|mots?) (?:to|for|pour|a) {_KIN}"
+    r"(?![^\n]*(?:birthday|anniversaire|fete des|mother's day|father's day|christmas|noel|card"
+    r"|carte|valentin|wedding|mariage|thank|remerci|graduation|camp|school|ecole|future self))",
+    r"(?:posted|texted|sent|wrote|left|publie|envoye|ecrit|laisse|texte)\w* (?:me |moi |us |nous"
+    r" )?(?:a |un |une )?(?:goodbye|farewell|adieu|d'adieu|message d'adieu|video d'adieu)"
+    r"(?![^\n]*(?:retir|channel|chaine|career|carriere|job|team|equipe|stream|season|saison"
+    r"|show|emission))" + _NOT_TRAVEL,
+    r"(?:voulais|veux|want|wanted|wanna|just) (?:juste |just )?(?:to )?(?:dire|say) (?:au revoir"
+    r"|adieu|goodbye|bye) (?:a|to) (?:la communaute|tout le monde|tous|everyone|the community"
+    r"|you all|y'all|vous|everybody)(?![^\n]*(?:quitte|poste|job|retraite|retir|demenag|move"
+    r"|nouveau|new|leaving the|moderat|benevol|volunteer|stage|intern))" + _NOT_TRAVEL,
+    r"(?:merci pour tout|thank you for everything|thanks for everything|je vous aime|love you all"
+    r"|je t'aime)\W+(?:\S+ ){0,12}?(?:repond (?:pas|plus|pu)|not answering|isn't answering"
+    r"|phone is off|telephone (?:est )?(?:ferme|eteint)|won't answer|wont answer|injoignable"
+    r"|can't reach|cant reach)",
+    r"(?:if|si) (?:i'?m|im|i am|je suis|j'suis|chu|jsuis|je ne suis|i'm) (?:not |pas |pu |plus )"
+    r"(?:online|here|around|connectee?|la|ici)\b.{0,30}(?:you(?:'ll| will)? know why|vous saurez"
+    r" pourquoi|tu sauras pourquoi|you'll understand|vous comprendrez|tu comprendras)",
+    r"(?:(?:last|final) (?:night|day|sunset|sunrise|morning|evening) (?:on earth|alive|of my"
+    r" life)|(?:derniere|dernier) (?:nuit|jour|soir|coucher de soleil|matin) (?:sur terre|en vie"
+    r"|de ma vie))(?! de )(?! as )(?![^\n]*(?:green day|song|chanson|album|movie|film|serie"
+    r"|celibat|bachelor|single))",
+    r"(?:made|making|make) (?:my )?peace with (?:it|everything|dying|death|leaving)(?=[^\n]*"
+    r"(?:tonight|ready|soon|goodbye|today|now))|(?:fait|faire) la paix avec (?:ca|tout|la mort"
+    r"|l'idee)(?=[^\n]*(?:ce soir|prete?|bientot|adieu|cette nuit))",
+    r"ctb(?= ?(?:$|[.,!;\n]|tonight|today|soon|tomorrow|ce soir|sorry))",
+    r"(?:i|i'll|ill|i'm|im) (?:won't|wont|will not|not going to|not gonna|am not going to) be"
+    r" (?:a |your |anyone's |a )?(?:problem|burden|bother|worry)(?: (?:for|to) (?:you|anyone"
+    r"|anybody|y'all|everyone))? (?:for )?(?:much |very much )?(?:longer|anymore|soon)"
+    r"|(?:serai|serais|vais etre) (?:plus|pu|pus|bientot plus) (?:un |une |votre |ton |le )?"
+    r"(?:probleme|fardeau|poids|souci)(?: pour (?:personne|vous|toi|longtemps|qui que ce soit))?",
+    r"(?:suis|sens|chu|chui|jsuis|me sens) de trop (?:sur (?:cette |la )?terre|dans ce monde"
+    r"|ici-bas|ici bas|dans cette vie)|(?:don't|dont|do not) belong (?:on this earth"
+    r"|in this world)",
+    r"(?:vais|va|vas|jvais|j'vais|peur de|envie de) faire une (?:grosse )?(?:connerie|betise)"
+    r"(?= ?(?:$|[.,!?;\n]|ce soir|cette nuit|aidez|help))",
+    r"(?:vais|veux|jvais|j'vais|want to|going to|gonna|wanna) (?:aller )?(?:rejoindre|retrouver"
+    rf"|join|be with) {_KIN}(?= [^\n]*(?:au ciel|in heaven|la-haut|la haut|up there|de l'autre cote"
+    r"|on the other side)|[^\n]*(?:ce soir|cette nuit|tonight)[^\n]*(?:manque|miss))",
+    r"(?:veux|voudrais|jveux|want|wish|need) (?:juste )?(?:que |for )?(?:tout|it|everything|ca"
+    r"|the pain|la douleur|it all) (?:to )?(?:s'eteigne|s'eteindre|go dark|stop permanently"
+    r"|end permanently|stop for good|s'arrete definitivement|arrete definitivement)",
+    r"(?:want|wanted|need|wish) (?:it|everything|it all|the pain) to stop (?:permanently|forever"
+    r"|for good)",
+    r"(?:don't|dont|do not|can't|cant|no longer) see (?:the|a|any) point (?:of (?:waking up"
+    r"|anything|going on|being here|it all|life|living|existing|tomorrow)|(?:anymore|any ?more)"
+    r"(?= ?(?:$|[.,!?;\n]|tbh|honestly|rn)))",
+    r"(?:bought|got|buy|purchased|ordered|achete|commande)\w* (?:a|the|some|une|la|de la|my)"
+    r" (?:rope|noose|corde)(?![^\n]*(?:jump|skip|climb|escalade|sauter|bateau|boat|hamac"
+    r"|hammock|swing|balancoire|chien|dog|gym|crossfit|tente|tent|camping|linge|clothes|laundry"
+    r"|bricol|project|projet|garden|jardin|voile|sail))",
+    r"(?:been |started |start )?cutting (?:myself )?again|cut myself again",
+    r"(?:veux|veu|jveux|veut) (?:plus|pu|pus) (?:etre|etre encore) (?:en vie|vivante?)"
+    r"|(?:g|j'ai|jai|ai) (?:plus|plu|pu|pus) (?:envie|envi|le gout) (?:de |d')(?:vivre|etre la"
+    r"|exister)",
+    r"threaten\w* to (?:jump|kill (?:her|him|them|my)self|hurt (?:her|him|them|my)self|cut"
+    r"|end it|overdose|hang)",
+    r"si je (?:m'endors|dors|m'endormais) (?:et|pis) (?:que )?(?:je )?(?:ne )?me reveille"
+    r" (?:pas|plus|pu|jamais)(?! a temps| a l'heure| avant| pour| en retard)",
+    r"(?<!failli )(?<!presque )foncer (?:dans|contre) (?:un|le|une) (?:mur|arbre|poteau|pilier"
+    r"|camion)",
+    r"stop (?:taking up|wasting) (?:space|oxygen|air)|arreter de (?:prendre de la place"
+    r"|gaspiller (?:de )?l'oxygene)",
+    r"(?:plus|pu|pus) (?:envie|le gout|la force) (?:d'etre|de rester) (?:la|ici|en vie|vivante?"
+    r"|sur terre)(?= ?(?:$|[.,!?;\n]|tout court|du tout|pantoute|demain))",
+    r"(?:planning|plan|planned|planifie|prepare) (?:my|mon|ma) (?:exit|sortie|depart|death|mort"
+    r"|suicide)(?! (?:strategy|interview|from (?:the|this) (?:company|job|team)))",
+    r"(?:j'ai|jai|i'?ve|i have|i) (?:choisi|fixe|picked|chosen|chose|set) (?:la|une|the|a)"
+    r" (?:date|day|jour)(?=[^\n]*(?:personne|nobody|no one|remarquer|notice|adieu|goodbye"
+    r"|ready|prete?|fini|over))",
+    r"(?:je sais|i know|ik) (?:ce que|what|how|comment) (?:je vais|i'?m (?:going to|gonna)"
+    r"|jvais|j'vais|im gonna|i'll|i will) (?:faire|do|le faire|do it)(?=[^\n]*(?:corde|rope"
+    r"|pills|pilules|medocs|cachets|asleep|dorment|ce soir|tonight|pont|bridge|knife|couteau))",
+    r"(?:bghit|baghi|bagha|ghadi|ghan|bghit) (?:n?mout|nmot|nmut|n9tel rasi|nqtel rasi)"
+    r"|ma (?:b(?:q|9|gh)it(?:ch|sh)?|bghit(?:ch|sh)) (?:bghit |baghi )?n3i(?:ch|sh)"
+    r"|n9tel rasi|nqtel rasi|بغيت نموت|نقتل راسي|بغيتش نعيش|أريد أن أموت|بدي موت",
     # A few words in the languages the project's audience also writes in.
     r"(?:me )?quiero (?:morir(?:me)?|matarme|suicidarme)|(?:ya )?no quiero (?:seguir )?vivir"
     r"|me voy a matar|quero (?:morrer|me matar)|vou me matar|nao quero (?:mais )?viver"
@@ -552,7 +703,8 @@ CRISIS_TOPIC: tuple[str, ...] = (_CRISIS_TOPIC_WORD,)
 _GAP = r"(?:(?!(?:je|j|me|moi|i|my|myself|mon|ma|mes)(?!\w))[^\W_]+ ){0,3}?"
 CRISIS_INFORMATIONAL: tuple[str, ...] = (
     rf"(?:prevention|prevenir|sensibilisation|sensibiliser|awareness|lutte contre|taux"
-    rf"|statistiques?|statistics|recherche sur|research on) {_GAP}{_CRISIS_TOPIC_WORD}",
+    rf"|statistiques?|statistics|stats|chiffres|numbers|data|donnees|recherche sur|research on"
+    rf"|chanson|song|album|titre|track) {_GAP}{_CRISIS_TOPIC_WORD}",
     rf"{_CRISIS_TOPIC_WORD} (?:prevention|awareness|squad|bomb\w*|rates?|statistics"
     r"|mission|doors?|research|scenes?|storyline|plot|themes?|trigger warning|content warning)",
     # talking about it: "merci de parler de santé mentale et de suicide sans tabou"
@@ -609,7 +761,8 @@ CRISIS_DESPAIR: tuple[str, ...] = (
     *CRISIS_DESPAIR_STRONG,
 )
 CRISIS_FIGURATIVE: tuple[str, ...] = (
-    r"de rire|de honte|de faim|de soif|de chaleur|de fatigue|de froid|de peur|d'ennui"
+    r"bungee|saut a l'elastique|parkour|base jump\w*|cliff div\w*"
+    r"|de rire|de honte|de faim|de soif|de chaleur|de fatigue|de froid|de peur|d'ennui"
     r"|d'impatience|a la tache|a l'ouvrage|a la job|cutting (?:back|down|out|sugar|carbs|gluten"
     r"|dairy|alcohol|coffee|caffeine"
     r"|meat|onions|hair|my hair|class|costs|ties)|laughing|laughter|embarrass\w*|lol\w*|lmao\w*"
@@ -622,6 +775,42 @@ CRISIS_FIGURATIVE: tuple[str, ...] = (
     r"|computer|voiture|car|char|auto|(?:mourir|crever|meurs|meurt|mort|morte|creve) d(?:e|')"
     r"|(?:veux|want|wanna) (?:pas|not|never) (?:mourir|die|to die)|(?:don't|dont|do not)"
     r" (?:want|wanna) (?:to )?die|rather die than",
+)
+# 0.4.0: a means at hand and a cue of intent anywhere in the message, across sentences
+# ("je compte les comprimés. 40. ça devrait suffire", "bought the rope. goodbye"). The
+# cues are the ones a plan or a farewell uses, not "tonight" or "sorry" alone, and a
+# harmless frame anywhere (a vitamin, bungee jumping, hunting, cooking, a game) cancels.
+CRISIS_MEANS_AT_HAND: tuple[str, ...] = (
+    _PILLS,
+    r"overdose|surdose|od|ropes?|noose|cordes?|knife|knives|couteau|blades?|lames?|razors?"
+    r"|rasoirs?|guns?|fusil|pistolet|bridges?|ponts?|rooftops?|roof|toits?|balcon|balcony"
+    r"|falaise|cliffs?|tracks|rails|voie ferree|\d+(?:e|eme|th|rd|nd) (?:etage|floor)"
+    r"|exhaust|echappement|(?:gave|given|giving) (?:away )?(?:all )?my|(?:donne|donner)"
+    r" (?:mon chat|mon chien|mes affaires|toutes mes)|vide mon appart\w*|emptied my"
+    r" (?:apartment|room|place)",
+)
+CRISIS_INTENT_CUES: tuple[str, ...] = (
+    r"(?:ca|cela|that|this|it|\d+) (?:devrait|va|should|will|would) (?:suffire|be enough)"
+    r"|(?:assez|enough) (?:pour (?:ne|pas|mourir|en finir|que)|to (?:die|do it|not wake|end))"
+    r"|asking for (?:me|myself)|c'est decide|it'?s decided|(?:i'?ve|i have|j'ai) decided?"
+    r"|personne (?:ne )?(?:va|vas) (?:le )?remarquer|(?:nobody|no one) (?:will|would) (?:notice"
+    r"|care)|adieu|goodbye|farewell|dites a|tell my|(?:j'?)?hesite (?:plus|pu|pus)"
+    r"|almost over|presque fini|bientot fini|ce soir c'est|le bon soir|the right night|devant moi"
+    r"|in front of me|in my hands?|dans (?:la|ma|mes) mains?|je sais ce que je vais faire"
+    r"|know what i'?m (?:going to|gonna) do|sorry everyone|desolee? (?:tout le monde|a tous)"
+    r"|won't need|wont need|aurai (?:plus|pu) besoin|(?:for|pour) the last time|pour la derniere"
+    r" fois|(?:chu|je suis|jsuis|suis) prete?(?= ?(?:$|[.,!;\n]))|(?:i'?m|im|i am) ready"
+    r"(?= ?(?:$|[.,!;\n]))|it'?s time(?= ?(?:$|[.,!;\n]))|il est temps(?= ?(?:$|[.,!;\n]))"
+    r"|(?:ma|my) (?:derniere|last|final) (?:nuit|night)|won't answer|wont answer|not answering"
+    r"|(?:repond|repondent) (?:pas|plus|pu)|locked (?:her|him|them|my)(?:self|selves) in"
+    r"|enfermee? dans",
+)
+CRISIS_HARMLESS: tuple[str, ...] = (
+    r"vitamin\w*|bungee|elastique|chasse|hunting|shooting range|stand de tir|cuisin\w*|cook\w*"
+    r"|recette|recipe|oignons?|onions?|jump(?:ing)? rope|corde a sauter|escalade|climb\w*"
+    r"|posologie|dosage|film|movie|jeu video|video game|gaming|lol|mdr|ptdr|haha\w*|lmao"
+    r"|bridge dentaire|dental bridge|dentist\w*|dentiste|skate|parkour|photo\w*|vue|view"
+    r"|sunset|coucher de soleil",
 )
 CRISIS_FIGURATIVE_EMOJI = frozenset("😂🤣😆😹😜😝😛")
 
@@ -711,14 +900,15 @@ ABUSE_ALWAYS: tuple[str, ...] = (
     r"allez (?:donc )?(?:chier|vous faire (?:foutre|enculer|voir))",
     r"mange[sz]? (?:donc )?(?:d'la|de la|un char de|un char d'|du) (?:marde|merde)",
     r"trous? (?:de |d')cul|batard\w*|tete de (?:noeud|con)",
-    r"waste of (?:oxygen|space|air|skin)",
+    r"(?<!i'm a )(?<!im a )(?<!i am a )(?<!like a )(?<!just a )(?<!such a )waste of (?:oxygen"
+    r"|space|air|skin)",
     r"(?:pauvre|gros|grosse|sale|espece de|espece d'|esti de|maudit|maudite|ostie de|ti|p'tit)"
     r" (?:con|conne|cons|debile|cave|idiot|idiote|imbecile|cretin|cretine|twit|epais|epaisse"
     r"|niaiseux|niaiseuse|clown|tata)",
     r"fuck (?:this|that|these|those|your|all of)",
     r"f(?:[u*@#]{1,3}c?|c)k(?:ing|in)? (?:you|u|off|ya|yourself|yourselves)",
     r"stfu|gtfo|shut (?:the (?:f\w*|hell) )?up|shut it",
-    r"asshole\w*|a-hole|arsehole\w*|dick ?head\w*|douche ?bag\w*|bitch\w*",
+    r"asshole\w*|a-hole|a\*+hole\w*|arsehole\w*|dick ?head\w*|douche ?bag\w*|bitch\w*",
     r"mother ?f\w*ker\w*|moron\w*|dumb ?ass\w*|jackass\w*|scumbag\w*|retarded",
     r"piece of (?:shit|crap|garbage|trash)|screw (?:you|u)|go to hell|(?:you|u) suck"
     r"|kiss my ass",
@@ -728,13 +918,39 @@ ABUSE_ALWAYS: tuple[str, ...] = (
     r"|raclure|dechet|vidange)s?",
     r"(?:you're|youre|you are|ur|u r|y'all are|you guys are|you people are) (?:such |a |an"
     r" |a total |a complete |all |just )*(?:joke|fraud|frauds|disgrace|clowns?|losers?)",
+    # 0.4.0: compound and creative insults, animal names with a slur in front, the
+    # imperatives, and a few words in the other languages the audience writes in.
+    r"(?:gros|grosse|sale|sales|espece de|espece d'|vieux|vieille|fat|ugly|dirty|stupid|filthy"
+    r"|disgusting) (?:gros |grosse |sale |vieux |vieille |old |fat |ugly )?(?:vaches?|porcs?"
+    r"|truies?|cochons?|chiennes?|dindes?|thons?|baleines?|larves?|limaces?|pigs?|cows?|whales?"
+    r"|slobs?|rats?|hypocrites?|pigs?)",
+    r"qu'une? (?:grosse |sale |vieille |gros |vieux )?(?:vache|truie|porc|chienne|dinde|larve)",
+    r"(?:brainless|spineless|clueless|useless|worthless|talentless|gutless) (?:\w+ )?(?:monkeys?"
+    r"|idiots?|morons?|clowns?|hacks?|frauds?|losers?|people|staff|twats?|pricks?|bitch\w*"
+    r"|pieces?|trolls?|bureaucrats?|sheep|muppets?)",
+    r"(?:^|(?<=[.!?,\n]) ?)(?:piss off|eat shit|bugger off|sod off|get fucked|drop dead)",
+    r"pouffiasse\w*|petasse\w*|grognasse\w*|trouduc\w*|sac a merde|sac a marde|cassos"
+    r"|baltringue\w*|mange(?:ux|ur) de (?:marde|merde)|gros plein de (?:marde|merde)"
+    r"|dipshit\w*|shithead\w*|shitbag\w*|fuckface\w*|fuckwit\w*|cunt\w*|knobhead\w*"
+    r"|bellend\w*|numpt(?:y|ies)|halfwit\w*|nitwit\w*|dimwit\w*|pea ?brain\w*|scumbags?"
+    r"|lowlifes?|garbage human\w*",
+    r"(?:t'es|tes|tu es|vous etes|you're|youre|you are|ur|u r) (?:tellement |so |vraiment"
+    r" |totally |completely |fucking |tous |all )?(?:inutiles?|useless|worthless|minable"
+    r"|minables|a waste of (?:space|oxygen|air|skin)|des? parasites?|parasites)",
+    r"eres (?:un|una) (?:idiota|imbecil|estupid[oa]|pendej[oa]|payas[oa])|pendej[oa]s?"
+    r"|gilipollas|stronz[oi]|coglion[ei]|vaffanculo|branco di (?:incompetenti|idioti|cretini"
+    r"|buffoni)|vergognatevi|arschloch",
 )
 # Nouns that insult whoever they are said to, even bare ("Idiot !").
 ABUSE_NOUNS: tuple[str, ...] = (
     r"idiot\w*|imbecile\w*|cretin\w*|abruti\w*|bouffon\w*|tocard\w*|guignol\w*|caves?"
     r"|niaiseu(?:x|se|ses)|epais|epaisse|loser\w*|twat|prick|wanker|menteu(?:r|rs|se|ses)"
     r"|liars?|hypocrites?|voleu(?:r|rs|se|ses)|clowns?|twits?|mongol\w*|tares|taree?s"
-    r"|incompetente?s|incompetents",
+    r"|incompetente?s|incompetents|charlatans?|profiteu(?:r|rs|se|ses)|gogols?|teubes?"
+    r"|neuneus?|andouilles?|couillons?|blaireaux|blaireau|branleu(?:r|rs|se|ses)|glandeu(?:r|rs"
+    r"|se|ses)|nazes|attarde(?:e|s|es)?|demeure(?:e|s|es)|morons?|imbeciles?|dumbasses?"
+    r"|jackasses?|buffoons?|muppets?|halfwits?|dimwits?|nitwits?|creeps?|lowlifes?|hacks"
+    r"|quacks?|idiota|incompetenti|sans-dessein|sans dessein|tarlas?",
 )
 # Adjectives that only insult with a target: "vous êtes débiles", not "question débile".
 ABUSE_ADJECTIVES: tuple[str, ...] = (
@@ -758,6 +974,11 @@ ABUSE_PREDICATE: tuple[str, ...] = (
     r"|tous des|toutes des|all|juste un|juste une|just an?) )?(?:(?:vrai|vraie|vrais|vraies"
     r"|gros|grosse|complete|total|fucking|real|maudit|maudite|esti|ostie|sti|criss|crisse"
     r"|petit|petite|ti|bande d'|bande de|gang de) )*(?:" + ABUSE_NOUNS[0] + ")",
+    r"(?:est|sont|is|are|etait|etaient|was|were) (?:une?|des|a|an|tous des|toutes des|such an?)"
+    r" (?:(?:vraie?s?|grosse?s?|sale|sales|belle|beau|petite?s?|absolute|complete|total|utter"
+    r"|real|fucking|massive|giant|huge) )*(?:conne?s?|debiles?|tarees?|nulles?|idiots?|clowns?"
+    r"|bouffons?|parasites?|hypocrites?|vaches?|pigs?|cows?)(?!\w)(?! (?:de"
+    r" |d'|of |pour |for ))",
     r"(?:" + SACRES[0] + r"|sti|maudit|maudite) d(?:e |')(?:(?:gros|grosse|petit|petite|sale"
     r"|vieux|vieille|maudit|maudite) )?(?:" + ABUSE_NOUNS[0] + r"|vaches?|truies?)",
 )
@@ -1209,6 +1430,9 @@ _CRISIS_DESPAIR_RE = _compile(CRISIS_DESPAIR)
 _CRISIS_MEANS_RE = _compile(CRISIS_MEANS)
 _CRISIS_DESPAIR_STRONG_RE = _compile(CRISIS_DESPAIR_STRONG)
 _CRISIS_FIGURATIVE_RE = _compile(CRISIS_FIGURATIVE)
+_CRISIS_MEANS_AT_HAND_RE = _compile(CRISIS_MEANS_AT_HAND)
+_CRISIS_INTENT_CUES_RE = _compile(CRISIS_INTENT_CUES)
+_CRISIS_HARMLESS_RE = _compile(CRISIS_HARMLESS)
 _HARASSMENT_RE = _compile(HARASSMENT)
 _HATE_RE = _compile(HATE)
 _ABUSE_ALWAYS_RE = _compile(ABUSE_ALWAYS)
@@ -1527,11 +1751,25 @@ def _crisis_cooccurrence(unmasked: Sequence[str], original: str) -> tuple[str, .
     return _unique(found)
 
 
+def _crisis_means(text: _Text) -> tuple[str, ...]:
+    """``means at hand + cue of intent`` anywhere in the message, with no harmless frame."""
+    if CRISIS_FIGURATIVE_EMOJI.intersection(text.original):
+        return ()
+    for variant in text.variants:
+        means = _CRISIS_MEANS_AT_HAND_RE.search(variant)
+        cue = _CRISIS_INTENT_CUES_RE.search(variant) if means else None
+        if means and cue and not _CRISIS_HARMLESS_RE.search(variant):
+            return (f"{means.group(0)} + {cue.group(0)}",)
+    return ()
+
+
 def _crisis(text: _Text) -> list[_Finding]:
     direct = _matches(_CRISIS_DIRECT_RE, text.variants)
     unmasked = [_CRISIS_INFORMATIONAL_RE.sub(" ", v) for v in text.variants]
     topic = () if direct else _matches(_CRISIS_TOPIC_RE, unmasked)
     paired = () if direct or topic else _crisis_cooccurrence(unmasked, text.original)
+    if not (direct or topic or paired):
+        paired = _crisis_means(text)
     if (direct or topic or paired) and _recovered(text):
         reason = f"crisis: ignored {_quote(direct or topic or paired)} (past, told as recovered)"
         return [_Finding(None, 0.0, reason)]

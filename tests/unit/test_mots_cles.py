@@ -296,7 +296,7 @@ def test_result_shape() -> None:
     result = classify("Je veux mourir")
     assert isinstance(result, Classification)
     assert isinstance(result.categories, frozenset)
-    assert result.classifier == "mots-cles@0.3.1"
+    assert result.classifier == "mots-cles@0.4.0"
     assert "crisis: matched 'veux mourir'" in result.reasons
     assert result.reasons[-1] == "risk: critical"
     assert 0.0 <= result.confidence <= 1.0
@@ -311,7 +311,7 @@ def test_other_when_nothing_matches() -> None:
 
 def test_is_a_classifier() -> None:
     assert isinstance(CLASSIFIER, Classifier)
-    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.3.1")
+    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.4.0")
 
 
 def test_deterministic() -> None:
@@ -333,7 +333,132 @@ _PIECES = st.sampled_from(
 def test_classify_never_raises(text: str) -> None:
     result = classify(text)
     assert result.categories
-    assert result.classifier == "mots-cles@0.3.1"
+    assert result.classifier == "mots-cles@0.4.0"
     assert -1.0 <= result.sentiment.score <= 1.0
     assert 0.0 <= result.confidence <= 1.0
     assert result.reasons
+
+
+# 0.4.0: means and plans said without a telling word, each rule with French and English
+# positives and the hard negatives it must leave alone (written for these tests).
+MEANS_AND_PLANS_CRISIS = [
+    # counting or saving up medication
+    "j'ai compté mes cachets, il y en a assez",
+    "counting my sleeping pills again, 32 of them",
+    "ça fait deux semaines que j'accumule mes somnifères",
+    "been hoarding my insulin for a while now",
+    "j'ai mis de côté tous mes médicaments du mois",
+    # asking how many / how high, for oneself
+    "combien de paracétamol il faut pour ne pas se réveiller",
+    "how many of the xanax would it take to not wake up",
+    "would it be painless to overdose on insulin? asking for myself",
+    "how high does a building have to be to not survive the fall",
+    "à partir de quelle hauteur on peut pas survivre à une chute",
+    "je vais sauter du 12e ce soir",
+    # tracks, exhaust, a weapon in hand
+    "i keep thinking about stepping in front of a bus on my way home",
+    "envie de me coucher sur les rails",
+    "bought a hose for the exhaust, it fits the window",
+    "j'ai le rasoir dans la main et je tremble",
+    "the gun is in my hand right now",
+    # relapse of self-harm
+    "relapsed last night. the blade again",
+    "rechute… j'ai recommencé à me scarifier",
+    "carving into my arms again",
+    # farewells to family, apologies, letters
+    "dites à mon frère que je suis désolé",
+    "tell my dad i'm sorry",
+    "j'ai écrit une lettre à mes enfants, ils comprendront",
+    "left notes for my parents on the kitchen table",
+    "my sister texted me goodbye and now she won't pick up",
+    "if i'm not here tomorrow you'll know why",
+    "last sunrise of my life probably",
+    # not a burden much longer, ctb, "faire une connerie"
+    "i won't be a burden to anyone much longer",
+    "je serai plus un fardeau pour personne",
+    "j'ai peur de faire une connerie ce soir",
+    "ctb tomorrow",
+    # rope, means at hand with a plan cue
+    "got a rope today",
+    "les médocs sont sur la table devant moi, j'hésite plus",
+    "the bridge isn't far from here. nobody will notice",
+    # obfuscated spellings and Darija
+    "su1cidal thoughts every night",
+    "s*icide feels like the only way",
+    "bghit nmout",
+]
+MEANS_AND_PLANS_NOT_CRISIS = [
+    "je compte mes comprimés pour remplir mon pilulier de la semaine",
+    "counting my pills into the weekly organizer",
+    "how many tylenol can i take for a headache?",
+    "combien de doliprane par jour maximum?",
+    "how high is the golden gate bridge? planning a photo trip",
+    "how high does the bridge need to be for boats to pass",
+    "went bungee jumping off a bridge, what a rush",
+    "j'ai le couteau dans la main pour couper les oignons",
+    "a man stepped in front of the train this morning, huge delays",
+    "bought a jump rope for my workout",
+    "j'ai acheté une corde pour le bateau",
+    "on a retrouvé un vieux fusil de chasse chez mon grand-père",
+    "tell my mom i said hi!",
+    "j'ai écrit une carte à ma mère pour son anniversaire",
+    "wrote a letter to my future self in therapy today",
+    "je voulais dire au revoir à la communauté, je quitte mon poste de modératrice",
+    "last night on earth by green day is such a good song",
+    "le dernier jour de ma vie de célibataire 🎉",
+    "i relapsed on sugar this week lol",
+    "that won't be a problem anymore once you fix the app",
+    "i used to cut, 8 years clean now and doing great",
+    "the stats on suicide in farmers are alarming",
+]
+
+
+@pytest.mark.parametrize("text", MEANS_AND_PLANS_CRISIS)
+def test_means_and_plans_are_crisis(text: str) -> None:
+    assert Category.CRISIS in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", MEANS_AND_PLANS_NOT_CRISIS)
+def test_means_and_plans_hard_negatives(text: str) -> None:
+    assert Category.CRISIS not in classify(text).categories, classify(text).reasons
+
+
+ABUSE_040 = [
+    "espèce de grosse truie",
+    "sale porc",
+    "t'es qu'une vieille dinde",
+    "l'infirmière dans la vidéo est une vraie débile",
+    "bande de charlatans",
+    "vous êtes tous des profiteurs",
+    "ce gars-là c'est un crisse de sans-dessein",
+    "fat pig telling us what to eat",
+    "brainless clowns running this clinic",
+    "ur a dimwit",
+    "what a dipshit",
+    "piss off",
+    "the host is a complete moron",
+    "you're useless",
+    "eres un idiota",
+]
+ABUSE_040_NOT = [
+    "t'es malade toi 😂 je t'aime",
+    "mon petit con 😂 je t'aime",
+    "you're insane, love it 😂",
+    "tabarnak que c'est long",
+    "putain de bus encore en retard",
+    "this program is a joke tbh",
+    "i feel like a waste of space lately",
+    "une espèce de champignon a poussé dans mon jardin",
+    "j'ai acheté un porc entier pour le méchoui",
+    "i always get lost on your website",
+]
+
+
+@pytest.mark.parametrize("text", ABUSE_040)
+def test_broadened_insults_are_abuse(text: str) -> None:
+    assert Category.ABUSE in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", ABUSE_040_NOT)
+def test_teasing_and_untargeted_swearing_are_not_abuse(text: str) -> None:
+    assert Category.ABUSE not in classify(text).categories, classify(text).reasons

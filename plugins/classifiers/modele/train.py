@@ -6,7 +6,7 @@ with fixed timestamps, so a rerun with the same libraries gives the same SHA-256
 
 What it does:
 
-1. Reads the labeled files (by default the three ``tests/data/classify_*.jsonl``: all of
+1. Reads the labeled files (by default the four ``tests/data/classify_*.jsonl``: all of
    them have been looked at, so all of them are training data) and runs the keyword rules
    (the ``mots-cles`` entry point, fixed: they are not retrained) on every text.
 2. For each category and each (C, class weighting) of a small grid, 5-fold
@@ -77,7 +77,9 @@ CLASS_WEIGHTS: tuple[str | None, ...] = (None, "balanced")
 PRUNE = 1e-3  # smaller weights are dropped: a smaller file, and no measurable change
 RULES = "mots-cles"
 DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "data"
-DEFAULT_DATA = tuple(DATA_DIR / f"classify_{name}.jsonl" for name in ("dev", "heldout", "heldout2"))
+DEFAULT_DATA = tuple(
+    DATA_DIR / f"classify_{name}.jsonl" for name in ("dev", "heldout", "heldout2", "heldout3")
+)
 CLASSES = tuple(c for c in Category if c is not Category.OTHER)
 # The triage order of passerelle.bench.classify: folds are stratified on the first label.
 _PRIMARY = (
