@@ -206,11 +206,12 @@ def test_data_files() -> None:
     heldout = load_dataset(DATA / "classify_heldout.jsonl")
     heldout2 = load_dataset(DATA / "classify_heldout2.jsonl")
     heldout3 = load_dataset(DATA / "classify_heldout3.jsonl")
+    heldout4 = load_dataset(DATA / "classify_heldout4.jsonl")
     assert len(dev) >= 450
     assert len(heldout3) >= 400
     assert len(heldout) >= 200
     assert len(heldout2) >= 250
-    for items in (dev, heldout, heldout2, heldout3):
+    for items in (dev, heldout, heldout2, heldout3, heldout4):
         texts = [_normalised(i.text) for i in items]
         assert len(set(texts)) == len(texts), "duplicate text inside a file"
         counts = Counter(c for i in items for c in i.label_set)
@@ -229,3 +230,6 @@ def test_data_files() -> None:
     seen = dev_texts | {_normalised(i.text) for i in (*heldout, *heldout2)}
     leaked = {_normalised(i.text) for i in heldout3} & seen
     assert not leaked, f"heldout3 texts found in training files: {sorted(leaked)[:5]}"
+    seen |= {_normalised(i.text) for i in heldout3}
+    leaked = {_normalised(i.text) for i in heldout4} & seen
+    assert not leaked, f"heldout4 texts found in earlier files: {sorted(leaked)[:5]}"
