@@ -45,7 +45,6 @@ import platform
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib.metadata import entry_points, version
 from pathlib import Path
 from typing import Any
@@ -56,7 +55,8 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from connecteurs.models import Author, Category, Interaction, InteractionKind, Platform
+from connecteurs.models import Category
+from plugins.classifiers.dataset import LabeledText, load_dataset, primary_label, to_interaction
 from plugins.classifiers.modele import NAME, VERSION, ModeleClassifier
 from plugins.classifiers.modele.features import (
     BUCKET_BITS,
@@ -81,22 +81,6 @@ DEFAULT_DATA = tuple(
     DATA_DIR / f"classify_{name}.jsonl" for name in ("dev", "heldout", "heldout2", "heldout3")
 )
 CLASSES = tuple(c for c in Category if c is not Category.OTHER)
-# The triage order of passerelle.bench.classify: folds are stratified on the first label.
-_PRIMARY = (
-    Category.CRISIS,
-    Category.HARASSMENT,
-    Category.HATE,
-    Category.ABUSE,
-    Category.SPAM,
-    Category.COMPLAINT,
-    Category.QUESTION,
-    Category.REQUEST,
-    Category.PRAISE,
-    Category.MEDICAL,
-    Category.MISINFORMATION,
-    Category.PRESS,
-)
-_NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
 Vector = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -105,43 +89,15 @@ Mask = npt.NDArray[np.bool_]
 # ------------------------------------------------------------------------------- data
 
 
-@dataclass(frozen=True)
-class Example:
-    text: str
-    categories: frozenset[Category]
-
-
-def load(path: Path) -> list[Example]:
-    examples = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            data = json.loads(line)
-            examples.append(Example(data["text"], frozenset(map(Category, data["categories"]))))
-    return examples
-
-
-def _interaction(text: str, index: int) -> Interaction:
-    # As `passerelle bench classify` builds it: no language given, no author locale.
-    return Interaction(
-        id=Interaction.make_id(Platform.JSONL, "train", str(index)),
-        platform=Platform.JSONL,
-        account="train",
-        external_id=str(index),
-        kind=InteractionKind.COMMENT,
-        author=Author(id="train", handle="train"),
-        text=text,
-        created_at=_NOW,
-        received_at=_NOW,
-    )
-
-
-def rules_verdicts(examples: Sequence[Example], name: str = RULES) -> tuple[str, list[set[str]]]:
+def rules_verdicts(
+    examples: Sequence[LabeledText], name: str = RULES
+) -> tuple[str, list[set[str]]]:
     """The fixed rules' categories for every text, found through the entry point (a plugin
     does not import another)."""
     (point,) = [p for p in entry_points(group="passerelle.classifiers") if p.name == name]
     rules = point.load()()
     found = [
-        {c.value for c in rules.classify(_interaction(e.text, i)).categories}
+        {c.value for c in rules.classify(to_interaction(e.text, i)).categories}
         for i, e in enumerate(examples)
     ]
     return f"{rules.name}@{rules.version}", found
@@ -364,8 +320,9 @@ class Setup:
     grid: list[tuple[float, str | None]]
 
 
-def _setup(examples: Sequence[Example], sources: Sequence[str], tuned_on: str) -> Setup:
-    primary = [next((c.value for c in _PRIMARY if c in e.categories), "other") for e in examples]
+def _setup(examples: Sequence[LabeledText], sources: Sequence[str], tuned_on: str) -> Setup:
+    # Folds are stratified on the triage label, as `passerelle bench classify` reduces sets.
+    primary = [primary_label(e.categories).value for e in examples]
     # Labels too rare to spread over the folds are stratified with "other".
     rare = {label for label in set(primary) if primary.count(label) < FOLDS}
     strata = ["other" if label in rare else label for label in primary]
@@ -460,7 +417,7 @@ def _select(
 
 
 def train(data: Sequence[Path], out: Path, report_path: Path, tuned_on: str) -> dict[str, Any]:
-    loaded = [(path.name, e) for path in data for e in load(path)]
+    loaded = [(path.name, e) for path in data for e in load_dataset(path)]
     examples = [e for _, e in loaded]
     rules_name, rules_found = rules_verdicts(examples)
     setup = _setup(examples, [source for source, _ in loaded], tuned_on)
@@ -503,7 +460,7 @@ def train(data: Sequence[Path], out: Path, report_path: Path, tuned_on: str) -> 
         },
         "training": {
             "data": [
-                {"file": path.name, "sha256": _sha256(path), "texts": len(load(path))}
+                {"file": path.name, "sha256": _sha256(path), "texts": len(load_dataset(path))}
                 for path in data
             ],
             "texts": len(examples),
@@ -554,7 +511,7 @@ def _check(
     weights: npt.NDArray[np.floating],
     bias: Vector,
     thresholds: Vector,
-    examples: Sequence[Example],
+    examples: Sequence[LabeledText],
 ) -> dict[str, Any]:
     """Reload the written file through the inference code: it must give the logits the
     training computed (up to float32 rounding), and the classifier the same categories."""
@@ -568,7 +525,7 @@ def _check(
         for row in expected
     ]
     disagreements = sum(
-        {c.value for c in classifier.classify(_interaction(e.text, i)).categories} != want
+        {c.value for c in classifier.classify(to_interaction(e.text, i)).categories} != want
         for i, (e, want) in enumerate(zip(examples, decided, strict=True))
     )
     if difference > 1e-3 or disagreements:
