@@ -19,9 +19,8 @@ from typing import Any
 import pytest
 from temporalio.client import Client
 
-from connecteurs.models import Category
 from passerelle import operations
-from passerelle.bench.chaos import count, gather_limited, pid_of, polling_pids
+from passerelle.bench.chaos import KINDS, count, gather_limited, kind_of, pid_of, polling_pids
 from passerelle.deliver import Outcome
 from tests.helpers import Setup, eventually, make_setup, wait_status
 from workflows.interaction import InteractionWorkflow
@@ -33,70 +32,6 @@ PASSERELLE = str(Path(sys.executable).parent / "passerelle")
 INTERACTIONS = 240
 KILL_AT = 0.2  # SIGKILL one worker once this share of the platform actions is written
 DEADLINE = 200.0  # seconds for everything to settle after the kill (activities time out at 60)
-
-
-@dataclass(frozen=True)
-class Kind:
-    texts: tuple[str, ...]
-    category: Category
-    state: State  # the state it must end in
-    resolution: str | None
-    actions: tuple[str, ...]  # the platform actions the outbox must hold for it, once each
-    notified: bool = False
-
-
-KINDS = {
-    "praise": Kind(
-        (
-            "Merci beaucoup pour cette vidéo, elle m'a vraiment aidée !",
-            "Love this series, thank you so much for sharing it!",
-            "Thanks a lot for the great workshop, it really helped me!",
-        ),
-        Category.PRAISE,
-        State.CLOSED,
-        "answered",
-        ("reply",),
-    ),
-    "spam": Kind(
-        (
-            "🔥 Gagnez 500$ en bitcoin !!! https://bit.ly/x https://t.co/y",
-            "🔥 Gagnez 500$ par jour avec le bitcoin !!! Cliquez ici https://bit.ly/gain-rapide",
-        ),
-        Category.SPAM,
-        State.CLOSED,
-        "moderated",
-        ("hide",),
-    ),
-    "abuse": Kind(
-        (
-            "T'es vraiment un gros con, ferme ta gueule",
-            "T'es vraiment un gros con, ta page c'est de la merde, ferme ta gueule",
-        ),
-        Category.ABUSE,
-        State.CLOSED,
-        "moderated",
-        ("hide",),
-    ),
-    # Never closed by the system: escalated, on-call paged, support message by DM; a human
-    # closes it at the end of the test.
-    "crisis": Kind(
-        (
-            "Je n'en peux plus, j'ai envie d'en finir avec la vie.",
-            "I can't do this anymore, I want to end my life tonight.",
-        ),
-        Category.CRISIS,
-        State.ESCALATED,
-        None,
-        ("direct_message",),
-        notified=True,
-    ),
-}
-# 7 praise, 2 spam, 2 abuse, 1 crisis out of every 12
-MIX = ["crisis", "spam", "abuse", *["praise"] * 4, "spam", "abuse", *["praise"] * 3]
-
-
-def kind_of(index: int) -> str:
-    return MIX[index % len(MIX)]
 
 
 async def start_worker(client: Client, setup: Setup, tmp_path: Path, name: str) -> Any:
@@ -279,7 +214,7 @@ async def test_a_worker_killed_mid_run_loses_and_doubles_nothing(
         verdict = (
             kind.category in result.categories
             and result.state is State.CLOSED
-            and result.resolution == ("handled" if kind.notified else kind.resolution)
+            and result.resolution == kind.resolution  # a crisis: "handled" by the test, a human
             and not result.parked
             and actions == (("notify",) if kind.notified else ()) + kind.actions
         )
