@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import zoneinfo
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from temporalio.worker import Worker
 from activites import ChannelActivities, InteractionActivities, PollingActivities, Runtime
 from connecteurs.base import AccountContext, Capability, Connecteur, options_for
 from connecteurs.models import Interaction, Platform, ThreadEvent
+from passerelle.bytecode import ensure_bytecode
 from passerelle.channels import activity_reader, failure_reporter
 from passerelle.config import Config, resolve_secret
 from passerelle.deliver import deliver, deliver_event
@@ -24,6 +26,8 @@ from workflows.channel import ChannelHealthWorkflow
 from workflows.interaction import InteractionWorkflow
 from workflows.models import PollerStart
 from workflows.poller import PollerWorkflow, poller_id
+
+WORKFLOWS = (InteractionWorkflow, PollerWorkflow, ChannelHealthWorkflow)
 
 
 class WiringError(Exception):
@@ -100,6 +104,7 @@ def pin_timezone_data() -> None:
 
 def create_worker(client: Client, config: Config, runtime: Runtime, **options: Any) -> Worker:
     pin_timezone_data()
+    ensure_bytecode(sys.modules[w.__module__] for w in WORKFLOWS)
     if runtime.deliver is None:
         policy = config.policy()
 
@@ -125,7 +130,7 @@ def create_worker(client: Client, config: Config, runtime: Runtime, **options: A
     return Worker(
         client,
         task_queue=config.task_queue,
-        workflows=[InteractionWorkflow, PollerWorkflow, ChannelHealthWorkflow],
+        workflows=list(WORKFLOWS),
         activities=[
             *InteractionActivities(runtime).all(),
             *PollingActivities(runtime).all(),

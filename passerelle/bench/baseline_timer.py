@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import signal
+import sys
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel
@@ -65,9 +66,11 @@ class BaselineTimer:
 async def serve() -> None:
     from temporalio.worker import Worker
 
+    from passerelle.bytecode import ensure_bytecode
     from passerelle.temporal import connect
 
     client = await connect()
+    ensure_bytecode([sys.modules[BaselineTimer.__module__]])
     worker = Worker(
         client,
         task_queue=os.environ[QUEUE_ENV],

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
 import tempfile
 import time
 import uuid
@@ -52,6 +53,7 @@ from passerelle.bench.baseline_workflow import (
 )
 from passerelle.bench.machine import machine_facts
 from passerelle.bench.measure import cpu_seconds, percentile
+from passerelle.bytecode import ensure_bytecode
 from passerelle.config import Config, parse
 from passerelle.deliver import deliver
 from passerelle.worker import build_runtime, create_worker
@@ -427,6 +429,8 @@ async def _bench(
 
         return call
 
+    # The same bytecode treatment as create_worker gives the lifecycle's modules.
+    ensure_bytecode([sys.modules[BaselineWorkflow.__module__]])
     async with Worker(
         client,
         task_queue=base_queue,
