@@ -143,6 +143,9 @@ async def decode_history(history: WorkflowHistory, codec: PayloadCodec | None) -
                 fields[key].CopyFrom(plain)
 
 
+LOCAL_ACTIVITY_MARKER = "core_local_activity"  # what Temporal's core names it
+
+
 def _payload_lists(history: WorkflowHistory) -> Iterable[Payloads]:
     for event in history.events:
         kind = event.event_type
@@ -152,6 +155,12 @@ def _payload_lists(history: WorkflowHistory) -> Iterable[Payloads]:
             yield event.activity_task_scheduled_event_attributes.input
         elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             yield event.activity_task_completed_event_attributes.result
+        elif kind == EventType.EVENT_TYPE_MARKER_RECORDED:
+            # A local activity's result (the classification); the marker's other details
+            # are the SDK's own and never pass through the codec.
+            marker = event.marker_recorded_event_attributes
+            if marker.marker_name == LOCAL_ACTIVITY_MARKER and "result" in marker.details:
+                yield marker.details["result"]
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
             yield event.workflow_execution_signaled_event_attributes.input
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:

@@ -7,11 +7,13 @@ The golden histories under ``tests/golden/`` were recorded from real runs on the
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
@@ -21,6 +23,7 @@ from connecteurs.models import Interaction, ModerationAction
 from passerelle import operations
 from passerelle.worker import build_runtime, create_worker
 from tests.helpers import make_setup, wait_status
+from workflows import search_attributes as sa
 from workflows.channel import ChannelHealthWorkflow
 from workflows.interaction import InteractionWorkflow
 from workflows.models import InteractionStart, InteractionStatus, State
@@ -58,6 +61,14 @@ def test_golden_histories_exist() -> None:
         # which buffered an `external_answer` signal it had no handler for, then took a
         # human's answer: today's code must replay it without acting on the event.
         "buffered_thread_event",
+        # lean histories (workflow.patched "lean-history")
+        "lean_auto_answer",
+        "lean_human_answer",
+        "lean_breach",
+        "lean_crisis_thread",
+        "lean_spam_in_thread",
+        "lean_edited_into_abuse",
+        "lean_channel_parked",
     }
 
 
@@ -77,6 +88,61 @@ async def test_fresh_history_replays(client: Client, tmp_path: Path) -> None:
     history = await operations.handle(client, setup.ref("fresh")).fetch_history()
     result = await replayer(InteractionWorkflow).replay_workflow(history)
     assert result.replay_failure is None
+
+
+def per_workflow_task(events: list[Any]) -> list[Counter[str]]:
+    """The kinds of event each workflow task's commands produced, task by task (a task that
+    ran a local activity ran the workflow code twice: before it and after its result)."""
+    tasks: list[Counter[str]] = []
+    for event in events:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            tasks.append(Counter())
+        elif tasks and event.event_type == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+            fields = event.upsert_workflow_search_attributes_event_attributes.search_attributes
+            if set(fields.indexed_fields) != {"TemporalChangeVersion"}:  # a patch's own
+                tasks[-1]["search attributes"] += 1
+        elif tasks and event.event_type == EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
+            tasks[-1]["memo"] += 1
+        elif (
+            tasks
+            and event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+            and event.marker_recorded_event_attributes.marker_name == "core_local_activity"
+        ):
+            tasks[-1]["runs"] += 1
+    return tasks
+
+
+async def test_a_new_history_is_lean(client: Client, tmp_path: Path) -> None:
+    setup = make_setup(tmp_path, 'close_answered_after = "1s"\nreopen_window = "1s"\n')
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("lean", "Merci, super vidéo ! 🙏"))
+        handle = operations.handle(client, setup.ref("lean"))
+        status = InteractionStatus.model_validate(await handle.result())
+    assert status.state is State.CLOSED and status.resolution == "answered"
+    events = list((await handle.fetch_history()).events)
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    ]
+    markers = [
+        e.marker_recorded_event_attributes.marker_name
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+    ]
+    assert "classify" not in scheduled and "reply" in scheduled
+    assert markers.count("core_local_activity") == 1  # the classification
+    assert markers.count("core_patch") == 1  # lean-history alone, no older patch's marker
+    # One upsert of each kind per run of the workflow code (not one per change as before).
+    tasks = per_workflow_task(events)
+    assert all(t["search attributes"] <= 1 + t["runs"] for t in tasks), tasks
+    assert all(t["memo"] <= 1 + t["runs"] for t in tasks), tasks
+    assert sum(t["search attributes"] for t in tasks) == 4  # 8 before
+    assert sum(t["memo"] for t in tasks) == 4  # 6 timeline entries
+    # The last upserts made it in before the completion: visibility has the final state.
+    described = await handle.describe()
+    state = described.typed_search_attributes.get(sa.STATE)
+    assert state == State.CLOSED.value
 
 
 # Unsandboxed: the sandbox would re-import this test module and its test-only imports.

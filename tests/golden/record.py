@@ -217,6 +217,7 @@ async def edited_into_abuse(client: Client, setup: Setup) -> str:
 RUNTIMES: dict[str, Callable[[Setup], Runtime]] = {
     "channel_parked": lambda setup: controlled(setup, CHANNEL),
     "channel_health": lambda setup: controlled(setup, CHANNEL),
+    "lean_channel_parked": lambda setup: controlled(setup, CHANNEL),
 }
 OPEN = {"channel_health"}
 
@@ -240,6 +241,14 @@ SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
     "answered_on_platform": (answered_on_platform, FAST, {}),
     "edited_then_withdrawn": (edited_then_withdrawn, FAST, {}),
     "edited_into_abuse": (edited_into_abuse, FAST, {}),
+    # lean histories: classification as a local activity, upserts batched per workflow task
+    "lean_auto_answer": (auto_answer, FAST, {}),
+    "lean_human_answer": (human_answer, FAST, {}),
+    "lean_breach": (breach, FAST + ESCALATION, {"P2": "2s"}),
+    "lean_crisis_thread": (crisis_thread, FAST, {}),
+    "lean_spam_in_thread": (spam_in_thread, FAST, {}),
+    "lean_edited_into_abuse": (edited_into_abuse, FAST, {}),
+    "lean_channel_parked": (channel_parked, FAST + CHANNELS, {}),
 }
 
 

@@ -117,16 +117,18 @@ async def test_export_by_query_and_a_tampered_history_diverges(
     code, _, stderr = await run_cli("audit", "replay", str(directory), "--json", cwd=tmp_path)
     assert code == 0, stderr
 
-    # A history whose recorded commands no longer match the code: the classify step
+    # A history whose recorded commands no longer match the code: the spam's hide step
     # renamed, as if the workflow had been changed without workflow.patched.
     victim = sorted(p for p in directory.glob("*.json") if p.name != "manifest.json")[0]
-    victim.write_text(victim.read_text().replace('"name": "classify"', '"name": "moderate"', 1))
+    original = victim.read_text()
+    victim.write_text(original.replace('"name": "moderate"', '"name": "reply"', 1))
+    assert victim.read_text() != original
     code, stdout, _ = await run_cli("audit", "replay", str(directory), "--json", cwd=tmp_path)
     outcomes = {Path(o["file"]).name: o for o in json.loads(stdout)}
     assert code == 1
     assert not outcomes[victim.name]["ok"]
     assert (
-        "classify" in outcomes[victim.name]["divergence"]
+        "reply" in outcomes[victim.name]["divergence"]
         or "moderate" in outcomes[victim.name]["divergence"]
     )
     assert sum(o["ok"] for o in outcomes.values()) == 2

@@ -8,10 +8,18 @@ import os
 from pathlib import Path
 
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from connecteurs.models import Classification
 from passerelle import operations
-from passerelle.codec import KEY_FILE_ENV, EncryptionCodec, data_converter
+from passerelle.codec import (
+    KEY_FILE_ENV,
+    LOCAL_ACTIVITY_MARKER,
+    EncryptionCodec,
+    data_converter,
+    decode_history,
+)
 from passerelle.worker import build_runtime, create_worker
 from tests.helpers import make_setup, wait_status
 from tests.integration.test_cli import run_cli
@@ -39,6 +47,19 @@ async def test_histories_are_encrypted_at_rest_and_audits_need_the_key(
     assert "Zephyrinette" not in raw and "zephyrinette" not in raw
     exported = tmp_path / "enc.json"
     exported.write_text(raw)
+
+    # Decoded with the key, every payload an audit reads is plain, the classification
+    # (a local activity's result, kept in a marker) included.
+    await decode_history(history, EncryptionCodec([key]))
+    [marker] = [
+        e.marker_recorded_event_attributes
+        for e in history.events
+        if e.marker_recorded_event_attributes.marker_name == LOCAL_ACTIVITY_MARKER
+    ]
+    [verdict] = pydantic_data_converter.payload_converter.from_payloads(
+        list(marker.details["result"].payloads), [Classification]
+    )
+    assert sorted(verdict.categories) == list(status.categories)
 
     code, stdout, stderr = await run_cli(
         "audit",
