@@ -120,9 +120,16 @@ class WorkerSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     max_concurrent_activities: int = Field(
-        default=100, ge=1, description="Activities (platform calls, classification) at once."
+        default=100, ge=1, description="Activities (platform calls, records) at once."
     )
     max_concurrent_workflow_tasks: int = Field(default=100, ge=1)
+    max_cached_workflows: int = Field(
+        default=1000,
+        ge=0,
+        description="Interaction runs kept in memory between their steps (Temporal's "
+        "default). A run pushed out is rebuilt from its history at its next step: a smaller "
+        "cache trades worker memory for replay CPU.",
+    )
     graceful_shutdown: Duration = Field(
         default=timedelta(seconds=30),
         description="On SIGTERM, how long running activities get to finish before they are "

@@ -125,6 +125,7 @@ def create_worker(client: Client, config: Config, runtime: Runtime, **options: A
     settings: dict[str, Any] = {
         "max_concurrent_activities": config.worker.max_concurrent_activities,
         "max_concurrent_workflow_tasks": config.worker.max_concurrent_workflow_tasks,
+        "max_cached_workflows": config.worker.max_cached_workflows,
         "graceful_shutdown_timeout": config.worker.graceful_shutdown,
     }
     return Worker(

@@ -359,6 +359,7 @@ async def _bench(
     settings: dict[str, Any] = {
         "max_concurrent_activities": config.worker.max_concurrent_activities,
         "max_concurrent_workflow_tasks": config.worker.max_concurrent_workflow_tasks,
+        "max_cached_workflows": config.worker.max_cached_workflows,
         "graceful_shutdown_timeout": config.worker.graceful_shutdown,
     } | worker_options
     pids = server_pids()

@@ -101,6 +101,9 @@ class SideResult:
     worker_idle_cpu_percent: float | None  # of one core, over idle_seconds
     worker_rss_mib: float | None  # VmRSS at the end of the idle sample
     worker_peak_rss_mib: float | None  # VmHWM at the end of the run
+    # (parked so far, VmRSS) every tenth of the bulk: whether memory levels off once the
+    # worker's workflow cache is full, the trend a run smaller than 100,000 can show.
+    rss_while_parking: list[tuple[int, float | None]]
     idle_seconds: float
     lateness_ms: Lateness
     breaches_notified: int
@@ -257,7 +260,7 @@ async def run_side(
         bulk = n - breaches
         progress(f"{side.name}: parking {bulk} interactions with a 1-day SLA")
         started_at = time.monotonic()
-        await park_bulk(client, side, bulk, window, worker, progress)
+        rss_trend = await park_bulk(client, side, bulk, window, worker, progress)
         bulk_seconds = time.monotonic() - started_at
         progress(f"{side.name}: {bulk} parked in {bulk_seconds:.0f}s; {breaches} due at {rate:g}/s")
 
@@ -299,6 +302,7 @@ async def run_side(
         worker_idle_cpu_percent=cpu,
         worker_rss_mib=rss,
         worker_peak_rss_mib=peak,
+        rss_while_parking=rss_trend,
         idle_seconds=round(max(sample, 0.5), 1),
         lateness_ms=lateness(notified),
         breaches_notified=len(notified),
@@ -317,12 +321,15 @@ def sla_for(breaches: int, rate: float, idle_seconds: float, margin: float) -> t
 
 async def park_bulk(
     client: Client, side: Side, count: int, window: int, worker: WorkerProcess, progress: Progress
-) -> None:
+) -> list[tuple[int, float | None]]:
     """Start ``count`` with at most ``window`` started but not yet parked: a larger backlog
-    only evicts workflows from the worker's cache between their steps (replays)."""
+    only evicts workflows from the worker's cache between their steps (replays). Returns the
+    worker's RSS each time another tenth of ``count`` is parked."""
     next_index = 0
     parked = 0
     last_report = time.monotonic()
+    trend: list[tuple[int, float | None]] = []
+    step = max(1, count // 10)
     while parked < count:
         worker.check()
         allowed = min(count, parked + window) - next_index
@@ -336,9 +343,12 @@ async def park_bulk(
         else:
             await asyncio.sleep(0.5)
         parked = await count_parked(client, side.task_queue)
+        if parked >= (len(trend) + 1) * step:
+            trend.append((parked, memory_mib(worker.pid)))
         if time.monotonic() - last_report > 10:
             last_report = time.monotonic()
             progress(f"{side.name}: {parked}/{count} parked ({next_index} started)")
+    return trend
 
 
 async def wait_parked(
@@ -574,6 +584,10 @@ def summary(result: TimersBench) -> list[tuple[str, Any]]:
             (f"{label}: parked/s", side.parked_per_second),
             (f"{label}: idle CPU", f"{side.worker_idle_cpu_percent}% of a core"),
             (f"{label}: RSS", f"{side.worker_rss_mib} MiB (peak {side.worker_peak_rss_mib})"),
+            (
+                f"{label}: RSS while parking",
+                ", ".join(f"{parked}: {rss}" for parked, rss in side.rss_while_parking) or "-",
+            ),
             (f"{label}: lateness", f"p50 {late.p50} ms, p99 {late.p99} ms, max {late.max} ms"),
             (
                 f"{label}: notified",
