@@ -41,6 +41,8 @@ async def test_bench_timers_tiny() -> None:
         assert side["early_notifications"] == 0
         assert set(side["lateness_ms"]) == set(document["lateness_ms"])
         assert side["worker_rss_mib"] is None or side["worker_rss_mib"] > 0
+        parked = [count for count, _ in side["rss_while_parking"]]
+        assert parked and parked == sorted(parked) and parked[-1] <= 10  # 16 - 6 breaching
     assert document["breaches_notified"] == 6
     assert not result.failed
     assert timers.summary(result)
