@@ -52,7 +52,12 @@ def classify_with_all(
             log.error("classifier failed", classifier=classifier.name, error=repr(err))
             failures.append(f"{classifier.name}@{classifier.version} failed: {type(err).__name__}")
     if not verdicts:
-        raise ApplicationError("every classifier failed: " + "; ".join(failures))
+        # Run locally, classification is pure CPU (the policy says so): the same message
+        # fails the same way, so the interaction goes to a human now, not after retries.
+        raise ApplicationError(
+            "every classifier failed: " + "; ".join(failures),
+            non_retryable=activity.in_activity() and activity.info().is_local,
+        )
     merged = compose(verdicts)
     if not failures:
         return merged

@@ -8,6 +8,7 @@ The golden histories under ``tests/golden/`` were recorded from real runs on the
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
-from connecteurs.models import Interaction, ModerationAction
+from connecteurs.models import Classification, Interaction, ModerationAction, Route
 from passerelle import operations
 from passerelle.worker import build_runtime, create_worker
 from tests.helpers import make_setup, wait_status
@@ -69,6 +70,8 @@ def test_golden_histories_exist() -> None:
         "lean_spam_in_thread",
         "lean_edited_into_abuse",
         "lean_channel_parked",
+        # an Update and a follow-up arrive while a 9 s classification holds the task open
+        "lean_slow_classification",
     }
 
 
@@ -143,6 +146,67 @@ async def test_a_new_history_is_lean(client: Client, tmp_path: Path) -> None:
     described = await handle.describe()
     state = described.typed_search_attributes.get(sa.STATE)
     assert state == State.CLOSED.value
+
+
+async def test_classification_as_an_ordinary_activity_when_the_policy_says_so(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(
+        tmp_path, 'classify_locally = false\nclose_answered_after = "1s"\nreopen_window = "1s"\n'
+    )
+    async with create_worker(client, setup.config, build_runtime(setup.config)):
+        await setup.deliver(client, setup.interaction("ordinary", "Merci, super vidéo ! 🙏"))
+        handle = operations.handle(client, setup.ref("ordinary"))
+        status = InteractionStatus.model_validate(await handle.result())
+    assert status.state is State.CLOSED and status.categories
+    events = list((await handle.fetch_history()).events)
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    ]
+    assert scheduled[0] == "classify"
+    assert not any(
+        e.marker_recorded_event_attributes.marker_name == "core_local_activity" for e in events
+    )
+    tasks = per_workflow_task(events)
+    assert all(t["search attributes"] <= 1 and t["memo"] <= 1 for t in tasks), tasks
+
+
+class Broken:
+    """A classifier plugin whose every call fails; counts the calls."""
+
+    name = "broken"
+    version = "1"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def classify(self, interaction: Interaction) -> Classification:
+        self.calls += 1
+        raise RuntimeError("model file unreadable")
+
+
+async def test_a_local_classification_that_fails_goes_to_a_human_at_once(
+    client: Client, tmp_path: Path
+) -> None:
+    setup = make_setup(tmp_path)
+    broken = Broken()
+    runtime = replace(build_runtime(setup.config), classifiers=[broken])
+    async with create_worker(client, setup.config, runtime):
+        await setup.deliver(client, setup.interaction("broken", "Where is the replay?"))
+        status = await wait_status(
+            client, setup.ref("broken"), lambda s: s.state is State.AWAITING_RESPONSE
+        )
+        timeline = await operations.handle(client, setup.ref("broken")).query(
+            InteractionWorkflow.timeline
+        )
+    assert status.route is Route.HUMAN
+    assert [e.event for e in timeline.entries if e.event == "classification_failed"] == [
+        "classification_failed"
+    ]
+    # Pure CPU failing the same way every time: not retried (an ordinary activity would be).
+    assert broken.calls == 1
 
 
 # Unsandboxed: the sandbox would re-import this test module and its test-only imports.

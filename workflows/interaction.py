@@ -16,6 +16,7 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import TimeoutError as TimeoutFailure
 
 with workflow.unsafe.imports_passed_through():
     from activites import (
@@ -73,8 +74,9 @@ DECISION_RECORDS = "decision-records-in-history"
 RESOLUTION_CLOCK = "resolution-clock-and-moderation-fallback"
 CHANNEL_HEALTH = "channel-health-parking"
 THREAD_SYNC = "thread-sync"
-# Classification as a local activity and one search-attribute and one memo upsert per workflow
-# task: 36 history events for an auto-answered comment instead of 49 (README, performance).
+# Classification as a local activity (unless the policy says otherwise) and search-attribute
+# and memo upserts gathered per run of the workflow code: an auto-answered comment's history
+# has 38 events instead of 49 (README, performance).
 LEAN_HISTORY = "lean-history"
 CHANNEL_ACTOR = "channel-health"
 VIA_PLATFORM = "via platform"  # who acted, when it was done in the platform's own app
@@ -301,10 +303,11 @@ class InteractionWorkflow:
 
     async def _classify(self, message: Interaction) -> Classification | None:
         try:
-            if self._lean():
+            if self._lean() and self._policy.classify_locally:
                 # Pure CPU with no side effect, so safe to run in the worker that decides: no
                 # activity task to match and no extra workflow task (about 6 history events
-                # and two round trips to the server fewer per message).
+                # and two round trips to the server fewer per message). Its attempts are
+                # counted by this worker only, hence the policy switch for risky plugins.
                 classification = await workflow.execute_local_activity_method(
                     InteractionActivities.classify,
                     message,
@@ -318,7 +321,9 @@ class InteractionWorkflow:
                     start_to_close_timeout=CLASSIFY_TIMEOUT,
                     retry_policy=CLASSIFY_RETRY,
                 )
-        except ActivityError as err:
+        # A local activity's failure can arrive unwrapped (the application error or timeout
+        # itself, not an ActivityError around it): the message still goes to a human.
+        except (ActivityError, ApplicationError, TimeoutFailure) as err:
             self._log("classification_failed", str(err.cause or err), actor=SYSTEM)
             return None
         self._log(
@@ -1237,20 +1242,24 @@ class InteractionWorkflow:
         self._flush_soon()
 
     def _flush_soon(self) -> None:
-        """Upsert what is pending once the code this workflow task runs has run: a callback
-        queued on the workflow's own event loop runs after the ready ones, deterministically."""
+        """Upsert what is pending once the code now ready to run has run: a callback queued
+        on the workflow's own event loop runs after the ready ones, deterministically. That is
+        once per batch of jobs the SDK applies (a result, a signal, an update), usually once
+        per workflow task."""
         if not self._flush_scheduled:
             self._flush_scheduled = True
             asyncio.get_running_loop().call_soon(self._flush)
 
     def _flush(self) -> None:
+        # Taken before upserting: a value that failed to encode (logged by the event loop)
+        # must not block every later upsert of this run.
         self._flush_scheduled = False
-        if self._pending_attributes:
-            workflow.upsert_search_attributes(list(self._pending_attributes.values()))
-            self._pending_attributes.clear()
-        if self._pending_memo:
-            workflow.upsert_memo(dict(self._pending_memo))
-            self._pending_memo.clear()
+        attributes, self._pending_attributes = self._pending_attributes, {}
+        memo, self._pending_memo = self._pending_memo, {}
+        if attributes:
+            workflow.upsert_search_attributes(list(attributes.values()))
+        if memo:
+            workflow.upsert_memo(memo)
 
     def _language(self) -> str:
         if self._classification is not None:

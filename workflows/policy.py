@@ -310,6 +310,12 @@ class Policy(Frozen):
         default=True,
         description="The resolution clock stops while the team waits on the customer.",
     )
+    classify_locally: bool = Field(
+        default=True,
+        description="Classify in the worker that runs the interaction (a local activity: no "
+        "task queue round trip). Set false for a classifier that calls a network service or "
+        "may crash its process: an ordinary activity has its attempts counted by the server.",
+    )
 
     @field_validator("sla", mode="before")
     @classmethod

@@ -77,6 +77,7 @@ task_queue = "{task_queue}"
 close_answered_after = "{close_after}"
 reopen_window = "{reopen_window}"
 records = "{records}"
+classify_locally = {classify_locally}
 """
 
 ACCOUNT = """
@@ -122,6 +123,7 @@ class E2EBench:
     completed: int
     baseline_completed: int
     lifecycle: list[str]
+    classify_locally: bool  # the policy's: classification as a local activity
     accounts: int
     concurrency: int
     worker: dict[str, Any]
@@ -151,13 +153,22 @@ class NoopActivities:
             self.answered_ms.setdefault(workflow_id, (time.time() - received_at) * 1000)
 
 
-def write_config(folder: Path, run: str, accounts: int, close_after: str, reopen: str) -> Config:
+def write_config(
+    folder: Path,
+    run: str,
+    accounts: int,
+    close_after: str,
+    reopen: str,
+    *,
+    classify_locally: bool = True,
+) -> Config:
     """A config of its own: one task queue per run, ``accounts`` jsonl accounts (outboxes)."""
     text = CONFIG.format(
         task_queue=f"bench-e2e-{run}",
         close_after=close_after,
         reopen_window=reopen,
         records=(folder / "records.jsonl").as_posix(),
+        classify_locally=str(classify_locally).lower(),
     )
     for index in range(accounts):
         outbox = (folder / f"outbox-{index}.jsonl").as_posix()
@@ -312,6 +323,7 @@ async def bench(
     reopen_window: str = "1s",
     worker_options: dict[str, Any] | None = None,
     timeout: float | None = None,
+    classify_locally: bool = True,
     warm_up: int = WARM_UP,
     client: Client | None = None,
     progress: Progress = lambda _: None,
@@ -330,6 +342,7 @@ async def bench(
             reopen_window=reopen_window,
             worker_options=worker_options or {},
             timeout=timeout if timeout is not None else 120 + n * 0.2,
+            classify_locally=classify_locally,
             warm_up=max(1, warm_up),
             progress=progress,
         )
@@ -348,12 +361,15 @@ async def _bench(
     reopen_window: str,
     worker_options: dict[str, Any],
     timeout: float,
+    classify_locally: bool,
     warm_up: int,
     progress: Progress,
 ) -> E2EBench:
     run = uuid.uuid4().hex[:8]
     folder = Path(tempfile.mkdtemp(prefix="passerelle-bench-e2e-"))
-    config = write_config(folder, run, accounts, close_after, reopen_window)
+    config = write_config(
+        folder, run, accounts, close_after, reopen_window, classify_locally=classify_locally
+    )
     policy = config.policy()
     names = [a.account for a in config.accounts]
     settings: dict[str, Any] = {
@@ -493,6 +509,7 @@ async def _bench(
         completed=interactions.completed,
         baseline_completed=baseline.completed,
         lifecycle=describe(steps),
+        classify_locally=classify_locally,
         accounts=accounts,
         concurrency=concurrency,
         worker={k: str(v) if not isinstance(v, int) else v for k, v in settings.items()},
@@ -524,6 +541,7 @@ def summary(result: E2EBench) -> list[tuple[str, Any]]:
     return [
         ("interactions", result.n),
         ("lifecycle", ", ".join(result.lifecycle)),
+        ("classification", "local activity" if result.classify_locally else "activity"),
         ("lost", result.lost),
         ("duplicate replies", result.duplicate_replies),
         ("interactions/s", f"{result.interactions_per_second} ({i.seconds}s)"),

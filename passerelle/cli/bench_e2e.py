@@ -52,6 +52,13 @@ def bench_e2e(
     timeout: Annotated[
         float | None, typer.Option(help="Seconds each phase may take (default 120 + N/5).")
     ] = None,
+    classify_locally: Annotated[
+        bool,
+        typer.Option(
+            help="The policy's classify_locally: classification as a local activity (the "
+            "default) or as an ordinary one, to measure what running it locally gains.",
+        ),
+    ] = True,
     as_json: JsonOption = False,
 ) -> None:
     """N interactions through their whole lifecycle (classify, decide, reply to the jsonl
@@ -74,6 +81,7 @@ def bench_e2e(
             reopen_window=reopen_window,
             worker_options=options,
             timeout=timeout,
+            classify_locally=classify_locally,
             progress=lambda line: err.print(f"[dim]{line}[/dim]"),
         )
     )

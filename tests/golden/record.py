@@ -13,14 +13,24 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from temporalio.client import Client
 
 from activites import Runtime
-from connecteurs.models import Author, Platform, ThreadEvent, ThreadEventKind
+from activites.interaction import classify_with_all
+from connecteurs.models import (
+    Author,
+    Classification,
+    Interaction,
+    Platform,
+    ThreadEvent,
+    ThreadEventKind,
+)
 from passerelle import channels, devserver, operations
 from passerelle.deliver import deliver_event
 from passerelle.worker import build_runtime, create_worker
@@ -212,12 +222,47 @@ async def edited_into_abuse(client: Client, setup: Setup) -> str:
     return d.workflow_id
 
 
+class SlowClassifier:
+    """Delegates to the configured classifiers after 9 s: longer than the 8 s after which
+    Temporal's core extends a workflow task that waits on a local activity."""
+
+    name = "slow"
+    version = "1"
+
+    def __init__(self, inner: Runtime) -> None:
+        self.inner = inner
+
+    def classify(self, interaction: Interaction) -> Classification:
+        time.sleep(9)
+        return classify_with_all(self.inner.classifiers, interaction)
+
+
+def slow_runtime(setup: Setup) -> Runtime:
+    runtime = build_runtime(setup.config)
+    return replace(runtime, classifiers=[SlowClassifier(runtime)])
+
+
+async def slow_classification(client: Client, setup: Setup) -> str:
+    """An Update and a follow-up arrive while the first message is still being classified."""
+    d = await setup.deliver(
+        client, setup.interaction("slow", "Where can I find the replay of the live?")
+    )
+    await asyncio.sleep(2)
+    follow = setup.interaction("slow-2", "Also, is it subtitled?", thread_id="slow")
+    await setup.deliver(client, follow)
+    await operations.assign(client, d.workflow_id, "camille", "agent:lead")
+    await wait_status(client, d.workflow_id, lambda s: s.state is State.AWAITING_RESPONSE)
+    await operations.answer(client, d.workflow_id, "Here, with subtitles.", "agent:camille")
+    return d.workflow_id
+
+
 # Scenarios on another runtime than the config's, and those whose workflow never ends (the
 # history is taken as it stands: a replay stops where it stops).
 RUNTIMES: dict[str, Callable[[Setup], Runtime]] = {
     "channel_parked": lambda setup: controlled(setup, CHANNEL),
     "channel_health": lambda setup: controlled(setup, CHANNEL),
     "lean_channel_parked": lambda setup: controlled(setup, CHANNEL),
+    "lean_slow_classification": slow_runtime,
 }
 OPEN = {"channel_health"}
 
@@ -249,6 +294,7 @@ SCENARIOS: dict[str, tuple[Scenario, str, dict[str, str]]] = {
     "lean_spam_in_thread": (spam_in_thread, FAST, {}),
     "lean_edited_into_abuse": (edited_into_abuse, FAST, {}),
     "lean_channel_parked": (channel_parked, FAST + CHANNELS, {}),
+    "lean_slow_classification": (slow_classification, FAST, {}),
 }
 
 
