@@ -33,6 +33,10 @@ What it does:
 4. Trains each enabled category on all the data with its chosen C, writes ``weights.npz``,
    reloads it through the inference code and checks it gives the training's logits, then
    writes ``report.json`` next to it and prints the report.
+
+The shipped ``modele@1.0.0`` weights come from commit 85b1555 (the ``mots-cles`` rules of
+then, three files): run this module in a worktree of that commit to rebuild them bit for bit.
+Run here, it trains a candidate next to the current rules and files, not those weights.
 """
 
 from __future__ import annotations
