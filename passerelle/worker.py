@@ -102,6 +102,16 @@ def pin_timezone_data() -> None:
     zoneinfo.reset_tzpath(to=())
 
 
+def worker_settings(config: Config) -> dict[str, Any]:
+    """The ``[worker]`` table as temporalio ``Worker`` keyword arguments."""
+    return {
+        "max_concurrent_activities": config.worker.max_concurrent_activities,
+        "max_concurrent_workflow_tasks": config.worker.max_concurrent_workflow_tasks,
+        "max_cached_workflows": config.worker.max_cached_workflows,
+        "graceful_shutdown_timeout": config.worker.graceful_shutdown,
+    }
+
+
 def create_worker(client: Client, config: Config, runtime: Runtime, **options: Any) -> Worker:
     pin_timezone_data()
     ensure_bytecode(sys.modules[w.__module__] for w in WORKFLOWS)
@@ -122,12 +132,6 @@ def create_worker(client: Client, config: Config, runtime: Runtime, **options: A
         runtime.report_failure = failure_reporter(client, config)
     if runtime.channel_activity is None:
         runtime.channel_activity = activity_reader(client, config)
-    settings: dict[str, Any] = {
-        "max_concurrent_activities": config.worker.max_concurrent_activities,
-        "max_concurrent_workflow_tasks": config.worker.max_concurrent_workflow_tasks,
-        "max_cached_workflows": config.worker.max_cached_workflows,
-        "graceful_shutdown_timeout": config.worker.graceful_shutdown,
-    }
     return Worker(
         client,
         task_queue=config.task_queue,
@@ -137,7 +141,7 @@ def create_worker(client: Client, config: Config, runtime: Runtime, **options: A
             *PollingActivities(runtime).all(),
             *ChannelActivities(runtime).all(),
         ],
-        **(settings | options),
+        **(worker_settings(config) | options),
     )
 
 

@@ -303,23 +303,20 @@ class InteractionWorkflow:
         self._changes += 1
 
     async def _classify(self, message: Interaction) -> Classification | None:
+        # Pure CPU with no side effect, so safe to run in the worker that decides: no activity
+        # task to match and no extra workflow task (about 6 history events and two round trips
+        # to the server fewer per message). Its attempts are counted by this worker only,
+        # hence the policy switch for risky plugins.
+        local = self._lean() and self._policy.classify_locally
+        self._classifying = local
         try:
-            if self._lean() and self._policy.classify_locally:
-                # Pure CPU with no side effect, so safe to run in the worker that decides: no
-                # activity task to match and no extra workflow task (about 6 history events
-                # and two round trips to the server fewer per message). Its attempts are
-                # counted by this worker only, hence the policy switch for risky plugins.
-                self._classifying = True
-                try:
-                    classification = await workflow.execute_local_activity_method(
-                        InteractionActivities.classify,
-                        message,
-                        start_to_close_timeout=CLASSIFY_TIMEOUT,
-                        retry_policy=CLASSIFY_RETRY,
-                    )
-                finally:
-                    self._classifying = False
-                    self._flush_soon()
+            if local:
+                classification = await workflow.execute_local_activity_method(
+                    InteractionActivities.classify,
+                    message,
+                    start_to_close_timeout=CLASSIFY_TIMEOUT,
+                    retry_policy=CLASSIFY_RETRY,
+                )
             else:
                 classification = await workflow.execute_activity_method(
                     InteractionActivities.classify,
@@ -332,6 +329,10 @@ class InteractionWorkflow:
         except (ActivityError, ApplicationError, TimeoutFailure) as err:
             self._log("classification_failed", str(err.cause or err), actor=SYSTEM)
             return None
+        finally:
+            if local:
+                self._classifying = False
+                self._flush_soon()
         self._log(
             "classified",
             f"{', '.join(sorted(c.value for c in classification.categories))}; "

@@ -57,7 +57,7 @@ from passerelle.bytecode import ensure_bytecode
 from passerelle.codec import LOCAL_ACTIVITY_MARKER
 from passerelle.config import Config, parse
 from passerelle.deliver import deliver
-from passerelle.worker import build_runtime, create_worker
+from passerelle.worker import build_runtime, create_worker, worker_settings
 
 Progress = Callable[[str], None]
 
@@ -372,12 +372,7 @@ async def _bench(
     )
     policy = config.policy()
     names = [a.account for a in config.accounts]
-    settings: dict[str, Any] = {
-        "max_concurrent_activities": config.worker.max_concurrent_activities,
-        "max_concurrent_workflow_tasks": config.worker.max_concurrent_workflow_tasks,
-        "max_cached_workflows": config.worker.max_cached_workflows,
-        "graceful_shutdown_timeout": config.worker.graceful_shutdown,
-    } | worker_options
+    settings = worker_settings(config) | worker_options
     pids = server_pids()
 
     # ---------------------------------------------------------------- interactions
