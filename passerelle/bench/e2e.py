@@ -11,9 +11,15 @@ interaction's history, read from a warm-up interaction in the same run: the same
 (no-op bodies) and the same timers, in the same order, hence the same number of workflow
 tasks. The timers are kept because they are part of every interaction's life (without them the
 baseline would finish up to two seconds per workflow sooner and the ratio would measure the
-timers, not Passerelle). Both phases start all N workflows at once (``concurrency`` start
-calls in flight) and are timed from the first start to the last close time the server
-recorded; each has its own worker with the same settings, alive only during its phase.
+timers, not Passerelle). Each segment starts all N workflows of one side at once
+(``concurrency`` start calls in flight) and is timed from the first start to the last close
+time the server recorded; it has its own worker, task queue and outboxes, with the same
+worker settings, alive only during that segment.
+
+The segments run in rounds, A B then B A (``rounds``, default 2): on these shared 2-core
+machines the speed drifts by ±15 % within minutes, and with one A then one B the side that ran
+second took all of the drift (single runs at N=1,000 gave 0.71, 0.91 and 0.88 for the same
+code). Each side's figures pool its segments; the JSON keeps each round's own ratio.
 
 Correctness, checked on every run: every interaction must be replied to exactly once
 (outbox grouped by account and ``in_reply_to``), closed as answered (its record line), and
@@ -71,6 +77,11 @@ PRAISE = (
 )
 ANSWER_ACTIVITIES = ("reply", "send_direct_message")
 WARM_UP = 10
+# Two rounds, A B B A: the smallest order in which a steady drift of the machine's speed
+# weighs on both sides alike (README, performance).
+ROUNDS = 2
+INTERACTIONS = "passerelle"
+BASELINE = "bare"
 
 CONFIG = """
 task_queue = "{task_queue}"
@@ -105,6 +116,15 @@ class Phase:
 
 
 @dataclass
+class Round:
+    """One round's pair of segments (A B or B A)."""
+
+    interactions_per_second: float
+    baseline_per_second: float
+    ratio: float
+
+
+@dataclass
 class E2EBench:
     n: int
     interactions_per_second: float
@@ -127,14 +147,17 @@ class E2EBench:
     accounts: int
     concurrency: int
     worker: dict[str, Any]
-    interactions: Phase
+    interactions: Phase  # pooled over the rounds
     baseline: Phase
+    order: list[str] = field(default_factory=list)  # the segments, in the order they ran
+    rounds: list[Round] = field(default_factory=list)
     machine: dict[str, Any] = field(default_factory=machine_facts)
     notes: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.lost == 0 and self.duplicate_replies == 0 and self.baseline_completed == self.n
+        bare_all_done = self.baseline_completed == self.baseline.workflows
+        return self.lost == 0 and self.duplicate_replies == 0 and bare_all_done
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
@@ -325,25 +348,29 @@ async def bench(
     timeout: float | None = None,
     classify_locally: bool = True,
     warm_up: int = WARM_UP,
+    rounds: int = ROUNDS,
     client: Client | None = None,
     progress: Progress = lambda _: None,
 ) -> E2EBench:
-    """Run both phases; ``client`` None starts an in-memory dev server for the run."""
+    """Run both sides ``rounds`` times; ``client`` None starts an in-memory dev server."""
     env = await devserver.start(None, port=None) if client is None else None
     client = env.client if env is not None else client
     assert client is not None
     try:
         return await _bench(
             client,
-            n=n,
-            accounts=max(1, accounts),
-            concurrency=concurrency,
-            close_after=close_after,
-            reopen_window=reopen_window,
-            worker_options=worker_options or {},
-            timeout=timeout if timeout is not None else 120 + n * 0.2,
-            classify_locally=classify_locally,
-            warm_up=max(1, warm_up),
+            Settings(
+                n=n,
+                accounts=max(1, accounts),
+                concurrency=concurrency,
+                close_after=close_after,
+                reopen_window=reopen_window,
+                worker_options=worker_options or {},
+                timeout=timeout if timeout is not None else 120 + n * 0.2,
+                classify_locally=classify_locally,
+                warm_up=max(1, warm_up),
+            ),
+            rounds=max(1, rounds),
             progress=progress,
         )
     finally:
@@ -351,31 +378,140 @@ async def bench(
             await env.shutdown()
 
 
-async def _bench(
-    client: Client,
-    *,
-    n: int,
-    accounts: int,
-    concurrency: int,
-    close_after: str,
-    reopen_window: str,
-    worker_options: dict[str, Any],
-    timeout: float,
-    classify_locally: bool,
-    warm_up: int,
-    progress: Progress,
-) -> E2EBench:
+@dataclass(frozen=True)
+class Settings:
+    n: int
+    accounts: int
+    concurrency: int
+    close_after: str
+    reopen_window: str
+    worker_options: dict[str, Any]
+    timeout: float
+    classify_locally: bool
+    warm_up: int
+
+
+@dataclass
+class Segment:
+    """One side's N workflows, timed: what a phase pools over the rounds."""
+
+    phase: Phase
+    latencies: list[float]
+    lost: int = 0
+    duplicate_replies: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+
+def segment_order(rounds: int) -> list[str]:
+    """A B, B A, A B…: each round swaps which side goes first, so with an even number of
+    rounds a drift of the machine's speed during the run (another process, a warming
+    server) weighs on both sides alike instead of on whichever ran second."""
+    order: list[str] = []
+    for index in range(rounds):
+        pair = [INTERACTIONS, BASELINE]
+        order += pair if index % 2 == 0 else pair[::-1]
+    return order
+
+
+async def _bench(client: Client, settings: Settings, rounds: int, progress: Progress) -> E2EBench:
     run = uuid.uuid4().hex[:8]
-    folder = Path(tempfile.mkdtemp(prefix="passerelle-bench-e2e-"))
+    root = Path(tempfile.mkdtemp(prefix="passerelle-bench-e2e-"))
+    pids = server_pids()
+    order = segment_order(rounds)
+    ours: list[Segment] = []
+    bare: list[Segment] = []
+    steps: list[BaselineStep] = []
+    worker: dict[str, Any] = {}
+    for index, side in enumerate(order):
+        label = f"[{index + 1}/{len(order)}] {side}"
+        if side == INTERACTIONS:
+            folder = root / f"segment-{index + 1}"
+            folder.mkdir()
+            segment, steps, worker = await interactions_segment(
+                client, settings, folder, f"{run}-{index + 1}", pids, label, progress
+            )
+            ours.append(segment)
+        else:
+            bare.append(
+                await baseline_segment(
+                    client, settings, steps, f"{run}-{index + 1}", worker, pids, label, progress
+                )
+            )
+        progress(f"{label}: {(ours if side == INTERACTIONS else bare)[-1].phase.per_second}/s")
+
+    interactions = pooled([s.phase for s in ours], [x for s in ours for x in s.latencies])
+    baseline = pooled([s.phase for s in bare], [x for s in bare for x in s.latencies])
+    ratio = interactions.per_second / baseline.per_second if baseline.per_second else 0.0
+    outcomes: Counter[str] = sum((s.outcomes for s in ours), Counter())
+    lost = sum(s.lost for s in ours)
+    return E2EBench(
+        n=settings.n,
+        interactions_per_second=interactions.per_second,
+        baseline_per_second=baseline.per_second,
+        ratio=round(ratio, 3),
+        cpu_ratio=cpu_ratio(interactions, baseline),
+        p50_ms=interactions.p50_ms,
+        p99_ms=interactions.p99_ms,
+        baseline_p50_ms=baseline.p50_ms,
+        baseline_p99_ms=baseline.p99_ms,
+        lost=lost,
+        duplicate_replies=sum(s.duplicate_replies for s in ours),
+        completed=interactions.completed,
+        baseline_completed=baseline.completed,
+        lifecycle=describe(steps),
+        classify_locally=settings.classify_locally,
+        accounts=settings.accounts,
+        concurrency=settings.concurrency,
+        worker={k: str(v) if not isinstance(v, int) else v for k, v in worker.items()},
+        interactions=interactions,
+        baseline=baseline,
+        order=order,
+        rounds=[
+            Round(
+                interactions_per_second=a.phase.per_second,
+                baseline_per_second=b.phase.per_second,
+                ratio=round(a.phase.per_second / b.phase.per_second, 3)
+                if b.phase.per_second
+                else 0.0,
+            )
+            for a, b in zip(ours, bare, strict=True)
+        ],
+        notes=(
+            f"{len(order)} segments in the order {', '.join(order)}; each side's figures pool "
+            "its segments (completed over summed seconds, latencies together); each segment "
+            "starts its N workflows at once and is timed from the first start to the last "
+            "close time; p50/p99: received_at → the reply's `at` in the outbox (baseline: "
+            "start → its reply-step no-op), under that burst; the baseline replays one "
+            "interaction's activities and timers with no-op bodies; worker, client and dev "
+            f"server share the machine; starts outcomes {dict(outcomes)}"
+        ),
+    )
+
+
+async def interactions_segment(
+    client: Client,
+    settings: Settings,
+    folder: Path,
+    run: str,
+    pids: list[int],
+    label: str,
+    progress: Progress,
+) -> tuple[Segment, list[BaselineStep], dict[str, Any]]:
+    """N interactions through a worker of their own, on a task queue and outboxes of their
+    own; returns the segment, the lifecycle's steps and the worker settings used."""
+    n, warm_up, timeout = settings.n, settings.warm_up, settings.timeout
     config = write_config(
-        folder, run, accounts, close_after, reopen_window, classify_locally=classify_locally
+        folder,
+        run,
+        settings.accounts,
+        settings.close_after,
+        settings.reopen_window,
+        classify_locally=settings.classify_locally,
     )
     policy = config.policy()
     names = [a.account for a in config.accounts]
-    settings = worker_settings(config) | worker_options
-    pids = server_pids()
-
-    # ---------------------------------------------------------------- interactions
+    # Message ids unique to the segment: a repeated one would be a duplicate delivery.
+    warm, measure = f"w{run}-", f"e{run}-"
     received: dict[tuple[str, str], datetime] = {}
     outcomes: Counter[str] = Counter()
 
@@ -391,29 +527,31 @@ async def _bench(
 
         return call
 
-    async with create_worker(client, config, build_runtime(config), **worker_options):
-        progress(f"warm-up: {warm_up} interactions (sandbox, classifier, connector)")
-        await start_all([interaction_call(i, "w") for i in range(warm_up)], concurrency)
-        await wait_closed(client, config.task_queue, warm_up, timeout, progress, "warm-up")
-        first = make_interaction(names[0], "w0", PRAISE[0])
+    options = settings.worker_options
+    async with create_worker(client, config, build_runtime(config), **options):
+        progress(f"{label}: warm-up, {warm_up} interactions (sandbox, classifier, connector)")
+        await start_all([interaction_call(i, warm) for i in range(warm_up)], settings.concurrency)
+        await wait_closed(client, config.task_queue, warm_up, timeout, progress, label)
+        first = make_interaction(names[0], f"{warm}0", PRAISE[0])
         history = await client.get_workflow_handle(first.workflow_id).fetch_history()
         steps = lifecycle_steps(list(history.events))
-        progress(f"lifecycle of one interaction: {', '.join(describe(steps))}")
+        progress(f"{label}: lifecycle of one interaction: {', '.join(describe(steps))}")
 
-        progress(f"interactions: starting {n} ({concurrency} start calls in flight)")
+        progress(f"{label}: starting {n} ({settings.concurrency} start calls in flight)")
         cpu_before = cpu_now(pids)
         begun = datetime.now(UTC)
-        start_seconds = await start_all([interaction_call(i, "e") for i in range(n)], concurrency)
-        progress(f"interactions: {n} started in {start_seconds:.1f}s, waiting for them to close")
+        calls = [interaction_call(i, measure) for i in range(n)]
+        start_seconds = await start_all(calls, settings.concurrency)
+        progress(f"{label}: {n} started in {start_seconds:.1f}s, waiting for them to close")
         completed, last_close = await wait_closed(
-            client, config.task_queue, warm_up + n, timeout, progress, "interactions"
+            client, config.task_queue, warm_up + n, timeout, progress, label
         )
         cpu_after = cpu_now(pids)
     completed -= warm_up
 
     replies = [
         entry
-        for index in range(accounts)
+        for index in range(settings.accounts)
         for entry in read_outbox(folder / f"outbox-{index}.jsonl")
         if entry.get("action") in ANSWER_ACTIVITIES
     ]
@@ -430,18 +568,37 @@ async def _bench(
         if summary.get("state") == "closed" and summary.get("resolution") == "answered":
             _, account, external_id = str(summary["id"]).split(":", 2)
             closed.add((account, external_id))
-    measured = [k for k in received if k[1].startswith("e")]
+    measured = [k for k in received if k[1].startswith(measure)]
     done = [k for k in measured if k in answered and k in closed]
     latencies = [(answered[k] - received[k]).total_seconds() * 1000 for k in done]
-    interactions = phase_result(
+    phase = phase_result(
         n, completed, begun, last_close, start_seconds, latencies, cpu_before, cpu_after
     )
-    progress(f"interactions: {interactions.per_second}/s, {n - len(done)} lost")
+    segment = Segment(
+        phase=phase,
+        latencies=latencies,
+        lost=n - len(done),
+        duplicate_replies=duplicate_replies,
+        outcomes=outcomes,
+    )
+    return segment, steps, worker_settings(config) | options
 
-    # ---------------------------------------------------------------- baseline
+
+async def baseline_segment(
+    client: Client,
+    settings: Settings,
+    steps: list[BaselineStep],
+    run: str,
+    worker: dict[str, Any],
+    pids: list[int],
+    label: str,
+    progress: Progress,
+) -> Segment:
+    """N bare workflows of the lifecycle's shape, on a worker with the same settings."""
+    n, warm_up, timeout = settings.n, settings.warm_up, settings.timeout
     answer_step = next((s.name for s in steps if s.name in ANSWER_ACTIVITIES), "")
     noop = NoopActivities(answer_step)
-    base_queue = f"{config.task_queue}-baseline"
+    queue = f"bench-e2e-{run}-baseline"
 
     def baseline_call(index: int, prefix: str) -> Callable[[], Awaitable[None]]:
         async def call() -> None:
@@ -449,7 +606,7 @@ async def _bench(
                 BaselineWorkflow.run,
                 BaselineStart(steps=steps, received_at=time.time()),
                 id=f"bench-baseline/{run}/{prefix}{index}",
-                task_queue=base_queue,
+                task_queue=queue,
             )
 
         return call
@@ -457,65 +614,50 @@ async def _bench(
     # The same bytecode treatment as create_worker gives the lifecycle's modules.
     ensure_bytecode([sys.modules[BaselineWorkflow.__module__]])
     async with Worker(
-        client,
-        task_queue=base_queue,
-        workflows=[BaselineWorkflow],
-        activities=[noop.noop],
-        **settings,
+        client, task_queue=queue, workflows=[BaselineWorkflow], activities=[noop.noop], **worker
     ):
-        progress(f"baseline warm-up: {warm_up} bare workflows")
-        await start_all([baseline_call(i, "w") for i in range(warm_up)], concurrency)
-        await wait_closed(client, base_queue, warm_up, timeout, progress, "baseline warm-up")
+        progress(f"{label}: warm-up, {warm_up} bare workflows")
+        await start_all([baseline_call(i, "w") for i in range(warm_up)], settings.concurrency)
+        await wait_closed(client, queue, warm_up, timeout, progress, label)
         noop.answered_ms.clear()
 
-        progress(f"baseline: starting {n} bare workflows of the same shape")
+        progress(f"{label}: starting {n} bare workflows of the same shape")
         cpu_before = cpu_now(pids)
-        base_begun = datetime.now(UTC)
-        base_start_seconds = await start_all([baseline_call(i, "e") for i in range(n)], concurrency)
-        base_completed, base_last = await wait_closed(
-            client, base_queue, warm_up + n, timeout, progress, "baseline"
-        )
+        begun = datetime.now(UTC)
+        calls = [baseline_call(i, "e") for i in range(n)]
+        start_seconds = await start_all(calls, settings.concurrency)
+        completed, last = await wait_closed(client, queue, warm_up + n, timeout, progress, label)
         cpu_after = cpu_now(pids)
-    baseline = phase_result(
-        n,
-        base_completed - warm_up,
-        base_begun,
-        base_last,
-        base_start_seconds,
-        list(noop.answered_ms.values()),
-        cpu_before,
-        cpu_after,
+    latencies = list(noop.answered_ms.values())
+    phase = phase_result(
+        n, completed - warm_up, begun, last, start_seconds, latencies, cpu_before, cpu_after
     )
-    progress(f"baseline: {baseline.per_second}/s")
+    return Segment(phase=phase, latencies=latencies)
 
-    ratio = interactions.per_second / baseline.per_second if baseline.per_second else 0.0
-    return E2EBench(
-        n=n,
-        interactions_per_second=interactions.per_second,
-        baseline_per_second=baseline.per_second,
-        ratio=round(ratio, 3),
-        cpu_ratio=cpu_ratio(interactions, baseline),
-        p50_ms=interactions.p50_ms,
-        p99_ms=interactions.p99_ms,
-        baseline_p50_ms=baseline.p50_ms,
-        baseline_p99_ms=baseline.p99_ms,
-        lost=n - len(done),
-        duplicate_replies=duplicate_replies,
-        completed=interactions.completed,
-        baseline_completed=baseline.completed,
-        lifecycle=describe(steps),
-        classify_locally=classify_locally,
-        accounts=accounts,
-        concurrency=concurrency,
-        worker={k: str(v) if not isinstance(v, int) else v for k, v in settings.items()},
-        interactions=interactions,
-        baseline=baseline,
-        notes=(
-            "all N started at once, timed from the first start to the last close time; "
-            "p50/p99: received_at → the reply's `at` in the outbox (baseline: start → its "
-            "reply-step no-op), under that burst; the baseline replays one interaction's "
-            "activities and timers with no-op bodies; worker, client and dev server share "
-            f"the machine; starts outcomes {dict(outcomes)}"
+
+def pooled(phases: list[Phase], latencies: list[float]) -> Phase:
+    """One side over its segments: completed over summed seconds, CPU weighted by workflows,
+    percentiles over every latency."""
+    workflows = sum(p.workflows for p in phases)
+    completed = sum(p.completed for p in phases)
+    seconds = sum(p.seconds for p in phases)
+    servers = [p.server_cpu_ms_per_workflow for p in phases]
+    known = [s for s in servers if s is not None]
+    return Phase(
+        workflows=workflows,
+        completed=completed,
+        seconds=round(seconds, 3),
+        start_seconds=round(sum(p.start_seconds for p in phases), 3),
+        per_second=round(completed / seconds, 1) if seconds > 0 else 0.0,
+        p50_ms=round(percentile(latencies, 0.5), 1),
+        p99_ms=round(percentile(latencies, 0.99), 1),
+        worker_cpu_ms_per_workflow=round(
+            sum(p.worker_cpu_ms_per_workflow * p.workflows for p in phases) / workflows, 2
+        ),
+        server_cpu_ms_per_workflow=(
+            round(sum(s * p.workflows for s, p in zip(known, phases, strict=True)) / workflows, 2)
+            if len(known) == len(phases)
+            else None
         ),
     )
 
@@ -542,6 +684,8 @@ def summary(result: E2EBench) -> list[tuple[str, Any]]:
         ("interactions/s", f"{result.interactions_per_second} ({i.seconds}s)"),
         ("bare workflows/s", f"{result.baseline_per_second} ({b.seconds}s)"),
         ("ratio", f"{result.ratio} (target ≥ 0.9)"),
+        ("order", " ".join("A" if side == INTERACTIONS else "B" for side in result.order)),
+        ("ratio per round", ", ".join(f"{r.ratio}" for r in result.rounds)),
         ("CPU ratio", result.cpu_ratio),
         ("received → answered", f"p50 {result.p50_ms} ms, p99 {result.p99_ms} ms"),
         ("bare start → reply step", f"p50 {b.p50_ms} ms, p99 {b.p99_ms} ms"),
