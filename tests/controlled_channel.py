@@ -55,9 +55,7 @@ class ControlledChannel(JsonlConnecteur):
     ) -> ActionResult:
         if self.state.revoked:
             raise AuthError(EXPIRED)
-        return await super().send_direct_message(
-            interaction, text, idempotency_key=idempotency_key
-        )
+        return await super().send_direct_message(interaction, text, idempotency_key=idempotency_key)
 
 
 def controlled(setup: Setup, state: ChannelState) -> Runtime:
