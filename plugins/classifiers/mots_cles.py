@@ -38,6 +38,7 @@ import functools
 import importlib
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -1592,9 +1593,20 @@ LANGID_CLOSE = 0.2  # fr and en closer than this: the stopwords decide
 STOPWORDS_CLEAR = 3  # a stopword margin this large overrides the n-gram model
 
 
-@functools.cache
+# functools.cache alone lets every thread that arrives before the first load finishes load
+# the model too: a worker's activity threads did, at warm-up (seen in a profile).
+_LANGID_LOCK = threading.Lock()
+
+
 def _langid() -> Callable[[str], dict[str, float]] | None:
-    """py3langid's ranking function, loaded once; ``None`` if it is not installed.
+    """py3langid's ranking function, loaded once per process (see :func:`_load_langid`)."""
+    with _LANGID_LOCK:
+        return _load_langid()
+
+
+@functools.cache
+def _load_langid() -> Callable[[str], dict[str, float]] | None:
+    """py3langid's ranking function; ``None`` if it is not installed.
 
     Only the 0.4 API (``from_model_file``, temperature-calibrated probabilities) is used: the
     thresholds above were set on its probabilities.

@@ -462,3 +462,41 @@ def test_broadened_insults_are_abuse(text: str) -> None:
 @pytest.mark.parametrize("text", ABUSE_040_NOT)
 def test_teasing_and_untargeted_swearing_are_not_abuse(text: str) -> None:
     assert Category.ABUSE not in classify(text).categories, classify(text).reasons
+
+
+def test_the_language_model_is_loaded_once_when_threads_race_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    import threading
+
+    from plugins.classifiers import mots_cles
+
+    langid = importlib.import_module("py3langid.langid")  # untyped, as mots_cles loads it
+
+    real = langid.LanguageIdentifier.from_model_file
+    loads: list[int] = []
+
+    def counting(*args: object, **kwargs: object) -> object:
+        loads.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(langid.LanguageIdentifier, "from_model_file", counting)
+    mots_cles._load_langid.cache_clear()
+    start = threading.Barrier(8)
+    ranks: list[object] = []
+
+    def first_call() -> None:
+        start.wait()
+        ranks.append(mots_cles._langid())
+
+    threads = [threading.Thread(target=first_call) for _ in range(8)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        mots_cles._load_langid.cache_clear()  # the next caller loads the unpatched model
+    assert len(loads) == 1
+    assert len(ranks) == 8 and all(rank is ranks[0] for rank in ranks)
