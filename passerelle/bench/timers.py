@@ -569,7 +569,7 @@ async def bench(
         passerelle=ours,
         seconds=round(time.monotonic() - began, 1),
         notes=(
-            "each side on its own fresh in-memory dev server, one after the other; "
+            "each side on its own fresh dev server (a SQLite file), one after the other; "
             "parked_per_second is the bulk of n - breaches (classify, decide, wait for "
             "Passerelle; one timer for the baseline); idle CPU is % of one core; lateness is "
             "notification sent_at (baseline: activity start) - deadline for the breaches, "
