@@ -432,23 +432,21 @@ async def _bench(client: Client, settings: Settings, rounds: int, progress: Prog
             )
             ours.append(segment)
         else:
-            bare.append(
-                await baseline_segment(
-                    client, settings, steps, f"{run}-{index + 1}", worker, pids, label, progress
-                )
+            segment = await baseline_segment(
+                client, settings, steps, f"{run}-{index + 1}", worker, pids, label, progress
             )
-        progress(f"{label}: {(ours if side == INTERACTIONS else bare)[-1].phase.per_second}/s")
+            bare.append(segment)
+        progress(f"{label}: {segment.phase.per_second}/s")
 
     interactions = pooled([s.phase for s in ours], [x for s in ours for x in s.latencies])
     baseline = pooled([s.phase for s in bare], [x for s in bare for x in s.latencies])
-    ratio = interactions.per_second / baseline.per_second if baseline.per_second else 0.0
     outcomes: Counter[str] = sum((s.outcomes for s in ours), Counter())
     lost = sum(s.lost for s in ours)
     return E2EBench(
         n=settings.n,
         interactions_per_second=interactions.per_second,
         baseline_per_second=baseline.per_second,
-        ratio=round(ratio, 3),
+        ratio=rate_ratio(interactions, baseline),
         cpu_ratio=cpu_ratio(interactions, baseline),
         p50_ms=interactions.p50_ms,
         p99_ms=interactions.p99_ms,
@@ -470,9 +468,7 @@ async def _bench(client: Client, settings: Settings, rounds: int, progress: Prog
             Round(
                 interactions_per_second=a.phase.per_second,
                 baseline_per_second=b.phase.per_second,
-                ratio=round(a.phase.per_second / b.phase.per_second, 3)
-                if b.phase.per_second
-                else 0.0,
+                ratio=rate_ratio(a.phase, b.phase),
             )
             for a, b in zip(ours, bare, strict=True)
         ],
@@ -660,6 +656,13 @@ def pooled(phases: list[Phase], latencies: list[float]) -> Phase:
             else None
         ),
     )
+
+
+def rate_ratio(interactions: Phase, baseline: Phase) -> float:
+    """Passerelle's throughput over the bare workflow's (0 when the bare side did nothing)."""
+    if not baseline.per_second:
+        return 0.0
+    return round(interactions.per_second / baseline.per_second, 3)
 
 
 def cpu_ratio(interactions: Phase, baseline: Phase) -> float | None:
