@@ -82,22 +82,28 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
 
 
 @contextmanager
-def _stdout_to(log_file: Path | None) -> Iterator[None]:
-    """The server inherits our stdout at spawn time; its banner must not mix with
-    ``--json`` output, so it gets a log file (or nothing) instead."""
+def _output_to(log_file: Path | None) -> Iterator[None]:
+    """The server inherits our stdout and stderr at spawn time. Its banner must not mix with
+    ``--json`` output, so stdout goes to the log file (or nowhere). With a log file, stderr
+    goes there too: under load the server logs errors it recovers from by itself (a SQLite
+    write given up and retried), which would otherwise flood a bench's progress lines."""
     sys.stdout.flush()
-    saved = os.dup(1)
+    sys.stderr.flush()
+    streams = (1, 2) if log_file is not None else (1,)
+    saved = [os.dup(fd) for fd in streams]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         target = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     else:
         target = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(target, 1)
+        for fd in streams:
+            os.dup2(target, fd)
         yield
     finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+        for fd, copy in zip(streams, saved, strict=True):
+            os.dup2(copy, fd)
+            os.close(copy)
         os.close(target)
 
 
@@ -119,7 +125,7 @@ async def start(
     if database is not None:
         database.parent.mkdir(parents=True, exist_ok=True)
     chosen = port if port is not None and port_is_free(port) else None
-    with _stdout_to(log_file):
+    with _output_to(log_file):
         return await WorkflowEnvironment.start_local(
             data_converter=data_converter(),
             port=chosen,

@@ -260,7 +260,9 @@ async def run_side(
     # stopped firing timers (88 of 1,000 breaches notified). A file is also what `passerelle
     # dev` and the embedded default use.
     database = side.folder / f"{side.name}-server.db"
-    env = await devserver.start(database, port=None)
+    env = await devserver.start(
+        database, port=None, log_file=side.folder / f"{side.name}-server.log"
+    )
     client = env.client
     address = client.service_client.config.target_host
     process_env = side.env | {"TEMPORAL_ADDRESS": address, "TEMPORAL_NAMESPACE": client.namespace}
