@@ -90,12 +90,12 @@ def _output_to(log_file: Path | None) -> Iterator[None]:
     sys.stdout.flush()
     sys.stderr.flush()
     streams = (1, 2) if log_file is not None else (1,)
-    saved = [os.dup(fd) for fd in streams]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         target = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     else:
         target = os.open(os.devnull, os.O_WRONLY)
+    saved = [os.dup(fd) for fd in streams]  # after the open: a failed open leaks nothing
     try:
         for fd in streams:
             os.dup2(target, fd)
