@@ -22,7 +22,7 @@ from plugins.classifiers import MotsClesClassifier
 from plugins.classifiers.modele import ModeleClassifier
 from plugins.classifiers.modele.classifier import _sigmoid
 from plugins.classifiers.modele.features import BUCKETS, END_MARK, extract, normalize
-from plugins.classifiers.modele.train import CRISIS_PRECISION, CRISIS_RECALL
+from plugins.classifiers.modele.train import CRISIS_MIN_PRECISION, CRISIS_RECALL
 from plugins.classifiers.modele.weights import REPORT_PATH, WEIGHTS_PATH, read, shipped
 from plugins.discovery import CLASSIFIERS, discover
 
@@ -164,7 +164,7 @@ def test_the_report_meets_the_crisis_targets_it_was_trained_for() -> None:
     union = crisis["union"]
     assert crisis["enabled"]
     # The precision floor holds over all the texts and over the fresh ones...
-    assert min(union["precision"], union["fresh"]["precision"]) >= CRISIS_PRECISION
+    assert min(union["precision"], union["fresh"]["precision"]) >= CRISIS_MIN_PRECISION
     # ...and the recall target is claimed reached exactly when it was.
     reached = min(union["recall"], union["fresh"]["recall"]) >= CRISIS_RECALL
     assert crisis["why"].startswith("union recall >=") is reached
