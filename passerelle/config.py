@@ -135,6 +135,14 @@ class WorkerSettings(BaseModel):
         description="On SIGTERM, how long running activities get to finish before they are "
         "cancelled (and retried by another worker).",
     )
+    reload_workflow_modules: bool = Field(
+        default=False,
+        description="true: Temporal's default sandbox, which imports each workflow's module "
+        "afresh for every run (isolating module state, and catching clock or random calls "
+        "in it at run time). false: the workflow modules are imported once per worker and "
+        "shared by every run; they hold no state and tests check statically that they call "
+        "no clock, I/O or randomness. Saves about a fifth of the workflow code's CPU.",
+    )
 
 
 class ChannelsSettings(BaseModel):

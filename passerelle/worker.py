@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import sys
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activites import ChannelActivities, InteractionActivities, PollingActivities, Runtime
 from connecteurs.base import AccountContext, Capability, Connecteur, options_for
 from connecteurs.models import Interaction, Platform, ThreadEvent
 from passerelle.bytecode import ensure_bytecode
 from passerelle.channels import activity_reader, failure_reporter
-from passerelle.config import Config, resolve_secret
+from passerelle.config import Config, WorkerSettings, resolve_secret
 from passerelle.deliver import deliver, deliver_event
 from plugins.classifiers.base import Classifier
 from plugins.discovery import CLASSIFIERS, CONNECTORS, NOTIFIERS, discover
@@ -102,13 +103,35 @@ def pin_timezone_data() -> None:
     zoneinfo.reset_tzpath(to=())
 
 
-def worker_settings(config: Config) -> dict[str, Any]:
-    """The ``[worker]`` table as temporalio ``Worker`` keyword arguments."""
+def workflow_runner(settings: WorkerSettings, workflows: Iterable[type]) -> WorkflowRunner:
+    """Temporal's sandbox, with the modules that define ``workflows`` imported once and shared
+    by every run unless ``reload_workflow_modules`` asks for Temporal's default.
+
+    The sandbox re-imports a workflow's module for each run so that module state cannot leak
+    from one run to the next, and so that a clock or random call in it fails at run time.
+    Re-importing ``workflows/interaction.py`` re-builds its class and re-checks every handler
+    of it: about 4 ms of the 19 ms of CPU that replaying an auto-answered comment costs
+    (README, performance). Our workflow modules hold only constants and classes, and
+    ``tests/unit/test_layers.py`` reads them for clock, I/O and random calls; the replay tests
+    still run the golden histories in the default sandbox. Built-in restrictions (``open``
+    and the like) apply either way.
+    """
+    if settings.reload_workflow_modules:
+        return SandboxedWorkflowRunner()
+    modules = sorted({cls.__module__ for cls in workflows})
+    restrictions = SandboxRestrictions.default.with_passthrough_modules(*modules)
+    return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
+def worker_settings(config: Config, workflows: Iterable[type] = WORKFLOWS) -> dict[str, Any]:
+    """The ``[worker]`` table as temporalio ``Worker`` keyword arguments, for a worker that
+    runs ``workflows``."""
     return {
         "max_concurrent_activities": config.worker.max_concurrent_activities,
         "max_concurrent_workflow_tasks": config.worker.max_concurrent_workflow_tasks,
         "max_cached_workflows": config.worker.max_cached_workflows,
         "graceful_shutdown_timeout": config.worker.graceful_shutdown,
+        "workflow_runner": workflow_runner(config.worker, workflows),
     }
 
 

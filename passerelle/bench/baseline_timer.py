@@ -67,7 +67,9 @@ async def serve() -> None:
     from temporalio.worker import Worker
 
     from passerelle.bytecode import ensure_bytecode
+    from passerelle.config import WorkerSettings
     from passerelle.temporal import connect
+    from passerelle.worker import workflow_runner
 
     client = await connect()
     ensure_bytecode([sys.modules[BaselineTimer.__module__]])
@@ -76,6 +78,8 @@ async def serve() -> None:
         task_queue=os.environ[QUEUE_ENV],
         workflows=[BaselineTimer],
         activities=[fired],
+        # The sandbox as ``passerelle worker`` has it by default.
+        workflow_runner=workflow_runner(WorkerSettings(), [BaselineTimer]),
     )
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -89,6 +89,9 @@ close_answered_after = "{close_after}"
 reopen_window = "{reopen_window}"
 records = "{records}"
 classify_locally = {classify_locally}
+
+[worker]
+reload_workflow_modules = {reload_modules}
 """
 
 ACCOUNT = """
@@ -184,6 +187,7 @@ def write_config(
     reopen: str,
     *,
     classify_locally: bool = True,
+    reload_modules: bool = False,
 ) -> Config:
     """A config of its own: one task queue per run, ``accounts`` jsonl accounts (outboxes)."""
     text = CONFIG.format(
@@ -192,6 +196,7 @@ def write_config(
         reopen_window=reopen,
         records=(folder / "records.jsonl").as_posix(),
         classify_locally=str(classify_locally).lower(),
+        reload_modules=str(reload_modules).lower(),
     )
     for index in range(accounts):
         outbox = (folder / f"outbox-{index}.jsonl").as_posix()
@@ -347,6 +352,7 @@ async def bench(
     worker_options: dict[str, Any] | None = None,
     timeout: float | None = None,
     classify_locally: bool = True,
+    reload_modules: bool = False,
     warm_up: int = WARM_UP,
     rounds: int = ROUNDS,
     client: Client | None = None,
@@ -369,6 +375,7 @@ async def bench(
                 timeout=timeout if timeout is not None else 120 + n * 0.2,
                 classify_locally=classify_locally,
                 warm_up=max(1, warm_up),
+                reload_modules=reload_modules,
             ),
             rounds=max(1, rounds),
             progress=progress,
@@ -389,6 +396,7 @@ class Settings:
     timeout: float
     classify_locally: bool
     warm_up: int
+    reload_modules: bool = False
 
 
 @dataclass
@@ -460,7 +468,8 @@ async def _bench(client: Client, settings: Settings, rounds: int, progress: Prog
         classify_locally=settings.classify_locally,
         accounts=settings.accounts,
         concurrency=settings.concurrency,
-        worker={k: str(v) if not isinstance(v, int) else v for k, v in worker.items()},
+        worker={k: str(v) if not isinstance(v, int) else v for k, v in worker.items()}
+        | {"workflow_runner": "reload" if settings.reload_modules else "shared"},
         interactions=interactions,
         baseline=baseline,
         order=order,
@@ -503,6 +512,7 @@ async def interactions_segment(
         settings.close_after,
         settings.reopen_window,
         classify_locally=settings.classify_locally,
+        reload_modules=settings.reload_modules,
     )
     policy = config.policy()
     names = [a.account for a in config.accounts]
@@ -577,7 +587,9 @@ async def interactions_segment(
         duplicate_replies=duplicate_replies,
         outcomes=outcomes,
     )
-    return segment, steps, worker_settings(config) | options
+    # The bare workflow's worker gets the same settings, its own module in the sandbox's
+    # place of ours.
+    return segment, steps, worker_settings(config, [BaselineWorkflow]) | options
 
 
 async def baseline_segment(

@@ -59,6 +59,14 @@ def bench_e2e(
             "default) or as an ordinary one, to measure what running it locally gains.",
         ),
     ] = True,
+    reload_workflow_modules: Annotated[
+        bool,
+        typer.Option(
+            help="[worker] reload_workflow_modules for both sides: Temporal's default sandbox, "
+            "which imports each workflow's module afresh for every run, to measure what "
+            "sharing them gains.",
+        ),
+    ] = False,
     rounds: Annotated[
         int,
         typer.Option(
@@ -90,6 +98,7 @@ def bench_e2e(
             worker_options=options,
             timeout=timeout,
             classify_locally=classify_locally,
+            reload_modules=reload_workflow_modules,
             rounds=rounds,
             progress=lambda line: err.print(f"[dim]{line}[/dim]"),
         )
