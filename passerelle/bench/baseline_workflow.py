@@ -1,8 +1,9 @@
 """The bare workflow ``passerelle bench e2e`` compares the interaction lifecycle with.
 
-It lives in a module of its own because the workflow sandbox re-imports the module that
-defines a workflow: this one imports nothing but temporalio, so the baseline pays the same
-sandbox cost as ``InteractionWorkflow`` and none for the benchmark's own imports.
+It lives in a module of its own, which imports nothing but temporalio: its worker gets the
+same sandbox as the interactions' (their modules shared by every run, or with
+``--reload-workflow-modules`` re-imported for each), and pays nothing for the benchmark's own
+imports.
 
 It replays the *shape* of a real interaction's history, read from one at run time: the same
 activities (no-op bodies, by the same names' order) and the same timers, in the same order,

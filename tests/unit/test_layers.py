@@ -5,9 +5,11 @@ Dependencies point one way: ``connecteurs`` ← ``plugins`` ← ``activites`` �
 a wrong-way import works until the day it makes a cycle or drags I/O into a workflow.
 
 Workflow code must be deterministic: no I/O, no clock, no randomness. Temporal's sandbox
-checks that at run time for ``workflows/interaction.py`` and the other workflow modules, but
-not for the modules they import passed through (``policy``, ``sla``, ``health``, ``models``:
-pure code the sandbox would otherwise re-import for every run). This test reads all of them.
+checks calls into the standard library at run time only for modules it imports afresh for
+each run; workers share ours instead (``[worker] reload_workflow_modules = false``, see
+``passerelle.worker.workflow_runner``), and the modules they import passed through
+(``policy``, ``sla``, ``health``, ``models``) were never re-imported. This test reads all of
+them; the replay tests still run the golden histories in Temporal's default sandbox.
 """
 
 from __future__ import annotations
