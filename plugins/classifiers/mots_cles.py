@@ -53,7 +53,7 @@ from connecteurs.models import (
 )
 
 NAME = "mots-cles"
-VERSION = "0.4.0"
+VERSION = "0.5.0"
 
 
 def _split(words: str) -> frozenset[str]:
@@ -88,6 +88,41 @@ EN_STOPWORDS: frozenset[str] = _split(
     "im gonna wanna gotta myself dont cant didnt doesnt isnt lol"
 )
 FR_ACCENTS = frozenset("àâçéèêëîïôûùüÿœæ")
+# Function words of the other languages comments on these pages come in (Spanish,
+# Portuguese, Italian, German, Dutch, Haitian Creole, Tagalog, and Darija written in Latin
+# letters), none of them a French or English stopword (a unit test checks): with accents and
+# French "que", "se", "la", "de", a Portuguese or Spanish comment used to count as French.
+FOREIGN_STOPWORDS: frozenset[str] = _split(
+    # Left out, being French or English words too: eu, y, os, dos, las, um, sim, yo, hay,
+    # dice, nada, mucho, van, met, dat, ik, bin, fur (für), con.
+    # Spanish
+    "el los del esta estan muy pero para tengo tambien gracias porque cuando eso "
+    "esto aqui puedo hacer nadie donde como quiero hermano hermana ayuda ayudenme usted "
+    "ustedes unos unas hola senor senora contesta telefono "
+    # Portuguese
+    "nao voce voces meu minha com uma muito obrigado obrigada isso ele ela hoje tem "
+    "tenho ninguem mae vai fala faco atende noite disse amigo amiga esperei horas "
+    "vergonha atendimento portugues "
+    # Italian
+    "che sono della delle questo questa piu faccio stasera grazie perche anche gli di sul "
+    "vado finita nella sempre ancora niente voglio gruppo supporto "
+    # German
+    "ich nicht und der das ist mir mich ein eine wollte heute geht danke eure mehr auch "
+    "aber wie habe kann leben "
+    # Dutch
+    "het niet een wij jullie zijn maar voor hebben "
+    # Haitian Creole
+    "mwen ka anko ap ak aswe mesi anpil nou fe ede pou kontinye travay konnen "
+    # Darija (Latin letters)
+    "ana bzaf bghit walou ghadi kolchi chokran wach kayn dyal fiha wallah safi nmout "
+    "smhouli lyouma ta3ban 3andi 3la b9it b9a nqder nsali bqitch n3ich ychafi mrid "
+    "3likoum "
+    # Tagalog
+    "salamat po ang ng mga naman laking tulong"
+)
+# Letters that French and English do not use (or "¿", "¡"): a word holding one is foreign.
+FOREIGN_LETTERS = frozenset("ãõñáíóúìòäößåø¿¡")
+FOREIGN_MIN = 2  # at least this many foreign words, and more than fr and en stopwords
 
 # Intensifiers scale the sentiment word that follows them.
 INTENSIFIERS: frozenset[str] = _split(
@@ -695,6 +730,20 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"|me voy a matar|quero (?:morrer|me matar)|vou me matar|nao quero (?:mais )?viver"
     r"|ich will (?:nicht mehr leben|sterben|mich umbringen)|ich bringe mich um"
     r"|voglio (?:morire|uccidermi)|mi voglio uccidere|non voglio (?:piu )?vivere",
+    # 0.5.0: third parties and more languages (Spanish, Portuguese, Italian, German, Haitian
+    # Creole, Darija, Tagalog), the way heldout5 wrote them.
+    r"(?:me|se) (?:voy|va|van) a (?:matar|suicidar|colgar|quitar la vida)|matarme|suicidarme"
+    r"|colgarme|quitarme la vida|(?:vou|vai|vao) (?:me |se )?(?:matar|suicidar|enforcar)"
+    r"|(?:me|se) (?:matar|suicidar|enforcar)(?= ?(?:$|[.,!?;\n]|hoje|agora|amanha))"
+    r"|tirar a (?:minha )?(?:propria )?vida|(?:la )?faccio finita|farla finita|ammazzarmi"
+    r"|suicidarmi|togliermi la vita|mich (?:umbringen|toten)|nicht mehr leben (?:will|mochte)"
+    r"|(?:m|mwen) (?:vle|pral|ap) (?:mouri|touye tet (?:mwen|m))|touye tet (?:mwen|m)"
+    r"|m ap fini ak (?:sa|lavi)|nsali (?:kolchi|m3a rasi|hyati|7yati)|gusto ko (?:nang )?mamatay"
+    r"|magpapakamatay",
+    # "does it hurt if you take all of them at once", "peaceful once you pick a date"
+    r"(?:take|taking|took|swallow\w*) all (?:of )?(?:them|these|those|my pills|my meds) at once",
+    r"(?:peaceful|at peace|calm|relieved|relief)[^\n]* (?:pick|picked|choose|chose|set) (?:a|the)"
+    r" date",
 )
 # Topic words: crisis unless the occurrence sits inside an informational phrase.
 CRISIS_TOPIC: tuple[str, ...] = (_CRISIS_TOPIC_WORD,)
@@ -703,10 +752,12 @@ CRISIS_TOPIC: tuple[str, ...] = (_CRISIS_TOPIC_WORD,)
 # suicide" is not swallowed.
 _GAP = r"(?:(?!(?:je|j|me|moi|i|my|myself|mon|ma|mes)(?!\w))[^\W_]+ ){0,3}?"
 CRISIS_INFORMATIONAL: tuple[str, ...] = (
-    rf"(?:prevention|prevenir|sensibilisation|sensibiliser|awareness|lutte contre|taux"
+    rf"(?:prevention|prevenir|sensibilisation|sensibiliser|awareness|lutte contre|taux|stigma"
+    rf"|stigmate|tabou|taboo"
     rf"|statistiques?|statistics|stats|chiffres|numbers|data|donnees|recherche sur|research on"
     rf"|chanson|song|album|titre|track) {_GAP}{_CRISIS_TOPIC_WORD}",
-    rf"{_CRISIS_TOPIC_WORD} (?:prevention|awareness|squad|bomb\w*|rates?|statistics"
+    rf"{_CRISIS_TOPIC_WORD} (?:intervention|first aid|hotline|helpline|risk assessment"
+    rf"|prevention|awareness|squad|bomb\w*|rates?|statistics"
     r"|mission|doors?|research|scenes?|storyline|plot|themes?|trigger warning|content warning)",
     # talking about it: "merci de parler de santé mentale et de suicide sans tabou"
     rf"(?:merci|thanks?|thank you|bravo|important|so needed) (?:de |d'|pour |for )?(?:parler"
@@ -719,11 +770,16 @@ CRISIS_INFORMATIONAL: tuple[str, ...] = (
     rf"{_CRISIS_TOPIC_WORD}",
     rf"(?:s'est|se sont|committed|commit) {_CRISIS_TOPIC_WORD}",
     rf"(?:documentaire|reportage|article|emission|film|podcast|documentary|report|episode|livre"
-    rf"|book|conference|talk|etude|study|formation|training) (?:sur|about|on|de) {_GAP}"
+    rf"|book|conference|talk|etude|study|formation|training|capsule|video|course|cours|scene"
+    rf"|scenes) (?:sur|about|on|de|du|of|cover\w*) {_GAP}"
     rf"{_CRISIS_TOPIC_WORD}",
     rf"{_CRISIS_TOPIC_WORD} (?:chez|among|in) (?:les )?(?:jeunes|hommes|femmes|ados|youth|teens"
     r"|men|women|veterans|farmers|agriculteurs|aines|seniors)",
     rf"{_CRISIS_TOPIC_WORD} assiste|assisted {_CRISIS_TOPIC_WORD}",
+    # 0.5.0: "what are the warning signs someone might be suicidal", "les signes qu'une
+    # personne pense au suicide": asking how to recognise it in others
+    rf"(?:signs?|signes|symptoms?|symptomes) (?:(?!(?:je|j|me|moi|i|my|myself|mon|ma|mes)"
+    rf"(?!\w))[\w']+ ){{0,5}}?{_CRISIS_TOPIC_WORD}",
     # "suicide-toi" is harassment, not the writer's crisis
     rf"{_CRISIS_TOPIC_WORD}[- ](?:toi|vous)",
 )
@@ -817,7 +873,10 @@ CRISIS_FIGURATIVE_EMOJI = frozenset("😂🤣😆😹😜😝😛")
 
 # A recovery story: a past marker and a present one, and nothing saying it is back.
 _CRISIS_PAST_RE = re.compile(
-    r"(?<!\w)(?:il y a \w+ (?:ans|annees|mois)|(?:\w+ )?years? ago|(?:in|en) (?:19|20)\d\d"
+    r"(?<!\w)(?:il y a \w+ (?:ans|annees|mois)|y'?a \w+ (?:ans|annees|mois)"
+    r"|used to (?:self[- ]?harm|cut|hurt myself|want to die|be suicidal|think about"
+    r" (?:suicide|dying|killing myself|ending it))"
+    r"|(?:\w+ )?years? ago|(?:in|en) (?:19|20)\d\d"
     r"|quand j'etais (?:jeune|ado|adolescente?|petite?)|when i was (?:younger|a teen\w*|a kid"
     r"|\d+)|ca fait \w+ (?:ans|annees|mois) que)(?!\w)"
 )
@@ -825,7 +884,8 @@ _CRISIS_RECOVERED_RE = re.compile(
     r"(?<!\w)(?:aujourd'hui|today|maintenant|now|je vais (?:bien|mieux)|i'm (?:doing )?(?:well"
     r"|better|fine|okay|ok)|(?:il|elle|on|je) va (?:beaucoup |bien |tellement )?(?:bien|mieux)"
     r"|(?:she's|he's|they're|she is|he is) (?:doing )?(?:well|better|fine|great|okay)|thriving"
-    r"|sober|clean|fiere? de moi|proud of (?:me|myself)|(?:me )?(?:scarifie"
+    r"|sober|clean|fiere? de moi|proud of (?:me|myself)|(?:arrete|stopped|quit) (?:de me \w+"
+    r"|cutting|self[- ]?harm\w*|harming)|(?:me )?(?:scarifie"
     r"|coupe|fais du mal) (?:plus|pu|pus))(?!\w)"
 )
 _CRISIS_AGAIN_RE = re.compile(
@@ -846,6 +906,8 @@ HARASSMENT: tuple[str, ...] = (
     r"(?:you're|youre|you are|ur) (?:so )?dead(?: meat)?",
     r"(?:t'es|tu es|vous etes) (?:mort|morts|un homme mort)",
     r"kill (?:your ?self|yourselves|urself|yoself)|kys",
+    r"(?:go )?unalive (?:your ?self|urself|yourselves)|just end it already"
+    r"|end it already,? do (?:everyone|us all|the world) a favou?r",
     r"go (?:die|kill yourself|hang yourself)",
     r"(?:hope|wish) (?:you|u) (?:die|rot|get cancer|suffer|burn)",
     r"(?:tue|suicide|pend)[- ]toi",
@@ -938,6 +1000,26 @@ ABUSE_ALWAYS: tuple[str, ...] = (
     r"(?:t'es|tes|tu es|vous etes|you're|youre|you are|ur|u r) (?:tellement |so |vraiment"
     r" |totally |completely |fucking |tous |all )?(?:inutiles?|useless|worthless|minable"
     r"|minables|a waste of (?:space|oxygen|air|skin)|des? parasites?|parasites)",
+    # 0.5.0: an organisation called a den of thieves, "run by overpaid clowns"; an insult
+    # noun with a demonstrative ("c'est qui ce bouffon", "this moron")
+    r"(?:fondation|organisme|clinique|hopital|gang|ramassis|troupeau|nid|repaire|charity"
+    r"|foundation|clinic|hospital|company|organi[sz]ation|run by|full of|bunch of) (?:de |d'|of )?"
+    r"(?:(?:vrais|sales|gros|overpaid|useless|lazy|greedy|incompetent) )?(?:voleurs|menteurs"
+    r"|charlatans|vautours|incompetents|clowns|bouffons|crooks|thieves|liars|frauds|vultures"
+    r"|idiots|morons|parasites|escrocs|leeches|muppets)",
+    r"(?:^|(?<=[\s.!?,]))(?:ce|cette|this|that) (?:(?:gros|grosse|petit|petite|ptite|p'tite"
+    r"|maudit|maudite|sale|stupid|fucking|absolute) )?(?:bouffon|abruti|imbecile|cretin|connard"
+    r"|connasse|tocard|guignol|idiot|moron|clown|prick|tosser|wanker|twat|muppet|halfwit"
+    r"|dimwit|nitwit|buffoon|loser)(?!\w)",
+    r"cette (?:grosse |maudite |vieille )?conne(?! d)(?!\w)",
+    r"(?:ptite|p'tite|petite|ptit|p'tit|petit) (?:conne|con|cave|idiote?|niaiseuse|niaiseux"
+    r"|epaisse?) (?:de|d')",
+    r"tosser\w*|arrogant prick|condescending (?:prick|old \w+|cow|witch|bitch)"
+    r"|(?:old|vieille|maudite|rude|lazy|fat) (?:witch|sorciere|cow|bete|hag|bag)(?!\w)",
+    r"(?:imagine|imaginez) (?:being|etre) (?:this|that|aussi|si) (?:thick|dumb|stupid|con|conne"
+    r"|debile|cave|idiot)",
+    r"garbage (?:charity|company|clinic|hospital|app|people|staff|organi[sz]ation|human\w*)"
+    r"|dumbest \w+ (?:i'?ve|ive|i have) ever",
     r"eres (?:un|una) (?:idiota|imbecil|estupid[oa]|pendej[oa]|payas[oa])|pendej[oa]s?"
     r"|gilipollas|stronz[oi]|coglion[ei]|vaffanculo|branco di (?:incompetenti|idioti|cretini"
     r"|buffoni)|vergognatevi|arschloch",
@@ -951,7 +1033,7 @@ ABUSE_NOUNS: tuple[str, ...] = (
     r"|neuneus?|andouilles?|couillons?|blaireaux|blaireau|branleu(?:r|rs|se|ses)|glandeu(?:r|rs"
     r"|se|ses)|nazes|attarde(?:e|s|es)?|demeure(?:e|s|es)|morons?|imbeciles?|dumbasses?"
     r"|jackasses?|buffoons?|muppets?|halfwits?|dimwits?|nitwits?|creeps?|lowlifes?|hacks"
-    r"|quacks?|idiota|incompetenti|sans-dessein|sans dessein|tarlas?",
+    r"|quacks?|idiota|incompetenti|sans-dessein|sans dessein|tarlas?|vautours?|escrocs?",
 )
 # Adjectives that only insult with a target: "vous êtes débiles", not "question débile".
 ABUSE_ADJECTIVES: tuple[str, ...] = (
@@ -974,7 +1056,8 @@ ABUSE_PREDICATE: tuple[str, ...] = (
     r"(?:c'est|est|sont|is|are|'s|was|were|etait|etaient) (?:(?:un|une|des|a|an|such an?"
     r"|tous des|toutes des|all|juste un|juste une|just an?) )?(?:(?:vrai|vraie|vrais|vraies"
     r"|gros|grosse|complete|total|fucking|real|maudit|maudite|esti|ostie|sti|criss|crisse"
-    r"|petit|petite|ti|bande d'|bande de|gang de) )*(?:" + ABUSE_NOUNS[0] + ")",
+    r"|petit|petite|ti|bande d'|bande de|gang de|arrogant|arrogante|condescending|rude|lazy"
+    r"|ignorant|bitter|old|vieux|vieille|overpaid|useless) )*(?:" + ABUSE_NOUNS[0] + ")",
     r"(?:est|sont|is|are|etait|etaient|was|were) (?:une?|des|a|an|tous des|toutes des|such an?)"
     r" (?:(?:vraie?s?|grosse?s?|sale|sales|belle|beau|petite?s?|absolute|complete|total|utter"
     r"|real|fucking|massive|giant|huge) )*(?:conne?s?|debiles?|tarees?|nulles?|idiots?|clowns?"
@@ -1572,16 +1655,25 @@ def _primary_subtag(tag: str | None) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def _language_signals(text: _Text) -> tuple[int, int, int]:
-    """(French stopwords and elisions, English stopwords and contractions, accented words)."""
-    fr = en = 0
+def _language_signals(text: _Text) -> tuple[int, int, int, int]:
+    """(French stopwords and elisions, English stopwords and contractions, accented words,
+    foreign words: other languages' function words or letters)."""
+    fr = en = foreign = 0
     for token in _words(text.short):
-        if token in FR_STOPWORDS or _FR_ELISION_RE.match(token):
+        if token in FOREIGN_STOPWORDS:
+            foreign += 1
+        elif token in FR_STOPWORDS or _FR_ELISION_RE.match(token):
             fr += 1
         elif token in EN_STOPWORDS or _EN_CONTRACTION_RE.search(token):
             en += 1
-    accents = sum(1 for token in _words(text.lower) if FR_ACCENTS.intersection(token))
-    return fr, en, accents
+    accents = 0
+    for token in _words(text.lower):
+        if FOREIGN_LETTERS.intersection(token):
+            if _fold(token) not in FOREIGN_STOPWORDS:  # counted above already
+                foreign += 1
+        elif FR_ACCENTS.intersection(token):
+            accents += 1
+    return fr, en, accents, foreign
 
 
 # py3langid: restricted to French, English and the languages most often mistaken for them,
@@ -1659,9 +1751,11 @@ def _language(text: _Text, given: str | None, locale: str | None) -> tuple[str, 
     if given and given.strip():
         code = _primary_subtag(given) or given.strip().lower()
         return code, f"lang: {code} (given)"
-    fr, en, accents = _language_signals(text)
+    fr, en, accents, foreign = _language_signals(text)
     french = fr + accents
     counts = f"stopwords {fr} vs {en}, accented words {accents}"
+    if foreign >= FOREIGN_MIN and foreign > fr + en:
+        return "und", f"lang: und (another language: {foreign} foreign words; {counts})"
     guess, shown = _ngram_language(text, french, en)
     if guess == "und":
         return "und", f"lang: und (another language: {counts}{shown})"

@@ -289,6 +289,9 @@ def test_the_ngram_model_is_asked_only_when_stopwords_leave_doubt() -> None:
     clear = classify("Je ne suis pas content du tout de ce que vous avez fait")
     assert clear.language == "fr" and "langid" not in clear.reasons[0]
     doubtful = classify("Hola, muchas gracias por todo el trabajo")
+    # 0.5.0: its Spanish function words decide before the model is asked.
+    assert doubtful.language == "und" and "foreign words" in doubtful.reasons[0]
+    doubtful = classify("Muchas felicidades equipo, trabajo increíble")
     assert doubtful.language == "und" and "langid" in doubtful.reasons[0]
 
 
@@ -296,7 +299,7 @@ def test_result_shape() -> None:
     result = classify("Je veux mourir")
     assert isinstance(result, Classification)
     assert isinstance(result.categories, frozenset)
-    assert result.classifier == "mots-cles@0.4.0"
+    assert result.classifier == "mots-cles@0.5.0"
     assert "crisis: matched 'veux mourir'" in result.reasons
     assert result.reasons[-1] == "risk: critical"
     assert 0.0 <= result.confidence <= 1.0
@@ -311,7 +314,7 @@ def test_other_when_nothing_matches() -> None:
 
 def test_is_a_classifier() -> None:
     assert isinstance(CLASSIFIER, Classifier)
-    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.4.0")
+    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.5.0")
 
 
 def test_deterministic() -> None:
@@ -333,7 +336,7 @@ _PIECES = st.sampled_from(
 def test_classify_never_raises(text: str) -> None:
     result = classify(text)
     assert result.categories
-    assert result.classifier == "mots-cles@0.4.0"
+    assert result.classifier == "mots-cles@0.5.0"
     assert -1.0 <= result.sentiment.score <= 1.0
     assert 0.0 <= result.confidence <= 1.0
     assert result.reasons
@@ -500,3 +503,122 @@ def test_the_language_model_is_loaded_once_when_threads_race_for_it(
         mots_cles._load_langid.cache_clear()  # the next caller loads the unpatched model
     assert len(loads) == 1
     assert len(ranks) == 8 and all(rank is ranks[0] for rank in ranks)
+
+
+# 0.5.0: comments in the audience's other languages were read as French (accents, "que",
+# "se", "la") and their crisis words went unseen.
+OTHER_LANGUAGES = [
+    "vocês têm grupo de apoio para adolescentes? meu filho não quer sair do quarto",
+    "¿Dónde puedo encontrar el horario de las consultas para este mes?",
+    "grazie mille per questo video, mi ha aiutato tanto con l'ansia",
+    "ich habe seit zwei Wochen Schlafprobleme, kann mir jemand helfen?",
+    "mèsi anpil pou pwogram nan, li ede fanmi mwen anpil",
+    "chokran bzaf 3la had l'application, wallah fiha fayda",
+    "salamat po sa tulong ninyo, laking ginhawa sa amin",
+]
+
+
+@pytest.mark.parametrize("text", OTHER_LANGUAGES)
+def test_other_languages_are_not_french_or_english(text: str) -> None:
+    assert classify(text).language == "und", classify(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "merci pour la vidéo, j'ai eu mal au dos toute la semaine",  # "eu", "dos": French
+        "tu y vas samedi? il y a une marche pour la prévention",
+        "the van was late again and nada, no call from the clinic",
+    ],
+)
+def test_french_and_english_with_look_alike_words_keep_their_language(text: str) -> None:
+    expected = "en" if text.startswith("the") else "fr"
+    assert classify(text).language == expected, classify(text).reasons
+
+
+CRISIS_OTHER_LANGUAGES = [
+    "mi prima dice que se va a matar esta noche, qué hago",
+    "ya no aguanto, quiero quitarme la vida",
+    "minha irmã falou que vai se matar, não sei o que fazer",
+    "stanotte la faccio finita, scusate tutti",
+    "ich will mich umbringen, es hat alles keinen Sinn",
+    "mwen vle mouri, mwen pa ka ankò",
+    "safi ghadi nsali kolchi lyouma",
+    "does it hurt if you swallow all of them at once",
+    "i feel so calm now that i picked the date",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS_OTHER_LANGUAGES)
+def test_crisis_in_other_languages_and_quiet_plans(text: str) -> None:
+    assert C.CRISIS in classify(text).categories, classify(text).reasons
+
+
+CRISIS_NOT_050 = [
+    "what are the signs that a teenager is suicidal? it's for a school presentation",
+    "quels sont les signes qu'un ado pense au suicide? c'est pour un travail",
+    "we need to end the stigma around suicide in farming communities",
+    "is your suicide intervention course open to teachers?",
+    "y'a 3 ans je me coupais tous les jours, aujourd'hui ça fait 1000 jours 🎉",
+    "ça fait 2 ans que j'ai arrêté de me scarifier, merci pour votre soutien",
+    "I used to self harm as a teen. clean for 5 years now",
+    "la scène du suicide dans cette série m'a bouleversée, merci d'en parler",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS_NOT_050)
+def test_informational_and_recovered_are_not_crisis(text: str) -> None:
+    assert C.CRISIS not in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm used to wanting to die, today is no different",
+        "I used to be fine, now I want to kill myself",
+        "what are the signs i am suicidal",
+    ],
+)
+def test_used_to_and_signs_do_not_hide_a_present_crisis(text: str) -> None:
+    assert C.CRISIS in classify(text).categories, classify(text).reasons
+
+
+ABUSE_050 = [
+    "le nouveau coach est un arrogant tocard qui écoute personne",
+    "c'est qui cette conne au micro",
+    "ce bouffon sait même pas parler",
+    "organisme de voleurs, rendez l'argent",
+    "this clinic is run by overpaid clowns",
+    "the doctor was a condescending prick",
+    "the receptionist is a rude old cow",
+    "imagine being this thick and giving health advice",
+    "what a garbage charity",
+    "ptite conne de réceptionniste",
+]
+ABUSE_050_NOT = [
+    "ce con de téléphone marche pas",
+    "cette question est débile",
+    "the clowns at the kids' party were great",
+    "our cow had a calf this morning",
+]
+
+
+@pytest.mark.parametrize("text", ABUSE_050)
+def test_more_insults_are_abuse(text: str) -> None:
+    assert C.ABUSE in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", ABUSE_050_NOT)
+def test_look_alike_words_are_not_abuse(text: str) -> None:
+    assert C.ABUSE not in classify(text).categories, classify(text).reasons
+
+
+def test_telling_someone_to_unalive_themselves_is_harassment() -> None:
+    assert C.HARASSMENT in classify("go unalive yourself nobody likes you").categories
+
+
+def test_foreign_stopwords_are_not_french_or_english_stopwords() -> None:
+    from plugins.classifiers import mots_cles
+
+    shared = mots_cles.FOREIGN_STOPWORDS & (mots_cles.FR_STOPWORDS | mots_cles.EN_STOPWORDS)
+    assert not shared
