@@ -15,6 +15,9 @@ Language: stopword counts decide short texts; from three words on, the character
 model of ``py3langid`` (when installed) is asked too, restricted to French, English and a
 few neighbours, so that Spanish or German comes out as ``und`` instead of a forced guess,
 unless the stopword margin is already clear (then the model could not change the answer).
+Before either, a comment holding more function words of the audience's other languages
+(Spanish, Portuguese, Italian, German, Dutch, Haitian Creole, Darija, Tagalog) than French
+and English ones is ``und`` (0.5.0: Portuguese and Spanish used to pass for French).
 
 Choices (crisis):
 
@@ -28,6 +31,13 @@ Choices (crisis):
   positive costs a human a minute, a miss can cost a life.
 * Thanks inside a crisis message ("merci pour tout", "thank you for trying") are a goodbye,
   not praise: praise is dropped when crisis is found.
+* Crisis is crisis in any language: a few phrases of the audience's other languages are
+  known (a Portuguese "vai se matar" is found though the comment is ``und``); the support
+  message then goes out in the author's locale if the platform gives one, else in the
+  crisis policy's ``fallback_locale``.
+* Asking how to recognise it in others ("the warning signs someone might be suicidal"), a
+  campaign against its stigma, a training or a film scene are informational, not crisis;
+  "I used to self harm… clean for 5 years" is a recovery, but "used to" alone is not.
 * Teasing between friends ("t'es malade toi 😂", "mon petit con 😂 je t'aime") is not abuse
   when only mild insults appear next to laughter and a friendly marker.
 """
