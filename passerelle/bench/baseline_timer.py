@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from temporalio import activity, workflow
@@ -63,6 +64,19 @@ class BaselineTimer:
         )
 
 
+def by_name() -> tuple[type[BaselineTimer], Any]:
+    """The workflow and activity as ``passerelle.bench.baseline_timer`` defines them.
+
+    Run as ``python -m``, this file is ``__main__``, and the sandbox re-imports a workflow
+    defined in ``__main__`` for every run whatever the runner's settings: the bare worker
+    would pay for a re-import the Passerelle worker does not (found by a review, after one
+    measurement at 20,000 had run that way).
+    """
+    from passerelle.bench import baseline_timer
+
+    return baseline_timer.BaselineTimer, baseline_timer.fired
+
+
 async def serve() -> None:
     from temporalio.worker import Worker
 
@@ -71,15 +85,16 @@ async def serve() -> None:
     from passerelle.temporal import connect
     from passerelle.worker import workflow_runner
 
+    timer, activity_fn = by_name()
     client = await connect()
-    ensure_bytecode([sys.modules[BaselineTimer.__module__]])
+    ensure_bytecode([sys.modules[timer.__module__]])
     worker = Worker(
         client,
         task_queue=os.environ[QUEUE_ENV],
-        workflows=[BaselineTimer],
-        activities=[fired],
+        workflows=[timer],
+        activities=[activity_fn],
         # The sandbox as ``passerelle worker`` has it by default.
-        workflow_runner=workflow_runner(WorkerSettings(), [BaselineTimer]),
+        workflow_runner=workflow_runner(WorkerSettings(), [timer]),
     )
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -104,7 +104,8 @@ FR_ACCENTS = frozenset("àâçéèêëîïôûùüÿœæ")
 # French "que", "se", "la", "de", a Portuguese or Spanish comment used to count as French.
 FOREIGN_STOPWORDS: frozenset[str] = _split(
     # Left out, being French or English words too: eu, y, os, dos, las, um, sim, yo, hay,
-    # dice, nada, mucho, van, met, dat, ik, bin, fur (für), con.
+    # dice, nada, mucho, van, met, dat, ik, bin, fur (für), con; and French slang, names and
+    # English abbreviations: wallah, walou, safi, bzaf, wach, ana, nou, pou, ap, ak, po.
     # Spanish
     "el los del esta estan muy pero para tengo tambien gracias porque cuando eso "
     "esto aqui puedo hacer nadie donde como quiero hermano hermana ayuda ayudenme usted "
@@ -122,13 +123,13 @@ FOREIGN_STOPWORDS: frozenset[str] = _split(
     # Dutch
     "het niet een wij jullie zijn maar voor hebben "
     # Haitian Creole
-    "mwen ka anko ap ak aswe mesi anpil nou fe ede pou kontinye travay konnen "
+    "mwen ka anko aswe mesi anpil fe ede kontinye travay konnen "
     # Darija (Latin letters)
-    "ana bzaf bghit walou ghadi kolchi chokran wach kayn dyal fiha wallah safi nmout "
+    "bghit ghadi kolchi chokran kayn dyal fiha nmout "
     "smhouli lyouma ta3ban 3andi 3la b9it b9a nqder nsali bqitch n3ich ychafi mrid "
     "3likoum "
     # Tagalog
-    "salamat po ang ng mga naman laking tulong"
+    "salamat ang ng mga naman laking tulong"
 )
 # Letters that French and English do not use (or "¿", "¡"): a word holding one is foreign.
 FOREIGN_LETTERS = frozenset("ãõñáíóúìòäößåø¿¡")
@@ -751,9 +752,10 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"|m ap fini ak (?:sa|lavi)|nsali (?:kolchi|m3a rasi|hyati|7yati)|gusto ko (?:nang )?mamatay"
     r"|magpapakamatay",
     # "does it hurt if you take all of them at once", "peaceful once you pick a date"
-    r"(?:take|taking|took|swallow\w*) all (?:of )?(?:them|these|those|my pills|my meds) at once",
-    r"(?:peaceful|at peace|calm|relieved|relief)[^\n]* (?:pick|picked|choose|chose|set) (?:a|the)"
-    r" date",
+    r"(?:hurt|painful|kill|die|lethal|fatal|enough)[^.!?\n]{0,30}(?:take|taking|took|swallow\w*)"
+    r" all (?:of )?(?:them|these|those|my pills|my meds) at once",
+    r"(?:peaceful|at peace)(?!\w)[^.!?\n]{0,30}(?:once|since|now that|after) (?:you|i|i've|ive"
+    r"|u) (?:pick|picked|choose|chose|set) (?:a|the) date",
 )
 # Topic words: crisis unless the occurrence sits inside an informational phrase.
 CRISIS_TOPIC: tuple[str, ...] = (_CRISIS_TOPIC_WORD,)
@@ -788,8 +790,11 @@ CRISIS_INFORMATIONAL: tuple[str, ...] = (
     rf"{_CRISIS_TOPIC_WORD} assiste|assisted {_CRISIS_TOPIC_WORD}",
     # 0.5.0: "what are the warning signs someone might be suicidal", "les signes qu'une
     # personne pense au suicide": asking how to recognise it in others
-    rf"(?:signs?|signes|symptoms?|symptomes) (?:(?!(?:je|j|me|moi|i|my|myself|mon|ma|mes)"
-    rf"(?!\w))[\w']+ ){{0,5}}?{_CRISIS_TOPIC_WORD}",
+    rf"(?:signs?|signes|symptoms?|symptomes)[\w' ]{{0,30}}?(?<!\w)(?:someone|somebody"
+    rf"|a person|une personne|quelqu'un|qqn|a friend|un ami|une amie|a (?:teen|teenager"
+    rf"|student|child|kid|loved one|coworker|colleague)|un (?:ado|enfant|jeune|proche|collegue)"
+    rf"|une (?:ado|jeune|proche|collegue)|people|les gens|kids|students|teens|youth|les jeunes"
+    rf"|employees|employes|he|she|they|il|elle) (?:[\w']+ ){{0,3}}?{_CRISIS_TOPIC_WORD}",
     # "suicide-toi" is harassment, not the writer's crisis
     rf"{_CRISIS_TOPIC_WORD}[- ](?:toi|vous)",
 )
@@ -883,7 +888,7 @@ CRISIS_FIGURATIVE_EMOJI = frozenset("😂🤣😆😹😜😝😛")
 
 # A recovery story: a past marker and a present one, and nothing saying it is back.
 _CRISIS_PAST_RE = re.compile(
-    r"(?<!\w)(?:il y a \w+ (?:ans|annees|mois)|y'?a \w+ (?:ans|annees|mois)"
+    r"(?<!\w)(?:il y a \w+ (?:ans|annees|mois)|y'?a \w+ (?:ans|annees|mois)(?! que)"
     r"|used to (?:self[- ]?harm|cut|hurt myself|want to die|be suicidal|think about"
     r" (?:suicide|dying|killing myself|ending it))"
     r"|(?:\w+ )?years? ago|(?:in|en) (?:19|20)\d\d"
@@ -894,13 +899,18 @@ _CRISIS_RECOVERED_RE = re.compile(
     r"(?<!\w)(?:aujourd'hui|today|maintenant|now|je vais (?:bien|mieux)|i'm (?:doing )?(?:well"
     r"|better|fine|okay|ok)|(?:il|elle|on|je) va (?:beaucoup |bien |tellement )?(?:bien|mieux)"
     r"|(?:she's|he's|they're|she is|he is) (?:doing )?(?:well|better|fine|great|okay)|thriving"
-    r"|sober|clean|fiere? de moi|proud of (?:me|myself)|(?:arrete|stopped|quit) (?:de me \w+"
-    r"|cutting|self[- ]?harm\w*|harming)|(?:me )?(?:scarifie"
+    r"|sober|clean|fiere? de moi|proud of (?:me|myself)|(?:arrete|stopped|quit) (?:de me"
+    r" (?:scarifier|mutiler|couper|blesser|faire du mal)|cutting|self[- ]?harm\w*|harming)"
+    r"|(?:me )?(?:scarifie"
     r"|coupe|fais du mal) (?:plus|pu|pus))(?!\w)"
 )
 _CRISIS_AGAIN_RE = re.compile(
     r"(?<!\w)(?:encore|again|still|toujours|de nouveau|a nouveau|revenu\w*|back|ce soir"
-    r"|tonight|right now|en ce moment)(?!\w)"
+    r"|tonight|right now|en ce moment"
+    # 0.5.0: a relapse, or an intent in the present, says the story is not over
+    r"|relaps\w*|rechut\w*|replong\w*|un plan|a plan|(?:now|maintenant) (?:i|je|j')"
+    r" ?(?:want|wanna|think|plan|feel like|veux|pense|planifie|ai un plan)"
+    r"|(?:i|je|j') ?(?:want to|wanna|veux) (?:die|mourir|kill|me tuer|end|en finir))(?!\w)"
 )
 
 HARASSMENT: tuple[str, ...] = (
@@ -916,8 +926,8 @@ HARASSMENT: tuple[str, ...] = (
     r"(?:you're|youre|you are|ur) (?:so )?dead(?: meat)?",
     r"(?:t'es|tu es|vous etes) (?:mort|morts|un homme mort)",
     r"kill (?:your ?self|yourselves|urself|yoself)|kys",
-    r"(?:go )?unalive (?:your ?self|urself|yourselves)|just end it already"
-    r"|end it already,? do (?:everyone|us all|the world) a favou?r",
+    r"(?:go )?unalive (?:your ?self|urself|yourselves)|end it already,? do (?:everyone|us all"
+    r"|the world) a favou?r|(?:you|u) should (?:just )?end it already",
     r"go (?:die|kill yourself|hang yourself)",
     r"(?:hope|wish) (?:you|u) (?:die|rot|get cancer|suffer|burn)",
     r"(?:tue|suicide|pend)[- ]toi",
@@ -1013,19 +1023,17 @@ ABUSE_ALWAYS: tuple[str, ...] = (
     # 0.5.0: an organisation called a den of thieves, "run by overpaid clowns"; an insult
     # noun with a demonstrative ("c'est qui ce bouffon", "this moron")
     r"(?:fondation|organisme|clinique|hopital|gang|ramassis|troupeau|nid|repaire|charity"
-    r"|foundation|clinic|hospital|company|organi[sz]ation|run by|full of|bunch of) (?:de |d'|of )?"
+    r"|foundation|clinic|hospital|company|organi[sz]ation|run by) (?:de |d'|of )?"
     r"(?:(?:vrais|sales|gros|overpaid|useless|lazy|greedy|incompetent) )?(?:voleurs|menteurs"
     r"|charlatans|vautours|incompetents|clowns|bouffons|crooks|thieves|liars|frauds|vultures"
     r"|idiots|morons|parasites|escrocs|leeches|muppets)",
     r"(?:^|(?<=[\s.!?,]))(?:ce|cette|this|that) (?:(?:gros|grosse|petit|petite|ptite|p'tite"
     r"|maudit|maudite|sale|stupid|fucking|absolute) )?(?:bouffon|abruti|imbecile|cretin|connard"
-    r"|connasse|tocard|guignol|idiot|moron|clown|prick|tosser|wanker|twat|muppet|halfwit"
+    r"|connasse|tocard|guignol|idiot|moron|prick|tosser|wanker|twat|muppet|halfwit"
     r"|dimwit|nitwit|buffoon|loser)(?!\w)",
     r"cette (?:grosse |maudite |vieille )?conne(?! d)(?!\w)",
-    r"(?:ptite|p'tite|petite|ptit|p'tit|petit) (?:conne|con|cave|idiote?|niaiseuse|niaiseux"
-    r"|epaisse?) (?:de|d')",
-    r"tosser\w*|arrogant prick|condescending (?:prick|old \w+|cow|witch|bitch)"
-    r"|(?:old|vieille|maudite|rude|lazy|fat) (?:witch|sorciere|cow|bete|hag|bag)(?!\w)",
+    r"(?:ptite|p'tite|petite) (?:conne|idiote|niaiseuse|epaisse) (?:de|d')",
+    r"tosser\w*|arrogant prick|condescending (?:prick|cow|witch|bitch)",
     r"(?:imagine|imaginez) (?:being|etre) (?:this|that|aussi|si) (?:thick|dumb|stupid|con|conne"
     r"|debile|cave|idiot)",
     r"garbage (?:charity|company|clinic|hospital|app|people|staff|organi[sz]ation|human\w*)"
@@ -1070,8 +1078,9 @@ ABUSE_PREDICATE: tuple[str, ...] = (
     r"|ignorant|bitter|old|vieux|vieille|overpaid|useless) )*(?:" + ABUSE_NOUNS[0] + ")",
     r"(?:est|sont|is|are|etait|etaient|was|were) (?:une?|des|a|an|tous des|toutes des|such an?)"
     r" (?:(?:vraie?s?|grosse?s?|sale|sales|belle|beau|petite?s?|absolute|complete|total|utter"
-    r"|real|fucking|massive|giant|huge) )*(?:conne?s?|debiles?|tarees?|nulles?|idiots?|clowns?"
-    r"|bouffons?|parasites?|hypocrites?|vaches?|pigs?|cows?)(?!\w)(?! (?:de"
+    r"|real|fucking|massive|giant|huge|old|vieille|maudite|rude|condescending|lazy|frustree)"
+    r" )*(?:conne?s?|debiles?|tarees?|nulles?|idiots?|clowns?|bouffons?|parasites?|hypocrites?"
+    r"|vaches?|pigs?|cows?|witch|sorciere|bete|hag)(?!\w)(?! (?:de"
     r" |d'|of |pour |for ))",
     r"(?:" + SACRES[0] + r"|sti|maudit|maudite) d(?:e |')(?:(?:gros|grosse|petit|petite|sale"
     r"|vieux|vieille|maudit|maudite) )?(?:" + ABUSE_NOUNS[0] + r"|vaches?|truies?)",

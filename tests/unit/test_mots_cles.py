@@ -545,7 +545,7 @@ CRISIS_OTHER_LANGUAGES = [
     "mwen vle mouri, mwen pa ka ankò",
     "safi ghadi nsali kolchi lyouma",
     "does it hurt if you swallow all of them at once",
-    "i feel so calm now that i picked the date",
+    "i feel so peaceful since i picked the date",
 ]
 
 
@@ -577,6 +577,14 @@ def test_informational_and_recovered_are_not_crisis(text: str) -> None:
         "i'm used to wanting to die, today is no different",
         "I used to be fine, now I want to kill myself",
         "what are the signs i am suicidal",
+        # a review of 0.5.0 found these hidden by its first recovery and sign rules
+        "I used to self harm and now I want to kill myself",
+        "I used to self harm, was clean for 3 years but I relapsed and I want to die",
+        "y'a 2 ans j'ai arrêté de me scarifier mais j'ai rechuté hier, je veux mourir",
+        "il y a 2 ans j'ai perdu mon fils, j'ai arrêté de me battre, je veux mourir",
+        "y'a 2 mois que j'pense au suicide, maintenant j'ai un plan",
+        "My depression symptoms now include suicidal thoughts",
+        "I have all the signs of being suicidal",
     ],
 )
 def test_used_to_and_signs_do_not_hide_a_present_crisis(text: str) -> None:
@@ -597,6 +605,10 @@ ABUSE_050 = [
 ]
 ABUSE_050_NOT = [
     "ce con de téléphone marche pas",
+    "ce petit con de chat a mangé mes pilules",
+    "ce clown a fait rire ma fille à l'hôpital, merci Dr Clown",
+    "The hospital is full of clowns today for the kids, so cute!",
+    "the old cow on my farm is sick",
     "cette question est débile",
     "the clowns at the kids' party were great",
     "our cow had a calf this morning",
@@ -622,3 +634,28 @@ def test_foreign_stopwords_are_not_french_or_english_stopwords() -> None:
 
     shared = mots_cles.FOREIGN_STOPWORDS & (mots_cles.FR_STOPWORDS | mots_cles.EN_STOPWORDS)
     assert not shared
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I take all of them at once or should I space them out?",
+        "What a relief, they finally set a date for my surgery!",
+        "I feel calmer now that I picked a date",
+    ],
+)
+def test_ordinary_questions_and_dates_are_not_quiet_plans(text: str) -> None:
+    assert C.CRISIS not in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("wallah j'ai walou compris", "fr"), ("Salut Ana, nou sommes là", "fr")],
+)
+def test_french_slang_and_names_stay_french(text: str, language: str) -> None:
+    assert classify(text).language == language, classify(text).reasons
+
+
+def test_end_it_already_is_harassment_only_when_aimed_at_someone() -> None:
+    assert C.HARASSMENT not in classify("This lockdown, just end it already").categories
+    assert C.HARASSMENT in classify("u should just end it already").categories
