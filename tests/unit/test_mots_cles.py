@@ -416,16 +416,6 @@ MEANS_AND_PLANS_NOT_CRISIS = [
 ]
 
 
-@pytest.mark.parametrize("text", MEANS_AND_PLANS_CRISIS)
-def test_means_and_plans_are_crisis(text: str) -> None:
-    assert Category.CRISIS in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", MEANS_AND_PLANS_NOT_CRISIS)
-def test_means_and_plans_hard_negatives(text: str) -> None:
-    assert Category.CRISIS not in classify(text).categories, classify(text).reasons
-
-
 ABUSE_040 = [
     "espèce de grosse truie",
     "sale porc",
@@ -455,16 +445,6 @@ ABUSE_040_NOT = [
     "j'ai acheté un porc entier pour le méchoui",
     "i always get lost on your website",
 ]
-
-
-@pytest.mark.parametrize("text", ABUSE_040)
-def test_broadened_insults_are_abuse(text: str) -> None:
-    assert Category.ABUSE in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", ABUSE_040_NOT)
-def test_teasing_and_untargeted_swearing_are_not_abuse(text: str) -> None:
-    assert Category.ABUSE not in classify(text).categories, classify(text).reasons
 
 
 def test_the_language_model_is_loaded_once_when_threads_race_for_it(
@@ -549,11 +529,6 @@ CRISIS_OTHER_LANGUAGES = [
 ]
 
 
-@pytest.mark.parametrize("text", CRISIS_OTHER_LANGUAGES)
-def test_crisis_in_other_languages_and_quiet_plans(text: str) -> None:
-    assert C.CRISIS in classify(text).categories, classify(text).reasons
-
-
 CRISIS_NOT_050 = [
     "what are the signs that a teenager is suicidal? it's for a school presentation",
     "quels sont les signes qu'un ado pense au suicide? c'est pour un travail",
@@ -564,11 +539,6 @@ CRISIS_NOT_050 = [
     "I used to self harm as a teen. clean for 5 years now",
     "la scène du suicide dans cette série m'a bouleversée, merci d'en parler",
 ]
-
-
-@pytest.mark.parametrize("text", CRISIS_NOT_050)
-def test_informational_and_recovered_are_not_crisis(text: str) -> None:
-    assert C.CRISIS not in classify(text).categories, classify(text).reasons
 
 
 @pytest.mark.parametrize(
@@ -615,14 +585,25 @@ ABUSE_050_NOT = [
 ]
 
 
-@pytest.mark.parametrize("text", ABUSE_050)
-def test_more_insults_are_abuse(text: str) -> None:
-    assert C.ABUSE in classify(text).categories, classify(text).reasons
+# One assertion for each list of a rule family, old and new.
+@pytest.mark.parametrize("text", [*ABUSE_040, *ABUSE_050])
+def test_broadened_insults_are_abuse(text: str) -> None:
+    assert Category.ABUSE in classify(text).categories, classify(text).reasons
 
 
-@pytest.mark.parametrize("text", ABUSE_050_NOT)
-def test_look_alike_words_are_not_abuse(text: str) -> None:
-    assert C.ABUSE not in classify(text).categories, classify(text).reasons
+@pytest.mark.parametrize("text", [*ABUSE_040_NOT, *ABUSE_050_NOT])
+def test_teasing_and_untargeted_swearing_are_not_abuse(text: str) -> None:
+    assert Category.ABUSE not in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", [*MEANS_AND_PLANS_CRISIS, *CRISIS_OTHER_LANGUAGES])
+def test_means_and_plans_are_crisis(text: str) -> None:
+    assert Category.CRISIS in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", [*MEANS_AND_PLANS_NOT_CRISIS, *CRISIS_NOT_050])
+def test_means_and_plans_hard_negatives(text: str) -> None:
+    assert Category.CRISIS not in classify(text).categories, classify(text).reasons
 
 
 def test_telling_someone_to_unalive_themselves_is_harassment() -> None:
