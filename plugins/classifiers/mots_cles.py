@@ -61,6 +61,7 @@ from connecteurs.models import (
     Sentiment,
     SentimentLabel,
 )
+from plugins.classifiers.alternation import dispatched_alternation, word_alternation
 
 NAME = "mots-cles"
 VERSION = "0.5.0"
@@ -1517,15 +1518,12 @@ MISINFORMATION: tuple[str, ...] = (
 
 
 def _compile(fragments: Iterable[str]) -> re.Pattern[str]:
-    """One alternation that starts and ends on word edges.
-
-    A match may end on an elision ("qu'", "j'") but not inside a contraction: "can" must not
-    match the start of "can't".
-    """
-    return re.compile(r"(?<!\w)(?:" + "|".join(fragments) + r")(?:(?<=')|(?!\w)(?!'\w))")
+    """One alternation that starts and ends on word edges (see ``alternation.WORD_END``)."""
+    return word_alternation(fragments)
 
 
-_CRISIS_DIRECT_RE = _compile(CRISIS_DIRECT)
+# The largest alternation, split by first character: 85 -> 38 µs a comment (0.6.0).
+_CRISIS_DIRECT_RE = dispatched_alternation(CRISIS_DIRECT)
 _CRISIS_TOPIC_RE = _compile(CRISIS_TOPIC)
 _CRISIS_INFORMATIONAL_RE = _compile(CRISIS_INFORMATIONAL)
 _CRISIS_DEATH_RE = _compile(CRISIS_DEATH)
@@ -1618,23 +1616,39 @@ def _squash(text: str) -> str:
     return _NEWLINES_RE.sub("\n", _SPACES_RE.sub(" ", text)).strip()
 
 
+# Every combining mark, deleted by str.translate in C (a Python loop over the characters
+# cost 15 µs a comment).
+_STRIP_COMBINING = dict.fromkeys(
+    (code for code in range(0x110000) if unicodedata.combining(chr(code))), None
+)
+
+
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    if decomposed.isascii():  # nothing to strip: skips a Python loop over every character
+    if decomposed.isascii():  # nothing to strip
         return _squash(decomposed)
-    return _squash("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+    return _squash(decomposed.translate(_STRIP_COMBINING))
+
+
+_KEEP = {1: r"\1", 2: r"\1\1"}
 
 
 def _collapse(text: str, keep: int) -> str:
-    return _ELONGATION_RE.sub(lambda m: m.group(1) * keep, text)
+    return _ELONGATION_RE.sub(_KEEP[keep], text)
 
 
 def _prepare(raw: str) -> _Text:
     cleaned = _squash(raw.translate(_TRANSLATION).lower())
-    urls = tuple(m.group(0) for m in _URL_RE.finditer(cleaned))
-    lower = _squash(_URL_RE.sub(" ", cleaned))
+    if "." in cleaned or "://" in cleaned:  # every URL the pattern knows has one of them
+        urls = tuple(m.group(0) for m in _URL_RE.finditer(cleaned))
+        lower = _squash(_URL_RE.sub(" ", cleaned)) if urls else cleaned
+    else:
+        urls, lower = (), cleaned
     folded = _fold(lower)
-    short, double = _collapse(folded, 1), _collapse(folded, 2)
+    if _ELONGATION_RE.search(folded):
+        short, double = _collapse(folded, 1), _collapse(folded, 2)
+    else:  # most comments: one scan instead of two substitutions
+        short = double = folded
     variants = _unique((short, double))
     return _Text(
         original=raw,
@@ -1681,11 +1695,14 @@ def _language_signals(text: _Text) -> tuple[int, int, int, int]:
     for token in _words(text.short):
         if token in FOREIGN_STOPWORDS:
             foreign += 1
-        elif token in FR_STOPWORDS or _FR_ELISION_RE.match(token):
+        # Elisions and contractions hold an apostrophe: the regexes only run on those.
+        elif token in FR_STOPWORDS or ("'" in token and _FR_ELISION_RE.match(token)):
             fr += 1
-        elif token in EN_STOPWORDS or _EN_CONTRACTION_RE.search(token):
+        elif token in EN_STOPWORDS or ("'" in token and _EN_CONTRACTION_RE.search(token)):
             en += 1
     accents = 0
+    if text.lower.isascii():  # no accent and no foreign letter to count
+        return fr, en, accents, foreign
     for token in _words(text.lower):
         if FOREIGN_LETTERS.intersection(token):
             if _fold(token) not in FOREIGN_STOPWORDS:  # counted above already
@@ -1832,7 +1849,7 @@ def _matches(
             if negatable and _match_negated(text, match):
                 continue
             found.append(match.group(0).strip())
-    return _unique(found)
+    return _unique(found) if found else ()
 
 
 def _quote(matches: Sequence[str], limit: int = 4) -> str:
@@ -1971,7 +1988,8 @@ def _abuse(text: _Text) -> list[_Finding]:
 def _spam(text: _Text) -> list[_Finding]:
     strong = _matches(_SPAM_STRONG_RE, text.spam_variants)
     weak = _matches(_SPAM_WEAK_RE, text.spam_variants)
-    weak += tuple(ch for ch in _unique(text.original) if ch in SPAM_EMOJI)
+    if not text.original.isascii():
+        weak += tuple(ch for ch in _unique(text.original) if ch in SPAM_EMOJI)
     links = len(text.urls)
     if strong:
         return [_Finding(Category.SPAM, 0.85, f"spam: matched {_quote(strong + weak)}")]
@@ -2022,7 +2040,11 @@ def _praise(text: _Text, others: frozenset[Category]) -> list[_Finding]:
     matches = _matches(_PRAISE_RE, text.variants, negatable=True)
     if matches:
         return _graded(Category.PRAISE, matches, 0.6)
-    hearts = _unique(ch for ch in text.original if ch in POSITIVE_EMOJI)
+    hearts = (
+        ()
+        if text.original.isascii()
+        else _unique(ch for ch in text.original if ch in POSITIVE_EMOJI)
+    )
     # A lone 🙏 or ❤️ is thanks; next to a complaint or a question it is politeness.
     if hearts and not others:
         return [_Finding(Category.PRAISE, 0.5, f"praise: emoji {_quote(hearts)}")]
