@@ -6,7 +6,7 @@ with fixed timestamps, so a rerun with the same libraries gives the same SHA-256
 
 What it does:
 
-1. Reads the labeled files (by default the six ``tests/data/classify_*.jsonl``: all of
+1. Reads the labeled files (by default the seven ``tests/data/classify_*.jsonl``: all of
    them have been looked at, so all of them are training data) and runs the keyword rules
    (the ``mots-cles`` entry point, fixed: they are not retrained) on every text.
 2. For each category and each (C, class weighting) of a small grid, 5-fold
@@ -39,9 +39,10 @@ What it does:
    reloads it through the inference code and checks it gives the training's logits, then
    writes ``report.json`` next to it and prints the report.
 
-Run with its defaults next to ``mots-cles`` 0.5.0 and the six files, it rebuilds the shipped
-``modele@1.2.0`` weights bit for bit (SHA-256 ``eba5071d...``, in ``report.json``). The
-earlier versions came from earlier commits (``modele@1.1.0``: 0536a34, the rules 0.4.0 and
+Run with its defaults next to ``mots-cles`` 0.6.0 and the seven files, it rebuilds the shipped
+``modele@1.3.0`` weights bit for bit (SHA-256 ``d58f542a...``, in ``report.json``). The
+earlier versions came from earlier commits (``modele@1.2.0``: 8eb9cee, the rules 0.5.0 and
+six files; ``modele@1.1.0``: 0536a34, the rules 0.4.0 and
 five files; ``modele@1.0.0``: 85b1555, three files): run this module in a worktree of one to
 rebuild its weights.
 """
@@ -82,8 +83,11 @@ from plugins.classifiers.modele.weights import REPORT_PATH, WEIGHTS_PATH, read, 
 SEED = 6  # issue #6
 FOLDS = 5
 CRISIS_RECALL = 0.97
-# Below this, crisis alerts are mostly false alarms and the on-call stops trusting them.
-CRISIS_MIN_PRECISION = 0.7
+# The target is 0.7: below it, crisis alerts are mostly false alarms and the on-call stops
+# trusting them. Cross-validation has twice promised about 0.07 more precision than new
+# authors' texts then gave (1.1.0: 0.70 -> 0.63 on heldout5; 1.2.0: 0.72 -> 0.65 on
+# heldout6), so since 1.3.0 the floor is set that much above the target.
+CRISIS_MIN_PRECISION = 0.77
 C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
 CLASS_WEIGHTS: tuple[str | None, ...] = (None, "balanced")
 PRUNE = 1e-3  # smaller weights are dropped: a smaller file, and no measurable change
@@ -91,18 +95,20 @@ RULES = "mots-cles"
 DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "data"
 DEFAULT_DATA = tuple(
     DATA_DIR / f"classify_{name}.jsonl"
-    for name in ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+    for name in ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 )
-# What the current rules (mots-cles 0.5.0) were tuned on or written from: dev, the first
-# held-out set (looked at while tuning 0.3.0), heldout3 (its misses wrote 0.4.0) and heldout5
-# (its misses wrote 0.5.0). The rules never saw heldout2 or heldout4, so those texts are
-# "fresh" and the crisis threshold is chosen where the rules' recall is honest (0.42 on
+# What the current rules (mots-cles 0.6.0) were tuned on or written from: dev, the first
+# held-out set (looked at while tuning 0.3.0), heldout3 (its misses wrote 0.4.0), heldout5
+# (its misses wrote 0.5.0) and heldout6 (its misses, and heldout5's crisis texts the rules
+# alone missed, wrote 0.6.0). The rules never saw heldout2 or heldout4, so those texts are
+# "fresh" and the crisis threshold is chosen where the rules' recall is honest (0.43 on
 # heldout4), not where it is memorised.
 RULES_TUNED_ON = (
     "classify_dev.jsonl",
     "classify_heldout.jsonl",
     "classify_heldout3.jsonl",
     "classify_heldout5.jsonl",
+    "classify_heldout6.jsonl",
 )
 CLASSES = tuple(c for c in Category if c is not Category.OTHER)
 
