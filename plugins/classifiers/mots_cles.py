@@ -390,7 +390,7 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"|hier|ce matin|cette nuit|recemment|il y a|le mois|en \d|pis |et ))",
     r"(?:ecrit|ecris|ecrire|redige|laisse) (?:ma |mes |une |des |ma derniere )?lettres? d'adieu"
     r"|(?:message|mot) d'adieu",
-    r"(?<!hausse des )(?<!sur les )(?<!sur des )(?<!ont deja eu des )(?<!ont eu des )"
+    r"(?<!hausse des )(?<!article sur les )(?<!ont deja eu des )"
     r"(?:idees|pensees) (?:noires|suicidaires|de mort|de suicide)",
     r"mieux sans moi",
     r"(?:suis|etre) (?:un|une) (?:fardeau|poids) pour",
@@ -437,7 +437,8 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:thinking|thought|think|talking|talked|talks|talk) (?:about|of) (?:killing|ending it"
     r"|ending things|hurting|not being here|dying|suicide)",
     r"kms|unaliv\w*(?! (?:yourself|urself|your self|yourselves|toi|(?:my|mon|ma|the|this|that)"
-    r" (?!self)\w))|sewer ?slide\w*",
+    r" (?:controller|phone|laptop|computer|pc|plants?|tamagotchi|character|sims?|ordi|manette"
+    r"|telephone|cell|router|printer|imprimante|wifi)(?!\w)))|sewer ?slide\w*",
     # 0.3.0: texting contractions ("jvais", "chu pu capable", "jme tue"), plans and means,
     # farewells and indirect ideation ("I won't be around much longer").
     rf"{_VAIS_FR} (?:me |m' ?)(?:tuer|tue|pendre|suicider|foutre en l'air|jeter (?:en bas|du"
@@ -779,37 +780,48 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"|u) (?:pick|picked|choose|chose|set) (?:a|the) date",
     # 0.6.0, from the crisis texts of heldout5 and heldout6 the rules alone missed (the model
     # found most of them, at a threshold that also flagged a third of its alerts wrongly)
-    r"how many (?:of )?(?:my |these |those |the )?[\w-]+ (?:would|does|will|do) it take(?! (?:to"
-    r" (?:see|feel|notice|work|kick in|get)|for))|what dose would (?:do it|kill|be enough)"
-    r"|(?:pour|qu'on|que je|qui fait qu'on) (?:ne )?(?:se |me )?(?:plus|pu|pas) (?:se |me )?"
-    r"reveille\w*"
-    r"|(?:to|and) (?:not|never) wake (?:back )?up",
-    r"(?:standing|sitting|been|i'm|im|i am|je suis|chu|jsuis|suis) (?:on|at|sur|au bord d[eu]"
+    r"how many (?:of (?:my|these|those|the|her|his|their) [\w-]+|(?:pills|tablets|meds|pilules"
+    r"|cachets|comprimes|sleeping pills|tylenol|advil|paracetamol|doliprane)) (?:would|does|will"
+    r"|do) it take(?! (?:to (?:see|feel|notice|work|kick in|get|help)|for|before))|what dose"
+    r" would (?:do it|kill)|(?:enough|assez) (?:to (?:die|do it|not wake up)|pour (?:mourir"
+    r"|en finir))",
+    r"(?:pour|qu'on|que je|qui fait qu'on) (?:ne )?(?:se |me )?(?:plus|pu|pas) (?:se |me )?"
+    r"reveille\w*(?! (?:la nuit|a \d|pendant|chaque|toutes? les|si tot|trop tot|avant|en pleine"
+    r"|au milieu|avec bebe))|(?:to|and) (?:not|never) wake (?:back )?up(?! (?:at \d|during|in the"
+    r" middle|every|so early|early|before|with|at night))",
+    # a place to jump from, said with a cue that this is no outing
+    r"(?:standing|sitting|been|i'm|im|i am|je suis|chu|jsuis|suis) (?:on|sur|au bord d[eu]"
     r"|en haut d[eu]) (?:the |a |this |le |la |un |une )?(?:edge of (?:the |a )?)?(?:bridge|ledge"
-    r"|roof|rooftop|overpass|cliffs?|pont|toit|falaise|viaduc)(?![^\n]*(?:view|vue|photo|pic|selfie"
-    r"|sunset|coucher|walk|marche|run|jog|course|marathon|tour|visite|fireworks|feux|traffic"
-    r"|trafic|bouchon|work|travail|chantier))",
-    r"(?:i'?m|im|i am|je suis|chu|jsuis|suis|je me sens) (?:not|pas|pu) (?:safe|en securite)"
-    r" (?:rn|right now|tonight|ce soir|a soir|with myself|avec moi|around myself)",
+    r"|roof|rooftop|overpass|cliffs?|pont|toit|falaise|viaduc)(?=[^\n]*(?:idk why|je sais pas"
+    r" pourquoi|just wanted someone|talk to me|parle[rz]?[- ]moi|can'?t stop thinking|pense a"
+    r" sauter|jump|sauter|for an hour|depuis une heure|goodbye|adieu|right now|rn(?!\w)|en ce"
+    r" moment))",
+    r"(?:which|what|quel) (?:bridge|building|pont|immeuble|edifice)\w* (?:[\w']+ ){0,4}?(?:is|est)"
+    r" (?:the |le )?(?:highest|tallest|plus haut)(?=[^\n]*(?:asking (?:seriously|for real)"
+    r"|serious question|not a joke|je demande (?:serieusement|pour vrai)))",
+    r"(?:not|pas|pu) (?:safe|en securite) (?:with|around|from) myself|(?:not|pas|pu) en securite"
+    r" avec moi(?:-?meme)?",
     r"(?:i have|i've got|ive got|i got|j'ai) (?:a |un )?plan (?:and|et) (?:the|les) (?:means"
-    r"|moyens)",
-    r"(?<!prices )(?<!budget )(?<!they )(?<!we )(?<!rates )(?<!funding )"
-    r"(?:(?:i|je|j') ?(?:just )?)?"
-    r"cut (?:myself )?(?:again|deeper|too deep)|(?:me suis|me) recoup\w*"
-    r"|(?:craque|recraque"
-    r"|rechute) (?:avec|sur) (?:la|une|ma) lame|(?:chui|je suis|jsuis|suis) en train de me faire"
-    r" (?:du )?mal|(?:🔪|🩸)+ ?(?:again|encore|tonight|ce soir)",
+    r"|moyens)(?! (?:to pay|de payer|pour payer|to afford|to cover|de financer))",
+    r"(?:i|je) (?:just )?cut (?:myself )?(?:again|deeper|too deep)(?! into)|cut myself (?:again"
+    r"|deeper|too deep)|(?:^|(?<=[.!?\n] ))cut (?:again|deeper) (?:tonight|today|last night|ce"
+    r" soir)|(?:me suis|me) recoup\w*(?![^.!?\n]*(?:cheveux|doigt|cuisin|frange|ongles))"
+    r"|(?:craque|recraque|rechute) (?:avec|sur) (?:la|une|ma) lame|(?:chui|je suis|jsuis|suis)"
+    r" en train de me faire (?:du )?mal|(?<![🔪🩸])(?:🔪|🩸)++ ?(?:again|encore|tonight|ce soir)"
+    r"(?![^\n]*(?:regles|period|menstru|saignement de nez|nosebleed))",
     r"(?:stopped|quit|arrete) (?:taking )?(?:my|mes|mon) (?:meds|medication|insulin|insuline"
-    r"|medicaments|medocs|antidepresseurs|antidepressants|traitement) (?:on purpose|expres|d'un"
-    r" coup pour|pour que)",
+    r"|medicaments|medocs|antidepresseurs|antidepressants|traitement) (?:\w+ )?(?:on purpose"
+    r"(?! (?:because|cause|due|since|as))|expres pour|pour que (?:ca|tout|je)|pour (?:mourir|en"
+    r" finir))",
     r"(?:un |une |a |such a )?(?:fardeau|burden) comme moi|better off if i (?:wasn'?t|weren'?t"
     r"|was not|were not|am not|wasnt) (?:here|around|alive)",
     r"(?:je veux|jveux|j'veux|i want|i just want) (?:juste |just )?(?:que (?:ca|tout)"
-    r" (?:finisse|s'arrete|se termine)|(?:it|everything|it all) to (?:end|be over))",
+    r" (?:finisse|s'arrete|se termine)|(?:it|everything|it all) to (?:end|be over)) (?:pour de"
+    r" bon|pour toujours|for good|forever)",
     r"(?:i'?m|im|i am|gonna|going to) end(?:ing)? it (?:all )?(?:this weekend|tonight|tomorrow"
     r"|for good)",
     r"(?:saute|sauter|je saute|jump|jumping) (?:du|d'un|de la|from the|off the) \d+ ?(?:e|eme|th"
-    r"|rd|nd)(?: etage| floor)?",
+    r"|rd|nd) (?:etage|floor)",
 )
 # Topic words: crisis unless the occurrence sits inside an informational phrase.
 CRISIS_TOPIC: tuple[str, ...] = (_CRISIS_TOPIC_WORD,)
@@ -852,10 +864,11 @@ CRISIS_INFORMATIONAL: tuple[str, ...] = (
     # "suicide-toi" is harassment, not the writer's crisis
     rf"{_CRISIS_TOPIC_WORD}[- ](?:toi|vous)",
     # 0.6.0: songs ("j'écoute Suicide social d'Orelsan"), trends and causes of death
-    rf"(?:ecoute|ecouter|ecoutais|heard|hear|listening to|listen to|blasting|playing) {_GAP}"
-    rf"[\"'«“ ]*{_CRISIS_TOPIC_WORD}",
+    rf"(?:ecoute|ecouter|ecoutais|heard|listening to|listen to|blasting|playing) {_GAP}"
+    rf"[\"'«“]{_CRISIS_TOPIC_WORD}|{_CRISIS_TOPIC_WORD} social(?!\w)",
     rf"(?:hausse|augmentation|baisse|montee|increase|rise|spike|drop) (?:des |du |de la |de |in"
-    rf" |of )?{_GAP}{_CRISIS_TOPIC_WORD}",
+    rf" |of )?{_GAP}{_CRISIS_TOPIC_WORD} (?:chez|among|in|au|en|dans|rates?|deaths?|chiffres"
+    r"|statistics)(?!\w)",
     rf"{_CRISIS_TOPIC_WORD} {_GAP}(?:(?:premiere|deuxieme|seconde|principale) cause|cause de"
     r" (?:mortalite|deces)|(?:leading|second|top) cause|cause of death)",
 )
@@ -929,7 +942,7 @@ CRISIS_INTENT_CUES: tuple[str, ...] = (
     r"|asking for (?:me|myself)|c'est decide|it'?s decided|(?:i'?ve|i have|j'ai) decided?"
     r"|personne (?:ne )?(?:va|vas) (?:le )?remarquer|(?:nobody|no one) (?:will|would) (?:notice"
     r"|care)|adieu|goodbye|farewell|dites a|tell my|(?:j'?)?hesite (?:plus|pu|pus)"
-    r"|almost over|presque fini|bientot|soon(?= ?(?:$|[.,!;'\"\n]))|ce soir c'est|le bon soir"
+    r"|almost over|presque fini|bientot fini|ce soir c'est|le bon soir"
     r"|the right night|devant moi"
     r"|in front of me|in my hands?|dans (?:la|ma|mes) mains?|je sais ce que je vais faire"
     r"|know what i'?m (?:going to|gonna) do|sorry everyone|desolee? (?:tout le monde|a tous)"
@@ -940,60 +953,98 @@ CRISIS_INTENT_CUES: tuple[str, ...] = (
     r"|(?:repond|repondent) (?:pas|plus|pu)|locked (?:her|him|them|my)(?:self|selves) in"
     r"|enfermee? dans"
     # 0.6.0
-    r"|asking (?:seriously|for real)|serious question|je demande (?:serieusement|pour vrai)"
     r"|(?:don'?t|do not) try to (?:talk me out of it|stop me)|schon hier|en la mano"
-    r"|aqui conmigo|tengo guardadas|la maintenant",
+    r"|aqui conmigo|tengo guardadas",
 )
-# 0.6.0: most crisis messages use no stock phrase but two kinds of signal at once: a state of
-# despair, a farewell, a plan or a time. Two different kinds anywhere in the message (or two
-# farewells) are crisis; one alone is not ("chu pu capable" after a workout, "merci pour
-# tout" leaving a group). Thanks count as a weak farewell, which never pairs with itself.
-CRISIS_SIGNAL_DESPAIR: tuple[str, ...] = (
-    r"(?:chu|chui|je suis|jsuis|suis|j'suis) (?:pu|plus) capable|j'?en peux (?:plus|pu)"
-    r"|(?:i'?m|im|i am) (?:so |just )?done(?: fr(?: fr)?| with (?:everything|life|it all))?"
-    r"(?= ?(?:$|[.,!\n]))|(?:i )?can'?t (?:do this|go on|take (?:it|this)|keep going) anymore"
-    r"|(?:j'ai|jai|g) (?:pu|plus) (?:de force|de raison|rien)(?!\w)|(?:je suis|chu|chui|jsuis)"
-    r" (?:a bout|rendue? la|au bout du rouleau)|what'?s (?:even )?the point(?: anymore)?"
-    r"|plus rien (?:n'?)?a (?:de )?sens|nothing(?:'?s| is) (?:ever )?(?:gonna|going to) get"
-    r" better|it (?:hasn'?t|doesn'?t|won'?t|never) gets? better|(?:i'?m|im) not (?:gonna|going to)"
-    r" make it|i (?:don'?t|dont) think i(?:'ll)? make it|ich kann nicht mehr|ya no puedo mas"
-    r"|(?:eu )?nao aguento mais|non ce la faccio piu|si demain je (?:suis|serai) (?:plus|pu) la"
-    r"|(?:mieux|better off) sans moi|tired of (?:everything|living|being alive)|fatiguee? de"
-    r" (?:tout|vivre)",
-)
-CRISIS_SIGNAL_FAREWELL: tuple[str, ...] = (
-    r"(?:gave|given|giving|give) away (?:all )?(?:my|his|her|their)|(?:won'?t|wont|will not)"
-    r" need (?:it|them|anything)|(?:aura|aurai|auras) (?:pu|plus|pas) besoin"
-    r"|(?:donne|donner|vendu) (?:(?:mon|son|ma|sa) (?:chat|chien|guitare|char|auto|velo)"
-    r"|(?:mes|ses) (?:affaires|jeux|outils|bijoux|choses)|toutes (?:mes|ses))"
-    r"|on (?:le|la|me|se) (?:reverra|reverrait) (?:pas|pu|plus|jamais)"
-    r"|sorry for everything|desolee? pour tout|see (?:you|u) on the other side|on se reverra"
-    r" (?:pas|pu|plus|jamais)|(?:wrote|written|writing) (?:my |the |all the )?(?:letters|notes"
-    r"|note)|(?:ecrit|ecris) (?:mes |des |les )?lettres|(?:you|u) did nothing wrong|c'est pas"
-    r" (?:sa|ta|votre|leur) faute|c pas (?:sa|ta) faute|love (?:u|you) to whoever reads"
-    r"|deleting (?:all )?my (?:socials|accounts)|supprime (?:tous )?mes comptes"
-    r"|not (?:be(?:ing)? )?(?:a problem|a burden|around) (?:much )?(?:longer|anymore)",
-)
-CRISIS_SIGNAL_PLAN: tuple[str, ...] = (
-    r"tonight(?:'?s| is| feels like) the night|tonights the night|c'est (?:pour )?(?:ce soir"
-    r"|cette nuit|a soir|ce weekend|ce week-end)(?= ?(?:$|[.,!\n]))|c pour (?:ce soir|cette nuit"
-    r"|ce weekend)|(?:demain|ce soir|cette nuit|a soir)(?: matin)? (?:ca|tout) va (?:etre )?fini"
-    r"|(?:i have|i've got|ive got|j'ai) (?:a|un) plan|picked (?:a|the) date|(?:c'est|it'?s)"
-    r" decided?(?= ?(?:$|[.,!\n]))|(?:i'?ve|i have|j'ai) decided?(?= ?(?:$|[.,!\n]))|i"
-    r" (?:finally )?know what i'?m (?:going to|gonna) do|je sais ce que je vais faire|j'ai (?:toute"
-    r"|tout) prepare|(?:don'?t|do not) try to (?:talk"
-    r" me out of it|stop me)|bought the (?:charcoal|rope|pills)|je vais (?:le faire|les prendre"
-    r"|tous les prendre)|jvais (?:le faire|tous les prendre)|pense a comment le faire|thought"
-    r" about how (?:to do it|i'?d do it)",
-)
-CRISIS_SIGNAL_THANKS: tuple[str, ...] = (
-    r"merci pour tout|thank (?:u|you) for (?:everything|trying)|thx for trying|thanks for"
-    r" (?:everything|trying)|(?:dernier|last) message|just wanted someone to know|je voulais juste"
-    r" que quelqu'un (?:le )?sache|idk why (?:i'?m|im) (?:typing|telling|writing)|je sais pas"
-    r" pourquoi je (?:vous )?(?:ecris|ecrit)|bye(?= ?(?:$|[.!\n]))|(?:repond|repondent) (?:pas|plus"
-    r"|pu)|(?:not|isn'?t|is not|hasn'?t been) (?:answering|picking up)|turned (?:his|her|their|my)"
-    r" phone off|a (?:eteint|ferme) son (?:tel|telephone|cell)",
-)
+# 0.6.0: most crisis messages use no stock phrase but several kinds of signal at once: a
+# state of despair, a farewell, a plan or a time, a reach for help. Each kind has strong
+# signals and weak ones; a strong signal and a signal of another kind anywhere in the message
+# are crisis (or two strong farewells). One kind alone is not, and neither are two weak
+# signals: "chu pu capable. bye" after a workout, "c'est décidé, je m'inscris! merci pour
+# tout", "sorry for everything yesterday, you did nothing wrong" stay ordinary.
+CRISIS_SIGNALS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "despair": (
+        (
+            r"(?:i )?can'?t (?:do this|go on|take (?:it|this)|keep going) anymore|j'?en peux"
+            r" (?:plus|pu)(?! (?:d'|de |du |des |avec |attendre|la |le |les |ce |cette |ces ))"
+            r"|plus rien (?:n'?)?a (?:de )?sens"
+            r"|what'?s (?:even )?the point(?: anymore| of (?:living"
+            r"|anything))|nothing(?:'?s| is) (?:ever )?(?:gonna|going to) get better|(?:i'?m|im)"
+            r" not (?:gonna|going to) make it|i (?:don'?t|dont) think i(?:'ll)? make it|ich kann"
+            r" nicht mehr|ya no puedo mas|(?:eu )?nao aguento mais|non ce la faccio piu|si demain"
+            r" je (?:suis|serai) (?:plus|pu) la|(?:mieux|better off) sans moi|tired of (?:living"
+            r"|being alive)|fatiguee? de vivre|(?:i'?m|im|i am|je suis|chu|jsuis|je me sens)"
+            r" (?:not|pas|pu) (?:safe|en securite) (?:rn|right now|tonight|ce soir|a soir|with"
+            r" myself|avec moi|around myself|from myself)",
+        ),
+        (
+            r"(?:chu|chui|je suis|jsuis|suis|j'suis) (?:pu|plus) capable(?! (?:de|d'))"
+            r"|(?:i'?m|im|i am) (?:so |just )?done(?: fr(?: fr)?| with (?:everything|life|it all))?"
+            r"(?= ?(?:$|[.,!\n]))|(?:j'ai|jai|g) (?:pu|plus) (?:de force|de raison)(?!\w)"
+            r"|(?:je suis|chu|chui|jsuis) (?:a bout|rendue? la|au bout du rouleau)(?! (?:de|d'))"
+            r"|it (?:hasn'?t|doesn'?t|won'?t|never) gets? better|tired of everything|fatiguee? de"
+            r" tout|(?:je veux|jveux|j'veux|i want|i just want) (?:juste |just )?(?:que (?:ca|tout)"
+            r" (?:finisse|s'arrete|se termine)|(?:it|everything|it all) to (?:end|be over))"
+            r"|(?:there'?s|there is|i see) no other way|(?:y'a|il y a) pas d'autre (?:solution"
+            r"|issue|moyen)",
+        ),
+    ),
+    # "I don't want to die, I'm just so tired of everything": said next to despair, the wish
+    # not to die is the ambivalence of someone at risk, not a fear of an illness
+    "ambivalence": (
+        (r"(?:don'?t|do not|dont) (?:wanna|want to) die|(?:veux|veut) pas mourir",),
+        (),
+    ),
+    "farewell": (
+        (
+            r"(?:gave|given|giving|give) away (?:all )?(?:my|his|her|their)"
+            r"|(?:won'?t|wont|will not)"
+            r" need (?:it|them|anything)|(?:aura|aurai|auras) (?:pu|plus|pas) besoin"
+            r"|(?:donne|donner|vendu) (?:(?:mon|son|ma|sa) (?:chat|chien|guitare|char|auto|velo)"
+            r"|(?:mes|ses) (?:affaires|jeux|outils|bijoux|choses)|toutes (?:mes|ses))"
+            r"|on (?:le|la|me|se) (?:reverra|reverrait) (?:pas|pu|plus|jamais)|see (?:you|u) on the"
+            r" other side|(?:wrote|written|writing) (?:my |the |all the )?(?:letters|notes|note)"
+            r"|(?:ecrit|ecris) (?:mes |des |les )?lettres|love (?:u|you) to whoever reads"
+            r"|not (?:be(?:ing)? )?(?:a problem|a burden|around) (?:much )?(?:longer|anymore)",
+        ),
+        (
+            r"sorry for everything|desolee? pour tout|(?:you|u) did nothing wrong|c'est pas"
+            r" (?:sa|ta|votre|leur) faute|c pas (?:sa|ta) faute|deleting (?:all )?my (?:socials"
+            r"|accounts)|supprime (?:tous )?mes comptes|merci pour tout(?=\W*$)|thank (?:u|you)"
+            r" for (?:everything|trying)(?=\W*$)|thx for trying|thanks for (?:everything|trying)"
+            r"(?=\W*$)|(?:dernier|last) message|bye(?= ?(?:$|[.!\n]))|(?:repond|repondent) (?:pas"
+            r"|plus|pu)|(?:not|isn'?t|is not|hasn'?t been) (?:answering|picking up)|turned (?:his"
+            r"|her|their|my) phone off|a (?:eteint|ferme) son (?:tel|telephone|cell)",
+        ),
+    ),
+    "plan": (
+        (
+            r"tonight(?:'?s| is| feels like) the night|tonights the night"
+            r"|c'est (?:pour )?(?:ce soir"
+            r"|cette nuit|a soir|ce weekend|ce week-end)(?= ?(?:$|[.,!\n]))|c pour (?:ce soir"
+            r"|cette nuit|ce weekend)|(?:i have|i've got|ive got|j'ai) (?:a|un) plan(?! (?:for|pour"
+            r" (?!(?:tonight|ce soir))))|picked (?:a|the) date|i (?:finally )?know what i'?m"
+            r" (?:going to|gonna) do|je sais ce que je vais faire|j'ai (?:toute|tout) prepare"
+            r"|(?:don'?t|do not) try to (?:talk me out of it|stop me)|bought the (?:charcoal|rope)"
+            r"|(?:je vais|jvais|j'vais) tous les prendre|pense a comment le faire|thought about how"
+            r" (?:to do it|i'?d do it)",
+        ),
+        (
+            r"(?:c'est|it'?s) decided?(?= ?(?:$|[.,!\n]))|(?:i'?ve|i have|j'ai) decided?(?= ?(?:$"
+            r"|[.,!\n]))|(?:je vais|jvais|j'vais) le faire(?= ?(?:$|[.,!\n]))|(?:demain|ce soir"
+            r"|cette nuit|a soir)(?: matin)? (?:ca|tout) va (?:etre )?fini",
+        ),
+    ),
+    "reach": (
+        (),
+        (
+            r"just wanted someone to know|je voulais juste que quelqu'un (?:le )?sache|idk why"
+            r" (?:i'?m|im) (?:typing|telling|writing)|je sais pas pourquoi je (?:vous )?(?:ecris"
+            r"|ecrit)|helpline|crisis line|ligne d'ecoute|ligne de crise|can someone (?:just )?talk"
+            r" to me|(?:quelqu'un|qqn) (?:peut|pourrait) me parler",
+        ),
+    ),
+}
 CRISIS_HARMLESS: tuple[str, ...] = (
     r"vitamin\w*|bungee|elastique|chasse|hunting|shooting range|stand de tir|cuisin\w*|cook\w*"
     r"|recette|recipe|oignons?|onions?|jump(?:ing)? rope|corde a sauter|escalade|climb\w*"
@@ -1022,7 +1073,8 @@ _CRISIS_RECOVERED_RE = re.compile(
     r"|sober|clean|fiere? de moi|proud of (?:me|myself)|(?:arrete|stopped|quit) (?:de me"
     r" (?:scarifier|mutiler|couper|blesser|faire du mal)|cutting|self[- ]?harm\w*|harming)"
     r"|(?:me )?(?:scarifie"
-    r"|coupe|fais du mal) (?:plus|pu|pus)|ca fait \w+ (?:ans|annees|mois) que j'ai arrete)(?!\w)"
+    r"|coupe|fais du mal) (?:plus|pu|pus)|ca fait \w+ (?:ans|annees|mois) que j'ai arrete"
+    r"(?: de me \w+)?(?= ?(?:$|[.,!;\n])))(?!\w)"
 )
 _CRISIS_AGAIN_RE = re.compile(
     r"(?<!\w)(?:encore|again|still|toujours|de nouveau|a nouveau|revenu\w*|back|ce soir"
@@ -1030,7 +1082,18 @@ _CRISIS_AGAIN_RE = re.compile(
     # 0.5.0: a relapse, or an intent in the present, says the story is not over
     r"|relaps\w*|rechut\w*|replong\w*|un plan|a plan|(?:now|maintenant) (?:i|je|j')"
     r" ?(?:want|wanna|think|plan|feel like|veux|pense|planifie|ai un plan)"
-    r"|(?:i|je|j') ?(?:want to|wanna|veux) (?:die|mourir|kill|me tuer|end|en finir))(?!\w)"
+    r"|(?:i|je|j') ?(?:want to|wanna|veux) (?:die|mourir|kill|me tuer|end|en finir)"
+    # 0.6.0 (review): others believe it is over, or a present thought, plan, means or place
+    # says it is not ("last year I lost my job. today I bought a rope"); the strong signals
+    # of CRISIS_SIGNALS say so too (see _recovered)
+    r"|(?:everyone|everybody|they|people|tout le monde|ils|elles|les gens) (?:thinks?|says?|croit"
+    r"|croient|pense|pensent|dit|disent)|pretend\w*|fais semblant|planning|planifie|plan to"
+    r"|recommencer|le refaire|(?:do|doing) it again|(?:i|je|j') ?(?:think|pense|pensais)"
+    r"(?: \w+)? (?:about|a|au) (?:killing|suicide|dying|ending|me|mourir|en finir)|idees"
+    r" (?:noires|suicidaires)|suicidal thoughts|goodbye|adieu|every night|chaque (?:nuit|soir)"
+    r"|(?:c'est|it'?s) (?:tous les jours|every day)|bought (?:a|the) (?:rope|gun)|achete une"
+    r" (?:corde|arme)|(?:pills|rope|corde|cachets|pilules|meds)(?: \w+)? (?:ready|pretes?)"
+    r"|standing on|on the (?:bridge|roof|ledge)|sur le (?:pont|toit))(?!\w)"
 )
 
 HARASSMENT: tuple[str, ...] = (
@@ -1051,7 +1114,8 @@ HARASSMENT: tuple[str, ...] = (
     r"go (?:die|kill yourself|hang yourself)",
     r"(?:hope|wish) (?:you|u) (?:die|rot|get cancer|suffer|burn)",
     r"(?:tue|suicide|pend)[- ]toi",
-    r"(?:tu|vous|t') ?(?:merites|meritez|merite) (?:de |d')?(?:crever|mourir|creuver)",
+    r"(?:tu|vous|t') ?(?:merites|meritez|merite) (?:de |d')?(?:crever|mourir|creuver)(?! (?:en"
+    r" paix|dans la dignite|entoure|paisiblement|dignement|sans souffrir))",
     r"va (?:donc )?(?:te pendre|te tuer|te suicider)",
     r"(?:^|(?<=[.!?,\n]) ?)(?:va|allez) (?:donc )?(?:crever|mourir)",
     r"(?:j'espere|j'souhaite|je souhaite|jespere) (?:que )?(?:tu |vous |t')?(?:creves?"
@@ -1156,7 +1220,7 @@ ABUSE_ALWAYS: tuple[str, ...] = (
     r"(?:ptite|p'tite|petite) (?:conne|idiote|niaiseuse|epaisse) (?:de|d')",
     r"tosser\w*|arrogant prick|condescending (?:prick|cow|witch|bitch)",
     # 0.6.0 (heldout6): the audience's other languages; "sale incompétente"; a gang of crooks
-    r"vollidiot\w*|arschloch\w*|del cazzo|de mierda|hijo de puta|filho da puta|(?:que|qué|che)"
+    r"vollidiot\w*|arschloch\w*|del cazzo|hijo de puta|filho da puta|(?:que|qué|che)"
     r" (?:medico|medica|doctor|doctora|enfermera|infermiere|idiota|imbecil) (?:idiota|imbecil"
     r"|incompetente)|incompetenti|pendejos?|babacas?",
     r"sale (?:incompetente?s?|arnaqueu(?:r|rs|se|ses)|menteu(?:r|rs|se|ses)|voleu(?:r|rs|se|ses))"
@@ -1339,18 +1403,20 @@ SPAM_STRONG: tuple[str, ...] = (
     # 0.6.0 (heldout6): pharmacy without a prescription, romance and friendship scams,
     # recovery testimonials, side hustles, follow-bait in Spanish
     r"(?:sans (?:prescription|ordonnance)|without (?:a )?prescription|no prescription(?: needed)?)"
-    r"[^.!?\n]{0,40}(?:livraison|delivery|shipping|shipped|discret\w*|discreet\w*)"
-    r"|(?:pas cher|cheap|discount)[^.!?\n]{0,30}(?:sans (?:prescription|ordonnance)|without (?:a )?"
-    r"prescription|no prescription)",
-    r"kindly (?:reply|respond|get back|contact|add|accept)|i would like to be your friend"
-    r"|(?:sending|sent|send) you a friend request|accept my (?:friend )?request",
-    r"side hustle|(?:travail|job|revenu) (?:a domicile|depuis la maison) (?:qui|de) \d",
-    r"(?:whatsapp|telegram|mr\.?|mrs\.?|@\w+)[^\n]{0,60}(?:got|recovered) (?:everything"
-    r"|all (?:of )?my"
-    r" (?:money|funds|savings|btc|crypto)|my (?:money|funds|savings|btc|crypto|bitcoin)) back",
+    r"[^.!?\n]{0,40}(?:livraison (?:discrete|rapide|gratuite|partout|express)|discreet (?:delivery"
+    r"|shipping)|fast shipping|worldwide|express shipping)"
+    r"|(?:pas cher|cheap|discount)[^.!?\n]{0,30}(?:sans (?:prescription|ordonnance)"
+    r"|without (?:a )?prescription|no prescription)",
+    r"i would like to be your friend|(?:hello|hi) dear[^\n]{0,80}kindly|(?:widow|widower|veuve"
+    r"|veuf)\w*[^\n]{0,80}friend request|friend request[^\n]{0,40}please accept",
+    r"(?:looking for|want|join|start) (?:a |my |your )?side hustle|side hustle[^\n]{0,60}"
+    r"(?:message me|dm me|inbox|link in bio|\$)",
+    r"(?:whatsapp|telegram|@\w+|hacker|recovery expert|broker)[^\n]{0,60}(?:got|recovered)"
+    r" (?:everything|all (?:of )?my (?:money|funds|savings|btc|crypto)|my (?:money|funds|savings"
+    r"|btc|crypto|bitcoin)) back",
     r"(?:got|get|recovered|gotten|back) (?:everything|all (?:of )?my (?:money|funds|savings|btc"
     r"|crypto)|my (?:money|funds|savings|btc|crypto|bitcoin)) back(?=[^\n]{0,60}(?:whatsapp"
-    r"|telegram|mr\.?|mrs\.?|@|god bless|thanks to))",
+    r"|telegram|@\w|hacker|recovery expert))",
     r"sigueme y te sigo|te sigo si me sigues|segue (?:que|q) (?:eu )?sigo|sigo de volta",
 )
 SPAM_WEAK: tuple[str, ...] = (
@@ -1550,7 +1616,8 @@ QUESTION: tuple[str, ...] = (
     r"|terrible|kind|cute|brave|inspiring|dare)(?!\w))|what(?! an?(?!\w))"
     r"|where(?! (?:i|we|you|they)(?!\w))"
     r"|when(?! (?:i|we|you|they|he|she|my|our|people|someone|it)(?!\w))|why|who|which|can"
-    r"|could|is|are|do(?! (?:not|it|better|your|ur|something|more|less|the math)(?!\w))|does|did"
+    r"|could|is|are|do(?! (?:not|it|better|something|more|less|the math|your (?:research"
+    r"|homework|job))(?!\w))|does|did"
     r"|should|anyone|any)",
     # French anywhere
     r"est[- ]ce (?:que|qu'|qu)|qu'est[- ]ce|pourquoi|combien",
@@ -1558,7 +1625,8 @@ QUESTION: tuple[str, ...] = (
     # payer"); "je sais pas quoi faire" alone is labeled both ways, so it is left out
     r"(?:je|j') ?(?:sais|sait|sai) (?:pas|pu|plus) si (?:je|j') ?(?:dois|devrais|peux|vais)"
     r"|je fais quoi|on fait quoi|what do i do(?! (?:for a living|with myself all day))",
-    r"c'?tu(?!\w)|(?:c'est|cest|c) [\w']+ ou (?:faut|il faut|pas|non|payant|gratuit)",
+    r"c'?tu(?!\w)|(?:c'est|cest|c) [\w']+ ou (?:(?:il )?faut \w+|pas|non|payant|gratuit)"
+    r"(?= ?(?:$|[?\n]))",
     r"c'est quoi|cest quoi|c quoi|c koi|ckoi|c'est koi|kossé|qu'osse",
     # inversion ("y a-t-il", "puis-je") and Quebec "-tu" ("c'est-tu", "ça marche-tu"); "-vous"
     # is an imperative too ("inscrivez-vous"), so only listed verbs count
@@ -1592,26 +1660,30 @@ QUESTION_RHETORICAL: tuple[str, ...] = (
     r" (?:moi|nous)|tu me niaises|vous me niaisez|c'est une (?:blague|joke)",
     r"why (?:am i|do i) (?:like this|do this to myself)|pourquoi je (?:suis|me fais|fais)"
     r" (?:comme ca|ca a moi|meme pas)|(?:meme pas|not even) surprise?s?",
-    r"could (?:this|it|that|they|you|he|she|i|the \w+|this \w+) (?:\w+ ){0,2}?be any"
-    r" (?:more|less|\w+er)",
+    r"could (?:this|it|that|they|you|he|she|i|the \w+|this \w+) (?:\w+ ){0,2}?be any (?:more"
+    r"|less|worse|longer|slower|ruder|dumber|louder|funnier|cuter|sweeter|harder)(?!\w)",
     r"what would (?:we|i|you|they) do without|qu'est-ce (?:qu'on|que je|que l'on|que"
     r" j') ?(?:ferait|ferais) sans|que (?:ferions|ferait|ferais)-(?:nous|on|je) sans",
-    r"how (?:is|are|was|can) (?:it|this|that|they|these|you|she|he|someone|anyone|a \w+"
-    r"|this \w+|the \w+) (?:so|that|this) \w+",
-    r"comment (?:on peut|peut-on|tu peux|tu fais pour|vous faites pour) (?:etre|avoir) (?:aussi"
-    r"|si|tellement|autant)",
-    r"did (?:you|u) know|le saviez-vous|let that sink in|since when (?:does|do|is|are|did|has"
-    r"|have)",
-    r"ou quoi(?= ?(?:$|[?!.]))",
-    r"who (?:even|tf|the hell|the fuck|needs)|qui a besoin (?:de|d')",
+    r"how (?:is|are|was) (?:it|this|that|they|these|you|she|he|a \w+|this \w+|the \w+) so"
+    r" (?:cute|wholesome|beautiful|good|adorable|amazing|funny|relatable|perfect|true|real"
+    r"|pretty|sweet|smart|talented)(?!\w)",
+    r"comment (?:on peut|peut-on|tu peux|tu fais pour|vous faites pour) (?:etre|etre) (?:aussi"
+    r"|si|tellement|autant) \w+",
+    r"did (?:you|u) know(?! (?:if|whether|when|where|what|how|who|why|wether))|le saviez-vous"
+    r"|let that sink in",
+    r"(?:debiles?|cons?|connes?|idiote?s?|malades?|fou|folle|serieux|serieuse|aveugles?|sourde?s?"
+    r"|caves?|niaiseux|niaiseuse|stupides?|tares?|taree?s?) ou quoi(?= ?(?:$|[?!.]))",
+    r"who (?:even|tf|the hell|the fuck)",
 )
 # "Y'a tu quelqu'un qui lit ça? Non, évidemment.": a question its writer answers.
 _SELF_ANSWER_RE = re.compile(
-    r"^ *(?:non|nope|no|rien|personne|nobody|nothing|no one|jamais|never|nah)(?:,? (?:evidemment"
-    r"|bien sur|of course|obviously|comme d'hab\w*|as usual|apparemment|apparently))?[ .!]*$"
+    r"^ *(?:(?:rien|nothing|personne|nobody|nada|que dalle)[ .!]*"
+    r"|(?:non|no|nope|jamais|never)[,.]? (?:evidemment|bien sur|of course|obviously"
+    r"|comme d'hab\w*|as usual|apparemment|apparently|toujours rien|still nothing)[ .!]*)$"
 )
 _EXCLAIMED_RE = re.compile(r"\?+!|!+\?")
 _SENTENCE_WITH_END_RE = re.compile(r"[^.!?\n]*(?:[.!?\n]+|$)")
+_CLAUSE_WITH_END_RE = re.compile(r"[^,]*(?:,+|$)")
 
 # "où" is only a question word with its accent; "ou" means "or".
 QUESTION_OU = re.compile(
@@ -1716,10 +1788,8 @@ _CRISIS_MEANS_AT_HAND_RE = _compile(CRISIS_MEANS_AT_HAND)
 _CRISIS_INTENT_CUES_RE = _compile(CRISIS_INTENT_CUES)
 _CRISIS_HARMLESS_RE = _compile(CRISIS_HARMLESS)
 _CRISIS_SIGNALS_RE = {
-    "despair": _compile(CRISIS_SIGNAL_DESPAIR),
-    "farewell": _compile(CRISIS_SIGNAL_FAREWELL),
-    "plan": _compile(CRISIS_SIGNAL_PLAN),
-    "thanks": _compile(CRISIS_SIGNAL_THANKS),
+    kind: tuple(_compile(fragments) if fragments else None for fragments in strengths)
+    for kind, strengths in CRISIS_SIGNALS.items()
 }
 _HARASSMENT_RE = _compile(HARASSMENT)
 _HATE_RE = _compile(HATE)
@@ -2060,6 +2130,7 @@ def _recovered(text: _Text) -> bool:
         _CRISIS_PAST_RE.search(folded)
         and _CRISIS_RECOVERED_RE.search(folded)
         and not _CRISIS_AGAIN_RE.search(folded)
+        and not any(strong and strong.search(folded) for strong, _ in _CRISIS_SIGNALS_RE.values())
     )
 
 
@@ -2094,33 +2165,57 @@ def _crisis_means(text: _Text) -> tuple[str, ...]:
 
 
 def _crisis_signals(text: _Text) -> tuple[str, ...]:
-    """Two kinds of crisis signal in the message (see :data:`CRISIS_SIGNAL_DESPAIR`)."""
+    """A strong signal and one of another kind in the message (see :data:`CRISIS_SIGNALS`)."""
     if CRISIS_FIGURATIVE_EMOJI.intersection(text.original):
         return ()
-    found: dict[str, tuple[str, ...]] = {}
-    for kind, pattern in _CRISIS_SIGNALS_RE.items():
-        matches = _matches(pattern, text.variants)
-        if matches:
-            found[kind] = matches
-    if len(found) >= 2 or len(found.get("farewell", ())) >= 2:
-        return (" + ".join(m for matches in found.values() for m in matches[:1]),)
-    return ()
+    strong: dict[str, tuple[str, ...]] = {}
+    weak: dict[str, tuple[str, ...]] = {}
+    for kind, (strong_re, weak_re) in _CRISIS_SIGNALS_RE.items():
+        for pattern, found in ((strong_re, strong), (weak_re, weak)):
+            matches = _matches(pattern, text.variants) if pattern is not None else ()
+            if matches:
+                found[kind] = matches
+    for kind, matches in strong.items():
+        others = [m[0] for k, m in (*strong.items(), *weak.items()) if k != kind]
+        if others:
+            return (f"{matches[0]} + {others[0]}",)
+    farewells = strong.get("farewell", ())
+    return (f"{farewells[0]} + {farewells[1]}",) if len(farewells) >= 2 else ()
+
+
+# "Everyone at school tells me to go die": reported, the wish is part of the writer's story.
+_REPORTED_SPEECH_RE = re.compile(
+    r"(?:(?:me|m') ?(?:dit|disent|repete|repetent|a dit|ont dit|ecrit|ecrivent|crie)|tells? me"
+    r"|told me|telling me|says? to me|said|keeps? (?:telling|saying)|texted me)(?: (?:que|that"
+    r"|to))? *$"
+)
+
+
+def _mask_wishes(variant: str) -> str:
+    """``variant`` with harassment wished on someone else blanked, unless it is reported."""
+    pieces: list[str] = []
+    done = 0
+    for match in _HARASSMENT_RE.finditer(variant):
+        if _REPORTED_SPEECH_RE.search(variant, max(0, match.start() - 30), match.start()):
+            continue
+        pieces += (variant[done : match.start()], " ")
+        done = match.end()
+    return "".join(pieces) + variant[done:] if pieces else variant
 
 
 def _crisis(text: _Text) -> list[_Finding]:
     direct = _matches(_CRISIS_DIRECT_RE, text.variants)
     # What is said about the subject, or wished on someone else ("tu mérites de crever"), is
     # not the writer's crisis: both are masked before the topic words and pairs are read.
-    unmasked = [
-        _HARASSMENT_RE.sub(" ", _CRISIS_INFORMATIONAL_RE.sub(" ", v)) for v in text.variants
-    ]
+    unmasked = [_mask_wishes(_CRISIS_INFORMATIONAL_RE.sub(" ", v)) for v in text.variants]
     topic = () if direct else _matches(_CRISIS_TOPIC_RE, unmasked)
     paired = () if direct or topic else _crisis_cooccurrence(unmasked, text.original)
     if not (direct or topic or paired):
-        paired = _crisis_means(text) or _crisis_signals(text)
-    if (direct or topic or paired) and _recovered(text):
-        reason = f"crisis: ignored {_quote(direct or topic or paired)} (past, told as recovered)"
-        return [_Finding(None, 0.0, reason)]
+        paired = _crisis_means(text)
+    signals = () if direct or topic or paired else _crisis_signals(text)
+    if (direct or topic or paired or signals) and _recovered(text):
+        shown = _quote(direct or topic or paired or signals)
+        return [_Finding(None, 0.0, f"crisis: ignored {shown} (past, told as recovered)")]
     if direct:
         return [_Finding(Category.CRISIS, 0.9, f"crisis: matched {_quote(direct)}")]
     if topic:
@@ -2128,6 +2223,9 @@ def _crisis(text: _Text) -> list[_Finding]:
         return [_Finding(Category.CRISIS, 0.7, reason)]
     if paired:
         reason = f"crisis: matched {_quote(paired)} (death word with intent or despair)"
+        return [_Finding(Category.CRISIS, 0.6, reason)]
+    if signals:
+        reason = f"crisis: matched {_quote(signals)} (two kinds of signal: despair, farewell, plan)"
         return [_Finding(Category.CRISIS, 0.6, reason)]
     informational = _matches(_CRISIS_INFORMATIONAL_RE, text.variants)
     if informational:
@@ -2214,42 +2312,33 @@ def _complaint(text: _Text) -> list[_Finding]:
     return _graded(Category.COMPLAINT, matches, 0.6)
 
 
-def _sentences_with_ends(text: str) -> list[str]:
-    return [s for s in _SENTENCE_WITH_END_RE.findall(text) if s.strip()]
+def _pieces(pattern: re.Pattern[str], text: str) -> list[str]:
+    return [piece for piece in pattern.findall(text) if piece.strip()]
 
 
-def _asks(sentence: str, answer: str) -> bool:
-    """Whether a sentence may ask something: not exclaimed ("?!"), not rhetorical, not
-    answered by its writer in the next sentence (``answer``)."""
-    if _EXCLAIMED_RE.search(sentence) or _QUESTION_RHETORICAL_RE.search(sentence):
-        return False
-    return not ("?" in sentence and _SELF_ANSWER_RE.match(answer))
+def _asks(sentence: str, answer: str) -> str:
+    """What of a sentence may ask something: nothing if it exclaims ("?!") or its writer
+    answers it in the next sentence (``answer``), else its clauses that are not rhetorical."""
+    if _EXCLAIMED_RE.search(sentence) or ("?" in sentence and _SELF_ANSWER_RE.match(answer)):
+        return ""
+    if not _QUESTION_RHETORICAL_RE.search(sentence):
+        return sentence
+    clauses = _pieces(_CLAUSE_WITH_END_RE, sentence)
+    return "".join(c for c in clauses if not _QUESTION_RHETORICAL_RE.search(c))
 
 
-def _asking(short: str) -> list[bool] | None:
-    """For each sentence, whether it may ask something; None when all of them may."""
-    if "?" not in short and "!" not in short and not _QUESTION_RHETORICAL_RE.search(short):
-        return None  # most comments: nothing to take out
-    sentences = _sentences_with_ends(short)
-    asked = [_asks(s, nxt) for s, nxt in zip(sentences, [*sentences[1:], ""], strict=True)]
-    return None if all(asked) else asked
-
-
-def _keep(text: str, asked: list[bool] | None) -> str:
-    """The sentences of ``text`` that may ask something (``asked``: :func:`_asking` of its
-    folded form, whose sentences end at the same marks)."""
-    if asked is None:
-        return text
-    sentences = _sentences_with_ends(text)
-    if len(sentences) != len(asked):  # a mark changed by folding (a fullwidth one): keep all
-        return text
-    return "".join(s for s, kept in zip(sentences, asked, strict=True) if kept)
+def _asking(text: str) -> str:
+    """``text`` without what asks nothing (see :func:`_asks`)."""
+    if "?" not in text and "!" not in text and not _QUESTION_RHETORICAL_RE.search(text):
+        return text  # most comments: nothing to take out
+    sentences = _pieces(_SENTENCE_WITH_END_RE, text)
+    following = [*sentences[1:], ""]
+    return "".join(_asks(s, nxt) for s, nxt in zip(sentences, following, strict=True))
 
 
 def _question(text: _Text) -> list[_Finding]:
-    asked = _asking(text.short)
-    variants = tuple(_keep(v, asked) for v in text.variants)
-    folded, lower = _keep(text.folded, asked), _keep(text.lower, asked)
+    variants = tuple(_asking(v) for v in text.variants)
+    folded, lower = _asking(text.folded), _asking(text.lower)
     matches = _matches(_QUESTION_RE, variants)
     matches += tuple(m.group(0).strip() for m in QUESTION_OU.finditer(lower))
     # fullwidth marks fold to "?"; "?!" and "!?" exclaim rather than ask

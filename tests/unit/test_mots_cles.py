@@ -653,15 +653,15 @@ CRISIS_060 = [
     "mon oncle a donné son chien et dit qu'on le reverra pas, il répond plus",
     "how many of my lorazepam would it take",
     "combien de cachets faut prendre pour ne plus se réveiller",
-    "sitting on the edge of the roof at my building now",
+    "sitting on the edge of the roof right now",
     "je suis sur le pont Jacques-Cartier, je sais pas pourquoi je vous écris",
-    "I'm not safe tonight, please call me",
+    "I'm not safe with myself tonight",
     "I have a plan and the means, just wanted someone to know",
     "cut again last night, deeper this time",
     "je me suis recoupée, ça arrête pas de saigner",
     "I stopped my insulin on purpose",
     "I just want it all to be over",
-    "je veux juste que tout s'arrête",
+    "je veux juste que tout s'arrête pour de bon",
     "everyone would be better off if I wasn't around",
     "i'm ending it tonight",
     "sigo cortándome los brazos y nadie lo sabe",
@@ -761,3 +761,132 @@ def test_a_rhetorical_question_says_so_in_the_reasons() -> None:
 )
 def test_060_spam_and_abuse_additions(text: str, category: Category, expected: bool) -> None:
     assert (category in classify(text).categories) is expected, classify(text).reasons
+
+
+# A review of the first 0.6.0 (a helper's read of the diff) wrote these; each failed then.
+REVIEW_060_CRISIS = [
+    "Last year I lost my job and my wife. Today I bought a rope and wrote letters to my kids.",
+    "last fall my girlfriend left. now every night i think about killing myself",
+    "Avant j'allais bien. Aujourd'hui je pense juste à me suicider",
+    "avant je me scarifiais une fois par mois, aujourd'hui c'est tous les jours",
+    "My friend tried to kill herself last year. Today she texted me goodbye and isn't answering",
+    "ma fille a fait une tentative de suicide l'an dernier, aujourd'hui elle m'a dit qu'elle "
+    "voulait recommencer",
+    "Last winter I thought about suicide a lot. Today I'm standing on the bridge",
+    "Last year I tried to kill myself. Everyone thinks I'm fine but I'm planning to do it this "
+    "weekend.",
+    "ça fait 6 mois que j'ai arrêté mes antidépresseurs, j'ai des idées suicidaires",
+    "ça fait 5 ans que j'ai arrêté de boire et je pense à me pendre",
+    "2 years ago I attempted. Everyone thinks I'm doing so much better but I have the pills ready",
+    "having a massive spike in self harm urges tonight",
+    "I've had an increase in suicidal thoughts since starting sertraline, what do I do",
+    "depuis que j'ai augmenté ma dose de Zoloft j'ai une hausse des idées suicidaires",
+    "I keep listening to songs about suicide and I think I'm going to do it",
+    "personne m'écoute pis le suicide me semble la seule solution",
+    "mon père me répète tu mérites de mourir, je commence à le croire, j'ai plus envie de rien",
+    "Everyone at school tells me to go die and honestly I think they're right, I'm so tired",
+    "mes deux ados ont eu des idées noires cette semaine, je fais quoi",
+    "je reviens sur les idées noires que j'ai depuis lundi, ça empire",
+    "i'm done. i dont want to die but theres no other way",
+    "I don't want to die, I'm just so tired of everything",
+    "thinking about unaliving this weekend",
+    "i wanna unalive this week, i have the pills",
+    "i want to unalive my whole existence",
+]
+REVIEW_060_NOT_CRISIS = [
+    "Le 811 répond pas, j'en peux plus d'attendre",
+    "Merci pour tout les conseils, je vais les prendre en note",
+    "Super idée, je vais le faire! Merci pour tout ❤️",
+    "C'est décidé, je m'inscris! Merci pour tout 🙏",
+    "J'en peux plus d'attendre, c'est pour ce soir!",
+    "I'm done. Deleting my socials for a month, digital detox time!",
+    "Thank you for trying, doc. It never gets better with this migraine",
+    "Sorry for everything yesterday, you did nothing wrong! See you Tuesday",
+    "Our caseworker turned her phone off again. I'm done.",
+    "Enfin fini le cardio pour aujourd'hui, chu pu capable. bye",
+    "Bientôt ma 2e dose! Est-ce que je peux prendre du Tylenol avant?",
+    "serious question, is it safe to take Advil with Tylenol?",
+    "je demande sérieusement, c'est quoi la dose max de Tylenol pour un enfant",
+    "Le pont Champlain est fermé, bientôt je vais arriver en retard à mon rdv",
+    "How many weeks does it take to heal a broken wrist",
+    "How many days will it take to recover from covid?",
+    "What dose would be enough for my toddler's fever?",
+    "un truc pour ne plus se réveiller la nuit avec bébé?",
+    "tips to not wake up at 3am every night?",
+    "I've been on the roof all day cleaning gutters",
+    "I'm at the bridge waiting for my ride",
+    "Sitting on the edge of the cliff at Étretat, magnifique",
+    "my hours got cut again",
+    "Funding was cut again",
+    "I cut too deep into the avocado",
+    "Je dois me recouper les cheveux avant la photo",
+    "je me suis recoupé au même doigt en cuisinant",
+    "J'ai arrêté mon traitement d'un coup pour voir si les effets secondaires partent",
+    "I stopped taking my meds on purpose because of the side effects",
+    "je me sens pas en sécurité ce soir dans mon quartier",
+    "my toddler keeps jumping off the 2nd step",
+    "je veux juste que ça finisse, cette grippe dure depuis 2 semaines",
+    "I just want it to be over, my surgery is tomorrow",
+    "I have a plan and the means to pay for the treatment",
+    "🩸 encore ce soir, mes règles sont super abondantes",
+    "Vous méritez de mourir en paix entourés des vôtres, merci aux soins palliatifs",
+]
+REVIEW_060_QUESTIONS = [
+    "Who needs to sign the consent form, me or my son?",
+    "Qui a besoin d'une ordonnance pour le vaccin contre le zona?",
+    "Could it be any other infection than strep?",
+    "Could the appointment be any earlier?",
+    "How is it that my test results take 3 weeks?",
+    "Faut prendre rendez-vous ou quoi?",
+    "C'est gratuit ou quoi?",
+    "Comment on peut avoir aussi la 2e dose?",
+    "Did u know if the clinic is open tomorrow",
+    "Since when do you need a referral for physio?",
+    "Are you serious, when is the clinic reopening",
+    "What would I do without insurance, is there any help?",
+    "Do your clinics accept walk-ins",
+    "is the walk-in open today? no",
+]
+REVIEW_060_NOT_QUESTIONS = [
+    "J'sais pas si c'est utile ou pas mais je partage",
+    "c'est fait ou non, on verra bien",
+]
+REVIEW_060_NOT_SPAM = [
+    "Kindly respond to my email, I've been waiting 3 weeks for my results",
+    "Please accept my request for a refund, the class was cancelled",
+    "My side hustle is killing my sleep, any tips for insomnia?",
+    "I finally got my money back thanks to your customer service",
+    "Got my money back, Mr Tremblay at the front desk was very helpful",
+    "I'm sending you a friend request, we met at the support group!",
+    "without a prescription, delivery was fast for my mom's ventolin",
+]
+
+
+@pytest.mark.parametrize("text", REVIEW_060_CRISIS)
+def test_review_060_present_crises_stay_crisis(text: str) -> None:
+    assert C.CRISIS in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", REVIEW_060_NOT_CRISIS)
+def test_review_060_ordinary_comments_are_not_crisis(text: str) -> None:
+    assert C.CRISIS not in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", REVIEW_060_QUESTIONS)
+def test_review_060_real_questions_stay_questions(text: str) -> None:
+    assert C.QUESTION in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", REVIEW_060_NOT_QUESTIONS)
+def test_review_060_statements_are_not_questions(text: str) -> None:
+    assert C.QUESTION not in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", REVIEW_060_NOT_SPAM)
+def test_review_060_ordinary_comments_are_not_spam(text: str) -> None:
+    assert C.SPAM not in classify(text).categories, classify(text).reasons
+
+
+def test_review_060_abuse_and_harassment_look_alikes() -> None:
+    assert C.ABUSE not in classify("ma grand-mère a un cancer de mierda").categories
+    assert C.HARASSMENT not in classify("Vous méritez de mourir en paix, merci").categories
