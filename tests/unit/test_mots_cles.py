@@ -890,3 +890,88 @@ def test_review_060_ordinary_comments_are_not_spam(text: str) -> None:
 def test_review_060_abuse_and_harassment_look_alikes() -> None:
     assert C.ABUSE not in classify("ma grand-mère a un cancer de mierda").categories
     assert C.HARASSMENT not in classify("Vous méritez de mourir en paix, merci").categories
+
+
+# A second review, of the fixed 0.6.0, wrote these; each failed on bbe66dc.
+REVIEW_060B_CRISIS = [
+    "Last year my dad died. Now I just wish I was dead too",
+    "l'an dernier j'ai perdu ma job, maintenant j'ai juste envie de mourir",
+    "Avant j'étais heureuse. Aujourd'hui j'ai envie de mourir",
+    "last year i overdosed. now i'm hoarding my pills",
+    "last winter i tried to hang myself. now i have the rope in my closet",
+    "Last year was hell. Today I took all my pills, idk what to do",
+    "last year therapy helped. now i'm thinking about suicide constantly",
+    "My daughter attempted last year. Today she said she wants to die",
+    "Ma fille a fait une TS l'an passé. Aujourd'hui elle dit qu'elle veut mourir",
+    "My son tried to overdose last summer. Now he's talking about killing himself",
+    "5 years ago my husband died. I am okay on the outside but inside I want to disappear forever",
+    "Ça fait 6 mois que j'ai arrêté. Mais j'ai acheté des lames hier et j'ai envie de me couper",
+    "I don't want to die but I can't stop thinking about it",
+    "I don't want to die but I'm scared of what I'll do tonight",
+    "I just want to go die somewhere quiet",
+    'My mom told me "go die" and I think I will',
+    "I've noticed a big increase in self harm in the past weeks, I can't stop",
+    "j'ai une augmentation des scarifications en ce moment, je sais plus quoi faire",
+    "I'm not safe right now",
+    "im not safe tonight, i have razors",
+    "les pilules sont prêtes, bientôt ce sera fini",
+    "je suis tannée, les pilules sont là, c'est pour bientôt",
+    "En 2019 j'ai fait une TS. Aujourd'hui ça recommence, je veux plus vivre",
+    "When I was 12 I started cutting. Now I'm 30 and I cut myself last night",
+]
+REVIEW_060B_NOT_CRISIS = [
+    "Il y a 5 ans j'avais des idées noires chaque soir. Aujourd'hui je vais bien, merci à vous",
+    "3 years ago I had suicidal thoughts every night. Today I'm thriving",
+    "They say it gets better. 2 years ago I tried to kill myself, today I'm doing great",
+    "When I was a teen I was planning my suicide. Today I'm a nurse and I'm doing well",
+    "Il fait 35 degrés, j'en peux plus. C'est décidé, je m'achète un climatiseur",
+    "J'en peux plus!! Ma fille répond pas à mes textos depuis le camp de vacances 😅",
+    "What's the point anymore of booking online if nobody calls back. Bye",
+    "Si demain je suis plus là, c'est que j'ai gagné à la loterie haha. Bye!",
+    "I'm done. I gave away all my baby clothes today, no more kids for us!",
+    "J'ai tout préparé pour le party, je suis à bout mais contente",
+    "Ligne d'écoute: 1-866-APPELLE. Partagez! Plus rien n'a de sens quand on est seul, parlez-en",
+    "Je veux pas mourir du covid, je suis à bout avec ces masques",
+    "enough to die for, this cheesecake",
+    "what dose would kill the bacteria faster?",
+    "cut again today, my hair, lol too short",
+    "je me suis recoupée en tranchant des tomates",
+    "I stopped my meds on purpose to see if I still need them, my doctor agreed",
+    "I have a plan and the means to get through this winter",
+    "I just want it to be over for good, this renovation is endless",
+]
+REVIEW_060B_QUESTIONS = [
+    "Who the hell do I call to get my test results?",
+    "Are you serious about the free flu shots for kids?",
+    "C'est une blague ou c'est vrai que la clinique ferme en juillet?",
+    "Ma toux dure depuis 3 semaines, c'est sérieux ou quoi?",
+    "Comment tu fais pour être si régulière avec ton entraînement?",
+    "What helps with migraines? Nothing. I tried everything",
+    "Did you know about the new hours",
+    "Could it be any worse than a sinus infection? Like should I see someone",
+]
+REVIEW_060B_NOT_QUESTIONS = [
+    "je sais pas si je dois rire ou pleurer",
+    "Je fais quoi de ma vie 😂",
+    "C'tu assez beau ça!",
+]
+
+
+@pytest.mark.parametrize("text", REVIEW_060B_CRISIS)
+def test_review_060b_present_crises_stay_crisis(text: str) -> None:
+    assert C.CRISIS in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", REVIEW_060B_NOT_CRISIS)
+def test_review_060b_ordinary_comments_are_not_crisis(text: str) -> None:
+    assert C.CRISIS not in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", REVIEW_060B_QUESTIONS)
+def test_review_060b_real_questions_stay_questions(text: str) -> None:
+    assert C.QUESTION in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", REVIEW_060B_NOT_QUESTIONS)
+def test_review_060b_statements_are_not_questions(text: str) -> None:
+    assert C.QUESTION not in classify(text).categories, classify(text).reasons
