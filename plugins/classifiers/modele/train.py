@@ -40,7 +40,7 @@ What it does:
    writes ``report.json`` next to it and prints the report.
 
 Run with its defaults next to ``mots-cles`` 0.6.0 and the seven files, it rebuilds the shipped
-``modele@1.3.0`` weights bit for bit (SHA-256 ``d58f542a...``, in ``report.json``). The
+``modele@1.3.0`` weights bit for bit (SHA-256 ``b875283d...``, in ``report.json``). The
 earlier versions came from earlier commits (``modele@1.2.0``: 8eb9cee, the rules 0.5.0 and
 six files; ``modele@1.1.0``: 0536a34, the rules 0.4.0 and
 five files; ``modele@1.0.0``: 85b1555, three files): run this module in a worktree of one to
