@@ -16,8 +16,12 @@ model of ``py3langid`` (when installed) is asked too, restricted to French, Engl
 few neighbours, so that Spanish or German comes out as ``und`` instead of a forced guess,
 unless the stopword margin is already clear (then the model could not change the answer).
 Before either, a comment holding more function words of the audience's other languages
-(Spanish, Portuguese, Italian, German, Dutch, Haitian Creole, Darija, Tagalog) than French
-and English ones is ``und`` (0.5.0: Portuguese and Spanish used to pass for French).
+(Spanish, Portuguese, Italian, German, Dutch, Haitian Creole, Darija, Tagalog, Romanian) than
+French and English ones is ``und`` (0.5.0: Portuguese and Spanish used to pass for French), and
+so is one whose letters are mostly of another script (0.6.1: Arabic was read as English); with
+one such word the n-gram model is asked even when French stopwords look clear ("me muero de
+hambre después de la sesión" shares "me", "de", "la" with French). 0.6.1 changes nothing but
+the language: 0.6.0 and 0.6.1 give the same categories on all the labeled files.
 
 Choices (crisis):
 
@@ -76,7 +80,7 @@ from connecteurs.models import (
 from plugins.classifiers.alternation import dispatched_alternation, word_alternation
 
 NAME = "mots-cles"
-VERSION = "0.6.0"
+VERSION = "0.6.1"
 
 
 def _split(words: str) -> frozenset[str]:
@@ -142,10 +146,17 @@ FOREIGN_STOPWORDS: frozenset[str] = _split(
     "smhouli lyouma ta3ban 3andi 3la b9it b9a nqder nsali bqitch n3ich ychafi mrid "
     "3likoum "
     # Tagalog
-    "salamat ang ng mga naman laking tulong"
+    "salamat ang ng mga naman laking tulong "
+    # 0.6.1 (heldout7's language mistakes): Romanian, more Darija, Spanish and Tagalog
+    "pentru meu mea mele sunt este aia asta acest aceasta din foarte acum vreau doar daca "
+    "fost fiul fiica bine ziua multumesc "
+    "dyali dyalek walakin labas hamdoullah hamdulillah lhamdulillah mzyan daba kayhder "
+    "fhem lkhedma tbib "
+    "despues jaja jajaja muchas muchos "
+    "meron kayong kayo hindi wala ako siya natin"
 )
 # Letters that French and English do not use (or "¿", "¡"): a word holding one is foreign.
-FOREIGN_LETTERS = frozenset("ãõñáíóúìòäößåø¿¡")
+FOREIGN_LETTERS = frozenset("ãõñáíóúìòäößåø¿¡ășțşţ")  # 0.6.1: Romanian ă ș ț
 FOREIGN_MIN = 2  # at least this many foreign words, and more than fr and en stopwords
 
 # Intensifiers scale the sentiment word that follows them.
@@ -2054,13 +2065,13 @@ def _stopword_language(french: int, en: int) -> str | None:
     return "fr" if french > en else "en" if en > french else None
 
 
-def _ngram_language(text: _Text, french: int, en: int) -> tuple[str | None, str]:
+def _ngram_language(text: _Text, french: int, en: int, foreign: int = 0) -> tuple[str | None, str]:
     """The n-gram model's say, combined with the stopword counts; (None, "") to abstain."""
     rank = _langid()
     if rank is None or len(_words(text.short)) < LANGID_MIN_WORDS:
         return None, ""
     by_stopwords = _stopword_language(french, en)
-    if abs(french - en) >= STOPWORDS_CLEAR:
+    if abs(french - en) >= STOPWORDS_CLEAR and not foreign:
         # A clear margin decides whatever the n-gram model says, so it is not asked (0.3.1:
         # the same answers, a fifth less time per message; the reason no longer quotes it).
         return by_stopwords, ""
@@ -2078,16 +2089,31 @@ def _ngram_language(text: _Text, french: int, en: int) -> tuple[str | None, str]
     return top, shown
 
 
+# Letters of the Latin script (with its accented forms): most letters outside it are Arabic,
+# Cyrillic, Greek, Hebrew, Devanagari, CJK... writing, never French or English (0.6.1).
+_LATIN_LETTER_RE = re.compile(r"[a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def _mostly_other_script(original: str) -> bool:
+    if original.isascii():
+        return False
+    letters = len(_LETTER_RE.findall(original))
+    return letters > 0 and 2 * len(_LATIN_LETTER_RE.findall(original)) < letters
+
+
 def _language(text: _Text, given: str | None, locale: str | None) -> tuple[str, str]:
     if given and given.strip():
         code = _primary_subtag(given) or given.strip().lower()
         return code, f"lang: {code} (given)"
+    if _mostly_other_script(text.original):
+        return "und", "lang: und (most letters are of another script than the Latin one)"
     fr, en, accents, foreign = _language_signals(text)
     french = fr + accents
     counts = f"stopwords {fr} vs {en}, accented words {accents}"
     if foreign >= FOREIGN_MIN and foreign > fr + en:
         return "und", f"lang: und (another language: {foreign} foreign words; {counts})"
-    guess, shown = _ngram_language(text, french, en)
+    guess, shown = _ngram_language(text, french, en, foreign)
     if guess == "und":
         return "und", f"lang: und (another language: {counts}{shown})"
     language = guess or _stopword_language(french, en)
