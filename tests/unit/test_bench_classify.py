@@ -210,11 +210,12 @@ def test_data_files() -> None:
     heldout5 = load_dataset(DATA / "classify_heldout5.jsonl")
     heldout6 = load_dataset(DATA / "classify_heldout6.jsonl")
     heldout7 = load_dataset(DATA / "classify_heldout7.jsonl")
+    heldout8 = load_dataset(DATA / "classify_heldout8.jsonl")
     assert len(dev) >= 450
     assert len(heldout3) >= 400
     assert len(heldout) >= 200
     assert len(heldout2) >= 250
-    for items in (dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7):
+    for items in (dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8):
         texts = [_normalised(i.text) for i in items]
         assert len(set(texts)) == len(texts), "duplicate text inside a file"
         counts = Counter(c for i in items for c in i.label_set)
@@ -245,3 +246,6 @@ def test_data_files() -> None:
     seen |= {_normalised(i.text) for i in heldout6}
     leaked = {_normalised(i.text) for i in heldout7} & seen
     assert not leaked, f"heldout7 texts found in earlier files: {sorted(leaked)[:5]}"
+    seen |= {_normalised(i.text) for i in heldout7}
+    leaked = {_normalised(i.text) for i in heldout8} & seen
+    assert not leaked, f"heldout8 texts found in earlier files: {sorted(leaked)[:5]}"

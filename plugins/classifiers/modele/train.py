@@ -39,7 +39,8 @@ What it does:
    reloads it through the inference code and checks it gives the training's logits, then
    writes ``report.json`` next to it and prints the report.
 
-Run with its defaults next to ``mots-cles`` 0.6.0 and the seven files, it rebuilds the shipped
+Run with its defaults next to ``mots-cles`` 0.6.0 or 0.6.1 (the same categories) and the seven
+files, it rebuilds the shipped
 ``modele@1.3.0`` weights bit for bit (SHA-256 ``b875283d...``, in ``report.json``). The
 earlier versions came from earlier commits (``modele@1.2.0``: 8eb9cee, the rules 0.5.0 and
 six files; ``modele@1.1.0``: 0536a34, the rules 0.4.0 and
