@@ -215,7 +215,17 @@ def test_data_files() -> None:
     assert len(heldout3) >= 400
     assert len(heldout) >= 200
     assert len(heldout2) >= 250
-    for items in (dev, heldout, heldout2, heldout3, heldout4, heldout5, heldout6, heldout7, heldout8):
+    for items in (
+        dev,
+        heldout,
+        heldout2,
+        heldout3,
+        heldout4,
+        heldout5,
+        heldout6,
+        heldout7,
+        heldout8,
+    ):
         texts = [_normalised(i.text) for i in items]
         assert len(set(texts)) == len(texts), "duplicate text inside a file"
         counts = Counter(c for i in items for c in i.label_set)

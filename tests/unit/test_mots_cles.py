@@ -299,7 +299,7 @@ def test_result_shape() -> None:
     result = classify("Je veux mourir")
     assert isinstance(result, Classification)
     assert isinstance(result.categories, frozenset)
-    assert result.classifier == "mots-cles@0.6.1"
+    assert result.classifier == "mots-cles@0.7.0"
     assert "crisis: matched 'veux mourir'" in result.reasons
     assert result.reasons[-1] == "risk: critical"
     assert 0.0 <= result.confidence <= 1.0
@@ -314,7 +314,7 @@ def test_other_when_nothing_matches() -> None:
 
 def test_is_a_classifier() -> None:
     assert isinstance(CLASSIFIER, Classifier)
-    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.6.1")
+    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.7.0")
 
 
 def test_deterministic() -> None:
@@ -336,7 +336,7 @@ _PIECES = st.sampled_from(
 def test_classify_never_raises(text: str) -> None:
     result = classify(text)
     assert result.categories
-    assert result.classifier == "mots-cles@0.6.1"
+    assert result.classifier == "mots-cles@0.7.0"
     assert -1.0 <= result.sentiment.score <= 1.0
     assert 0.0 <= result.confidence <= 1.0
     assert result.reasons
@@ -1006,3 +1006,97 @@ def test_french_and_english_with_a_foreign_word_keep_their_language(
     text: str, language: str
 ) -> None:
     assert classify(text).language == language, classify(text).reasons
+
+
+# 0.7.0: informational frames and more languages and emoji (from heldout7 and heldout8's
+# mistakes, which were read after each set's single measurement); written for these tests.
+CRISIS_070 = [
+    "💊💊💊💊 ce soir",
+    "😔🔪",
+    "أريد الموت",
+    "ele mandou adeus pra todo mundo e desligou o telefone",
+    "nalingi kokufa",
+    "j'ai regardé un documentaire et maintenant je pense au suicide",
+    "my sister read an article and now she's talking about suicide",
+    "everyone tells me to go jump off a bridge and I think I will",
+]
+CRISIS_NOT_070 = [
+    "12 000 suicides par an, c'est un scandale sanitaire",
+    "a story on suicide stats among farmers, worth a read",
+    "vous offrez des formations pour repérer le risque suicidaire au travail?",
+    "we need a training on how to recognise self harm in teens",
+    "dans la série le personnage se suicide au dernier épisode",
+    "perdi a mi abuela por suicidio hace años, gracias por hablar de esto",
+    "how do I talk about suicide with my students without scaring them?",
+    "Suicide Squad's on tonight, popcorn ready",
+    "my uncle died last week, it was a heart attack, not suicide",
+    "l'an passé j'avais des idées noires, asteure ça va mieux",
+    "go jump off a bridge, nobody likes you",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS_070)
+def test_070_other_languages_emoji_and_present_crises_are_crisis(text: str) -> None:
+    assert C.CRISIS in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", CRISIS_NOT_070)
+def test_070_news_fiction_trainings_and_bereavement_are_not_crisis(text: str) -> None:
+    assert C.CRISIS not in classify(text).categories, classify(text).reasons
+
+
+def test_lexicons_are_written_as_the_text_is_read() -> None:
+    """Every fragment is matched against folded text (accents and hamzas stripped): a letter
+    that folding changes can never match ("kossé" and "أريد أن أموت" never did before 0.7.0)."""
+    from plugins.classifiers import mots_cles
+
+    lexicons = [v for k, v in vars(mots_cles).items() if k.isupper() and isinstance(v, tuple)]
+    lexicons += [f for pair in mots_cles.CRISIS_SIGNALS.values() for f in pair]
+    unfoldable = {
+        (fragment[:30], ch)
+        for lexicon in lexicons
+        for fragment in lexicon
+        if isinstance(fragment, str)
+        for ch in set(fragment)
+        if not ch.isascii() and mots_cles._fold(ch) != ch
+    }
+    assert not unfoldable
+
+
+# A review of the first 0.7.0 wrote these; each failed on it.
+REVIEW_070_CRISIS = [
+    "j'ai regardé la série 13 reasons why hier et depuis jsuis suicidaire",
+    "watched the netflix show last night and ive been suicidal all day",
+    "ma blonde a écouté la série pis là elle parle de suicide, elle répond plus",
+    "perso je pense au suicide chaque soir depuis un mois",
+    "f 16 suicidal and alone tonight",
+    "2 suicide attempts this month and tonight might be the 3rd",
+    "it's not suicide if nobody cares right",
+    "talking about suicide gives me relief, i think about it every night now",
+    "im gonna go jump off a bridge tonight",
+    "my brother texted that he's gonna go jump off a bridge, what do i do",
+    "il y a 6 mois j'étais suicidaire, asteure c'est pire",
+    "depuis y a 2 mois j'ai plus d'idées noires que jamais, j'ai acheté des cachets",
+    "💊💊💊 ce soir. pardon à tous 🖤",
+]
+REVIEW_070_NOT_CRISIS = [
+    "💊💊💊 Rappel : la pharmacie sera fermée lundi",
+    "New vitamins in stock 💊💊💊",
+    "Prise de sang ce matin 😢🩸",
+    "First time donating blood 😔🩸",
+    "Lost my favourite chef knife 😭🔪",
+    "o médico disse adeus e desligou na minha cara",
+    "nalingi kowumela na bomoi",
+    "nalingi kokufa te",
+    "go jump off a bridge, nobody asked you",
+]
+
+
+@pytest.mark.parametrize("text", REVIEW_070_CRISIS)
+def test_review_070_present_crises_stay_crisis(text: str) -> None:
+    assert C.CRISIS in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", REVIEW_070_NOT_CRISIS)
+def test_review_070_ordinary_comments_are_not_crisis(text: str) -> None:
+    assert C.CRISIS not in classify(text).categories, classify(text).reasons
