@@ -56,9 +56,9 @@ KNOWN_FALSE_POSITIVES: frozenset[str] = frozenset(
 
 
 def test_name_and_version_are_recorded_in_every_classification() -> None:
-    assert (MODELE.name, MODELE.version) == ("modele", "1.3.0")
-    assert MODELE.classify(to_interaction("bonjour")).classifier == "modele@1.3.0"
-    assert composed("bonjour").classifier == "mots-cles@0.6.1+modele@1.3.0"
+    assert (MODELE.name, MODELE.version) == ("modele", "1.4.0")
+    assert MODELE.classify(to_interaction("bonjour")).classifier == "modele@1.4.0"
+    assert composed("bonjour").classifier == "mots-cles@0.7.0+modele@1.4.0"
 
 
 def test_the_entry_point_is_installed() -> None:
@@ -150,7 +150,7 @@ def test_the_shipped_weights_are_the_ones_the_training_report_describes() -> Non
     enabled = [name for name, entry in REPORT["per_class"].items() if entry["enabled"]]
     assert enabled == weights["classes"]
     assert REPORT["consistency"]["disagreements"] == 0
-    assert REPORT["classifier"] == "modele@1.3.0"
+    assert REPORT["classifier"] == "modele@1.4.0"
 
 
 def test_the_training_data_are_the_files_in_the_repository() -> None:
@@ -248,7 +248,7 @@ def test_the_rules_answer_language_and_sentiment_in_the_composition() -> None:
 @pytest.mark.parametrize("text", ["", " \n\t ", "😭😭😭", "🙏", "?", "a" * 100_000])
 def test_odd_texts_do_not_crash(text: str) -> None:
     verdict = MODELE.classify(to_interaction(text))
-    assert verdict.classifier == "modele@1.3.0"
+    assert verdict.classifier == "modele@1.4.0"
     composed(text)
 
 
