@@ -211,6 +211,7 @@ def test_data_files() -> None:
     heldout6 = load_dataset(DATA / "classify_heldout6.jsonl")
     heldout7 = load_dataset(DATA / "classify_heldout7.jsonl")
     heldout8 = load_dataset(DATA / "classify_heldout8.jsonl")
+    heldout9 = load_dataset(DATA / "classify_heldout9.jsonl")
     assert len(dev) >= 450
     assert len(heldout3) >= 400
     assert len(heldout) >= 200
@@ -225,6 +226,7 @@ def test_data_files() -> None:
         heldout6,
         heldout7,
         heldout8,
+        heldout9,
     ):
         texts = [_normalised(i.text) for i in items]
         assert len(set(texts)) == len(texts), "duplicate text inside a file"
@@ -259,3 +261,6 @@ def test_data_files() -> None:
     seen |= {_normalised(i.text) for i in heldout7}
     leaked = {_normalised(i.text) for i in heldout8} & seen
     assert not leaked, f"heldout8 texts found in earlier files: {sorted(leaked)[:5]}"
+    seen |= {_normalised(i.text) for i in heldout8}
+    leaked = {_normalised(i.text) for i in heldout9} & seen
+    assert not leaked, f"heldout9 texts found in earlier files: {sorted(leaked)[:5]}"
