@@ -24,7 +24,8 @@ hambre después de la sesión" shares "me", "de", "la" with French). 0.6.1 chang
 the language: 0.6.0 and 0.6.1 give the same categories on all the labeled files. 0.7.0 adds
 frames for fiction, news and numbers, trainings, campaigns and deaths that were not one (each
 reads the subject, "suicide", never the state, "suicidal"), and crisis phrases in Arabic,
-Portuguese, Wolof and Lingala and in emoji (alone or with a time or a farewell).
+Portuguese, Wolof and Lingala and in emoji (alone or with a time or a farewell); 0.7.1, the
+function words of Haitian Creole, Wolof and Lingala (again the language only).
 
 Choices (crisis):
 
@@ -83,7 +84,7 @@ from connecteurs.models import (
 from plugins.classifiers.alternation import dispatched_alternation, word_alternation
 
 NAME = "mots-cles"
-VERSION = "0.7.0"
+VERSION = "0.7.1"
 
 
 def _split(words: str) -> frozenset[str]:
@@ -156,7 +157,13 @@ FOREIGN_STOPWORDS: frozenset[str] = _split(
     "dyali dyalek walakin labas hamdoullah hamdulillah lhamdulillah mzyan daba kayhder "
     "fhem lkhedma tbib "
     "despues jaja jajaja muchas muchos "
-    "meron kayong kayo hindi wala ako siya natin"
+    "meron kayong kayo hindi wala ako siya natin "
+    # 0.7.1 (heldout9's language mistakes): Haitian Creole, Wolof, Lingala, more Spanish
+    "janm anyen kote kile moun sak pase tann edtan vann pwodwi natirel geri maladi ekri jwenn "
+    "klinik ouve samdi dimanch bann enbesil videyo touye sevis pesonn reponn telefon fatige "
+    "jerejef nanga beneen yoon lool naa dama begg "
+    "matondi mingi mosala bino nzambe apambola "
+    "esposo esposa mejor seguir dijo"
 )
 # Letters that French and English do not use (or "¿", "¡"): a word holding one is foreign.
 FOREIGN_LETTERS = frozenset("ãõñáíóúìòäößåø¿¡ășțşţ")  # 0.6.1: Romanian ă ș ț

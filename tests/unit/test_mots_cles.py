@@ -299,7 +299,7 @@ def test_result_shape() -> None:
     result = classify("Je veux mourir")
     assert isinstance(result, Classification)
     assert isinstance(result.categories, frozenset)
-    assert result.classifier == "mots-cles@0.7.0"
+    assert result.classifier == "mots-cles@0.7.1"
     assert "crisis: matched 'veux mourir'" in result.reasons
     assert result.reasons[-1] == "risk: critical"
     assert 0.0 <= result.confidence <= 1.0
@@ -314,7 +314,7 @@ def test_other_when_nothing_matches() -> None:
 
 def test_is_a_classifier() -> None:
     assert isinstance(CLASSIFIER, Classifier)
-    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.7.0")
+    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.7.1")
 
 
 def test_deterministic() -> None:
@@ -336,7 +336,7 @@ _PIECES = st.sampled_from(
 def test_classify_never_raises(text: str) -> None:
     result = classify(text)
     assert result.categories
-    assert result.classifier == "mots-cles@0.7.0"
+    assert result.classifier == "mots-cles@0.7.1"
     assert -1.0 <= result.sentiment.score <= 1.0
     assert 0.0 <= result.confidence <= 1.0
     assert result.reasons
@@ -1100,3 +1100,18 @@ def test_review_070_present_crises_stay_crisis(text: str) -> None:
 @pytest.mark.parametrize("text", REVIEW_070_NOT_CRISIS)
 def test_review_070_ordinary_comments_are_not_crisis(text: str) -> None:
     assert C.CRISIS not in classify(text).categories, classify(text).reasons
+
+
+# 0.7.1: heldout9's language mistakes were Haitian Creole, Wolof, Lingala and Spanish.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ki lè sèvis la ap reponn telefòn nan?",
+        "Mèsi anpil, nou pa janm bliye sa nou fè pou moun yo",
+        "Jërëjëf ci yépp, nanga def ?",
+        "Matondi mingi, Nzambe apambola bino",
+        "mi esposa dice que mejor no seguir con el tratamiento",
+    ],
+)
+def test_creole_wolof_lingala_and_spanish_are_other(text: str) -> None:
+    assert classify(text).language == "und", classify(text).reasons
