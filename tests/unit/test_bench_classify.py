@@ -212,6 +212,7 @@ def test_data_files() -> None:
     heldout7 = load_dataset(DATA / "classify_heldout7.jsonl")
     heldout8 = load_dataset(DATA / "classify_heldout8.jsonl")
     heldout9 = load_dataset(DATA / "classify_heldout9.jsonl")
+    heldout10 = load_dataset(DATA / "classify_heldout10.jsonl")
     assert len(dev) >= 450
     assert len(heldout3) >= 400
     assert len(heldout) >= 200
@@ -227,6 +228,7 @@ def test_data_files() -> None:
         heldout7,
         heldout8,
         heldout9,
+        heldout10,
     ):
         texts = [_normalised(i.text) for i in items]
         assert len(set(texts)) == len(texts), "duplicate text inside a file"
@@ -264,3 +266,6 @@ def test_data_files() -> None:
     seen |= {_normalised(i.text) for i in heldout8}
     leaked = {_normalised(i.text) for i in heldout9} & seen
     assert not leaked, f"heldout9 texts found in earlier files: {sorted(leaked)[:5]}"
+    seen |= {_normalised(i.text) for i in heldout9}
+    leaked = {_normalised(i.text) for i in heldout10} & seen
+    assert not leaked, f"heldout10 texts found in earlier files: {sorted(leaked)[:5]}"
