@@ -299,7 +299,7 @@ def test_result_shape() -> None:
     result = classify("Je veux mourir")
     assert isinstance(result, Classification)
     assert isinstance(result.categories, frozenset)
-    assert result.classifier == "mots-cles@0.7.1"
+    assert result.classifier == "mots-cles@0.8.0"
     assert "crisis: matched 'veux mourir'" in result.reasons
     assert result.reasons[-1] == "risk: critical"
     assert 0.0 <= result.confidence <= 1.0
@@ -314,7 +314,7 @@ def test_other_when_nothing_matches() -> None:
 
 def test_is_a_classifier() -> None:
     assert isinstance(CLASSIFIER, Classifier)
-    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.7.1")
+    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.8.0")
 
 
 def test_deterministic() -> None:
@@ -336,7 +336,7 @@ _PIECES = st.sampled_from(
 def test_classify_never_raises(text: str) -> None:
     result = classify(text)
     assert result.categories
-    assert result.classifier == "mots-cles@0.7.1"
+    assert result.classifier == "mots-cles@0.8.0"
     assert -1.0 <= result.sentiment.score <= 1.0
     assert 0.0 <= result.confidence <= 1.0
     assert result.reasons
@@ -1050,7 +1050,11 @@ def test_lexicons_are_written_as_the_text_is_read() -> None:
     that folding changes can never match ("kossé" and "أريد أن أموت" never did before 0.7.0)."""
     from plugins.classifiers import mots_cles
 
-    lexicons = [v for k, v in vars(mots_cles).items() if k.isupper() and isinstance(v, tuple)]
+    lexicons = [
+        v
+        for k, v in vars(mots_cles).items()
+        if k.isupper() and isinstance(v, tuple) and not k.startswith("WORLD_")  # folded on load
+    ]
     lexicons += [f for pair in mots_cles.CRISIS_SIGNALS.values() for f in pair]
     unfoldable = {
         (fragment[:30], ch)
@@ -1115,3 +1119,30 @@ def test_review_070_ordinary_comments_are_not_crisis(text: str) -> None:
 )
 def test_creole_wolof_lingala_and_spanish_are_other(text: str) -> None:
     assert classify(text).language == "und", classify(text).reasons
+
+
+def test_each_world_phrase_is_found_as_people_write_it() -> None:
+    """0.8.0's phrases in other languages are written with their accents and scripts and
+    folded when compiled: each one, in a sentence, is crisis."""
+    from plugins.classifiers import mots_cles
+
+    phrases = (*mots_cles.WORLD_CRISIS_SPACED, *mots_cles.WORLD_CRISIS_UNSPACED)
+    missed = [p for p in phrases if C.CRISIS not in classify(f"honestly, {p} tonight.").categories]
+    assert not missed
+    assert len(phrases) > 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nie daję już rady, chcę umrzeć",
+        "Не могу больше, хочу умереть",  # noqa: RUF001
+        "artık dayanamıyorum, ölmek istiyorum",  # noqa: RUF001
+        "میخوام بمیرم دیگه",
+        "我真的不想活了",
+        "tôi không muốn sống nữa",
+        "mi hermano dice que ya no quiere vivir",
+    ],
+)
+def test_crisis_in_the_audience_s_other_languages(text: str) -> None:
+    assert C.CRISIS in classify(text).categories, classify(text).reasons
