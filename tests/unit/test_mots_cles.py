@@ -689,16 +689,6 @@ CRISIS_NOT_060 = [
 ]
 
 
-@pytest.mark.parametrize("text", CRISIS_060)
-def test_signals_plans_places_and_doses_are_crisis(text: str) -> None:
-    assert C.CRISIS in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", CRISIS_NOT_060)
-def test_one_signal_songs_studies_and_recoveries_are_not_crisis(text: str) -> None:
-    assert C.CRISIS not in classify(text).categories, classify(text).reasons
-
-
 def test_wishing_someone_dead_is_harassment() -> None:
     assert C.HARASSMENT in classify("tu mérites de crever, personne t'aime").categories
 
@@ -724,16 +714,6 @@ QUESTIONS_060 = [
     "Are you open on Sunday?",
     "Can I bring my kid? Thanks!",
 ]
-
-
-@pytest.mark.parametrize("text", QUESTIONS_NOT_060)
-def test_rhetorical_and_exclaimed_questions_are_not_questions(text: str) -> None:
-    assert C.QUESTION not in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", QUESTIONS_060)
-def test_questions_without_a_mark_and_plain_questions_still_are(text: str) -> None:
-    assert C.QUESTION in classify(text).categories, classify(text).reasons
 
 
 def test_a_rhetorical_question_says_so_in_the_reasons() -> None:
@@ -862,26 +842,6 @@ REVIEW_060_NOT_SPAM = [
 ]
 
 
-@pytest.mark.parametrize("text", REVIEW_060_CRISIS)
-def test_review_060_present_crises_stay_crisis(text: str) -> None:
-    assert C.CRISIS in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", REVIEW_060_NOT_CRISIS)
-def test_review_060_ordinary_comments_are_not_crisis(text: str) -> None:
-    assert C.CRISIS not in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", REVIEW_060_QUESTIONS)
-def test_review_060_real_questions_stay_questions(text: str) -> None:
-    assert C.QUESTION in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", REVIEW_060_NOT_QUESTIONS)
-def test_review_060_statements_are_not_questions(text: str) -> None:
-    assert C.QUESTION not in classify(text).categories, classify(text).reasons
-
-
 @pytest.mark.parametrize("text", REVIEW_060_NOT_SPAM)
 def test_review_060_ordinary_comments_are_not_spam(text: str) -> None:
     assert C.SPAM not in classify(text).categories, classify(text).reasons
@@ -957,26 +917,6 @@ REVIEW_060B_NOT_QUESTIONS = [
 ]
 
 
-@pytest.mark.parametrize("text", REVIEW_060B_CRISIS)
-def test_review_060b_present_crises_stay_crisis(text: str) -> None:
-    assert C.CRISIS in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", REVIEW_060B_NOT_CRISIS)
-def test_review_060b_ordinary_comments_are_not_crisis(text: str) -> None:
-    assert C.CRISIS not in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", REVIEW_060B_QUESTIONS)
-def test_review_060b_real_questions_stay_questions(text: str) -> None:
-    assert C.QUESTION in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", REVIEW_060B_NOT_QUESTIONS)
-def test_review_060b_statements_are_not_questions(text: str) -> None:
-    assert C.QUESTION not in classify(text).categories, classify(text).reasons
-
-
 # 0.6.1: heldout7's language mistakes were all other languages read as French or English.
 @pytest.mark.parametrize(
     "text",
@@ -1035,16 +975,6 @@ CRISIS_NOT_070 = [
 ]
 
 
-@pytest.mark.parametrize("text", CRISIS_070)
-def test_070_other_languages_emoji_and_present_crises_are_crisis(text: str) -> None:
-    assert C.CRISIS in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", CRISIS_NOT_070)
-def test_070_news_fiction_trainings_and_bereavement_are_not_crisis(text: str) -> None:
-    assert C.CRISIS not in classify(text).categories, classify(text).reasons
-
-
 def test_lexicons_are_written_as_the_text_is_read() -> None:
     """Every fragment is matched against folded text (accents and hamzas stripped): a letter
     that folding changes can never match ("kossé" and "أريد أن أموت" never did before 0.7.0)."""
@@ -1096,16 +1026,6 @@ REVIEW_070_NOT_CRISIS = [
 ]
 
 
-@pytest.mark.parametrize("text", REVIEW_070_CRISIS)
-def test_review_070_present_crises_stay_crisis(text: str) -> None:
-    assert C.CRISIS in classify(text).categories, classify(text).reasons
-
-
-@pytest.mark.parametrize("text", REVIEW_070_NOT_CRISIS)
-def test_review_070_ordinary_comments_are_not_crisis(text: str) -> None:
-    assert C.CRISIS not in classify(text).categories, classify(text).reasons
-
-
 # 0.7.1: heldout9's language mistakes were Haitian Creole, Wolof, Lingala and Spanish.
 @pytest.mark.parametrize(
     "text",
@@ -1146,3 +1066,38 @@ def test_each_world_phrase_is_found_as_people_write_it() -> None:
 )
 def test_crisis_in_the_audience_s_other_languages(text: str) -> None:
     assert C.CRISIS in classify(text).categories, classify(text).reasons
+
+
+# 0.6 and 0.7: each rule family's lists (written for the tests, and the reviews' examples)
+# under one assertion each.
+@pytest.mark.parametrize(
+    "text", [*CRISIS_060, *REVIEW_060_CRISIS, *REVIEW_060B_CRISIS, *CRISIS_070, *REVIEW_070_CRISIS]
+)
+def test_060_070_present_crises_are_crisis(text: str) -> None:
+    assert C.CRISIS in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *CRISIS_NOT_060,
+        *REVIEW_060_NOT_CRISIS,
+        *REVIEW_060B_NOT_CRISIS,
+        *CRISIS_NOT_070,
+        *REVIEW_070_NOT_CRISIS,
+    ],
+)
+def test_060_070_signals_frames_recoveries_and_jokes_are_not_crisis(text: str) -> None:
+    assert C.CRISIS not in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize("text", [*QUESTIONS_060, *REVIEW_060_QUESTIONS, *REVIEW_060B_QUESTIONS])
+def test_060_real_questions_are_questions(text: str) -> None:
+    assert C.QUESTION in classify(text).categories, classify(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text", [*QUESTIONS_NOT_060, *REVIEW_060_NOT_QUESTIONS, *REVIEW_060B_NOT_QUESTIONS]
+)
+def test_060_rhetorical_exclaimed_and_answered_questions_are_not(text: str) -> None:
+    assert C.QUESTION not in classify(text).categories, classify(text).reasons
