@@ -213,6 +213,7 @@ def test_data_files() -> None:
     heldout8 = load_dataset(DATA / "classify_heldout8.jsonl")
     heldout9 = load_dataset(DATA / "classify_heldout9.jsonl")
     heldout10 = load_dataset(DATA / "classify_heldout10.jsonl")
+    heldout11 = load_dataset(DATA / "classify_heldout11.jsonl")
     assert len(dev) >= 450
     assert len(heldout3) >= 400
     assert len(heldout) >= 200
@@ -229,6 +230,7 @@ def test_data_files() -> None:
         heldout8,
         heldout9,
         heldout10,
+        heldout11,
     ):
         texts = [_normalised(i.text) for i in items]
         assert len(set(texts)) == len(texts), "duplicate text inside a file"
@@ -246,7 +248,17 @@ def test_data_files() -> None:
     assert not leaked, f"texts in both held-out files: {sorted(leaked)[:5]}"
     # Each later set shares no text with anything written before it.
     seen = dev_texts | {_normalised(i.text) for i in (*heldout, *heldout2)}
-    later = (heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10)
+    later = (
+        heldout3,
+        heldout4,
+        heldout5,
+        heldout6,
+        heldout7,
+        heldout8,
+        heldout9,
+        heldout10,
+        heldout11,
+    )
     for number, held in enumerate(later, start=3):
         texts = {_normalised(i.text) for i in held}
         assert not texts & seen, (

@@ -39,7 +39,8 @@ What it does:
    reloads it through the inference code and checks it gives the training's logits, then
    writes ``report.json`` next to it and prints the report.
 
-Run with its defaults next to ``mots-cles`` 0.7.0 and the nine files, it rebuilds the shipped
+Run with its defaults next to ``mots-cles`` 0.7.0 to 0.8.0 (checked for 0.7.0 and 0.8.0) and the
+nine files, it rebuilds the shipped
 ``modele@1.4.0`` weights bit for bit (SHA-256 ``dbdf3704...``, in ``report.json``). The
 earlier versions came from earlier commits (``modele@1.3.0``: 708ce80, the rules 0.6.0 or
 0.6.1 and seven files; ``modele@1.2.0``: 8eb9cee, the rules 0.5.0 and
