@@ -201,37 +201,17 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+HELD_OUT = ("heldout", "heldout2", *(f"heldout{n}" for n in range(3, 12)))
+
+
 def test_data_files() -> None:
-    dev = load_dataset(DATA / "classify_dev.jsonl")  # the loader validates every label
-    heldout = load_dataset(DATA / "classify_heldout.jsonl")
-    heldout2 = load_dataset(DATA / "classify_heldout2.jsonl")
-    heldout3 = load_dataset(DATA / "classify_heldout3.jsonl")
-    heldout4 = load_dataset(DATA / "classify_heldout4.jsonl")
-    heldout5 = load_dataset(DATA / "classify_heldout5.jsonl")
-    heldout6 = load_dataset(DATA / "classify_heldout6.jsonl")
-    heldout7 = load_dataset(DATA / "classify_heldout7.jsonl")
-    heldout8 = load_dataset(DATA / "classify_heldout8.jsonl")
-    heldout9 = load_dataset(DATA / "classify_heldout9.jsonl")
-    heldout10 = load_dataset(DATA / "classify_heldout10.jsonl")
-    heldout11 = load_dataset(DATA / "classify_heldout11.jsonl")
-    assert len(dev) >= 450
-    assert len(heldout3) >= 400
-    assert len(heldout) >= 200
-    assert len(heldout2) >= 250
-    for items in (
-        dev,
-        heldout,
-        heldout2,
-        heldout3,
-        heldout4,
-        heldout5,
-        heldout6,
-        heldout7,
-        heldout8,
-        heldout9,
-        heldout10,
-        heldout11,
-    ):
+    # The loader validates every label.
+    sets = {name: load_dataset(DATA / f"classify_{name}.jsonl") for name in ("dev", *HELD_OUT)}
+    assert len(sets["dev"]) >= 450
+    assert len(sets["heldout3"]) >= 400
+    assert len(sets["heldout"]) >= 200
+    assert len(sets["heldout2"]) >= 250
+    for items in sets.values():
         texts = [_normalised(i.text) for i in items]
         assert len(set(texts)) == len(texts), "duplicate text inside a file"
         counts = Counter(c for i in items for c in i.label_set)
@@ -240,28 +220,15 @@ def test_data_files() -> None:
         languages = Counter(i.language for i in items)
         assert min(languages["fr"], languages["en"]) >= len(items) // 3
         assert languages["other"] >= len(items) // 20
-    dev_texts = {_normalised(i.text) for i in dev}
-    for held in (heldout, heldout2):
-        leaked = {_normalised(i.text) for i in held} & dev_texts
+    normalised = {name: {_normalised(i.text) for i in items} for name, items in sets.items()}
+    for held in ("heldout", "heldout2"):
+        leaked = normalised[held] & normalised["dev"]
         assert not leaked, f"held-out texts found in dev: {sorted(leaked)[:5]}"
-    leaked = {_normalised(i.text) for i in heldout} & {_normalised(i.text) for i in heldout2}
+    leaked = normalised["heldout"] & normalised["heldout2"]
     assert not leaked, f"texts in both held-out files: {sorted(leaked)[:5]}"
     # Each later set shares no text with anything written before it.
-    seen = dev_texts | {_normalised(i.text) for i in (*heldout, *heldout2)}
-    later = (
-        heldout3,
-        heldout4,
-        heldout5,
-        heldout6,
-        heldout7,
-        heldout8,
-        heldout9,
-        heldout10,
-        heldout11,
-    )
-    for number, held in enumerate(later, start=3):
-        texts = {_normalised(i.text) for i in held}
-        assert not texts & seen, (
-            f"heldout{number} texts in earlier files: {sorted(texts & seen)[:5]}"
-        )
-        seen |= texts
+    seen = normalised["dev"] | normalised["heldout"] | normalised["heldout2"]
+    for name in HELD_OUT[2:]:
+        leaked = normalised[name] & seen
+        assert not leaked, f"{name} texts in earlier files: {sorted(leaked)[:5]}"
+        seen |= normalised[name]

@@ -498,22 +498,45 @@ OTHER_LANGUAGES = [
 ]
 
 
-@pytest.mark.parametrize("text", OTHER_LANGUAGES)
+# 0.6.1 (heldout7's language mistakes) and 0.7.1 (heldout9's): other scripts, Romanian,
+# Darija, Spanish sharing "me", "de", "la" with French, Tagalog, Haitian Creole, Wolof, Lingala
+OTHER_LANGUAGES_061_071 = [
+    "شكرا جزيلا على المساعدة، متى تفتح العيادة؟",
+    "Спасибо за помощь, когда открывается клиника?",
+    "mulțumesc pentru ajutor, sunt foarte recunoscătoare",
+    "sa7bi dyali ma fhem walo, hamdoullah labas daba",
+    "me duele la cabeza después de la clase jaja",
+    "meron po ba kayong schedule sa Sabado?",
+    "Ki lè sèvis la ap reponn telefòn nan?",
+    "Mèsi anpil, nou pa janm bliye sa nou fè pou moun yo",
+    "Jërëjëf ci yépp, nanga def ?",
+    "Matondi mingi, Nzambe apambola bino",
+    "mi esposa dice que mejor no seguir con el tratamiento",
+]
+
+
+@pytest.mark.parametrize("text", [*OTHER_LANGUAGES, *OTHER_LANGUAGES_061_071])
 def test_other_languages_are_not_french_or_english(text: str) -> None:
     assert classify(text).language == "und", classify(text).reasons
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "language"),
     [
-        "merci pour la vidéo, j'ai eu mal au dos toute la semaine",  # "eu", "dos": French
-        "tu y vas samedi? il y a une marche pour la prévention",
-        "the van was late again and nada, no call from the clinic",
+        ("merci pour la vidéo, j'ai eu mal au dos toute la semaine", "fr"),  # "eu", "dos"
+        ("tu y vas samedi? il y a une marche pour la prévention", "fr"),
+        ("the van was late again and nada, no call from the clinic", "en"),
+        # 0.6.1: a foreign letter or word next to French and English ones
+        ("Merci à l'équipe, le café était bon et la séance aussi", "fr"),
+        ("Thanks team, the café was lovely and so was the session", "en"),
+        ("Je suis allé au Maroc, c'était très beau, merci pour les conseils", "fr"),
+        ("Bine, je reviens demain pour la prise de sang", "fr"),
     ],
 )
-def test_french_and_english_with_look_alike_words_keep_their_language(text: str) -> None:
-    expected = "en" if text.startswith("the") else "fr"
-    assert classify(text).language == expected, classify(text).reasons
+def test_french_and_english_with_look_alike_words_keep_their_language(
+    text: str, language: str
+) -> None:
+    assert classify(text).language == language, classify(text).reasons
 
 
 CRISIS_OTHER_LANGUAGES = [
@@ -917,37 +940,6 @@ REVIEW_060B_NOT_QUESTIONS = [
 ]
 
 
-# 0.6.1: heldout7's language mistakes were all other languages read as French or English.
-@pytest.mark.parametrize(
-    "text",
-    [
-        "شكرا جزيلا على المساعدة، متى تفتح العيادة؟",  # Arabic script
-        "Спасибо за помощь, когда открывается клиника?",  # Cyrillic
-        "mulțumesc pentru ajutor, sunt foarte recunoscătoare",  # Romanian
-        "sa7bi dyali ma fhem walo, hamdoullah labas daba",  # Darija in Latin letters
-        "me duele la cabeza después de la clase jaja",  # Spanish sharing "me", "de", "la"
-        "meron po ba kayong schedule sa Sabado?",  # Tagalog
-    ],
-)
-def test_other_scripts_and_languages_are_not_french_or_english(text: str) -> None:
-    assert classify(text).language == "und", classify(text).reasons
-
-
-@pytest.mark.parametrize(
-    ("text", "language"),
-    [
-        ("Merci à l'équipe, le café était bon et la séance aussi", "fr"),
-        ("Thanks team, the café was lovely and so was the session", "en"),
-        ("Je suis allé au Maroc, c'était très beau, merci pour les conseils", "fr"),
-        ("Bine, je reviens demain pour la prise de sang", "fr"),
-    ],
-)
-def test_french_and_english_with_a_foreign_word_keep_their_language(
-    text: str, language: str
-) -> None:
-    assert classify(text).language == language, classify(text).reasons
-
-
 # 0.7.0: informational frames and more languages and emoji (from heldout7 and heldout8's
 # mistakes, which were read after each set's single measurement); written for these tests.
 CRISIS_070 = [
@@ -1024,21 +1016,6 @@ REVIEW_070_NOT_CRISIS = [
     "nalingi kokufa te",
     "go jump off a bridge, nobody asked you",
 ]
-
-
-# 0.7.1: heldout9's language mistakes were Haitian Creole, Wolof, Lingala and Spanish.
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Ki lè sèvis la ap reponn telefòn nan?",
-        "Mèsi anpil, nou pa janm bliye sa nou fè pou moun yo",
-        "Jërëjëf ci yépp, nanga def ?",
-        "Matondi mingi, Nzambe apambola bino",
-        "mi esposa dice que mejor no seguir con el tratamiento",
-    ],
-)
-def test_creole_wolof_lingala_and_spanish_are_other(text: str) -> None:
-    assert classify(text).language == "und", classify(text).reasons
 
 
 def test_each_world_phrase_is_found_as_people_write_it() -> None:
