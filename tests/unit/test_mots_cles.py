@@ -549,6 +549,14 @@ CRISIS_OTHER_LANGUAGES = [
     "safi ghadi nsali kolchi lyouma",
     "does it hurt if you swallow all of them at once",
     "i feel so peaceful since i picked the date",
+    # 0.8.0: phrases of about thirty more languages
+    "Nie daję już rady, chcę umrzeć",
+    "Не могу больше, хочу умереть",  # noqa: RUF001
+    "artık dayanamıyorum, ölmek istiyorum",  # noqa: RUF001
+    "میخوام بمیرم دیگه",
+    "我真的不想活了",
+    "tôi không muốn sống nữa",
+    "mi hermano dice que ya no quiere vivir",
 ]
 
 
@@ -744,6 +752,18 @@ def test_a_rhetorical_question_says_so_in_the_reasons() -> None:
     assert any("rhetorical" in r for r in reasons), reasons
 
 
+# The first 0.6.0 review's spam look-alikes.
+REVIEW_060_NOT_SPAM = [
+    "Kindly respond to my email, I've been waiting 3 weeks for my results",
+    "Please accept my request for a refund, the class was cancelled",
+    "My side hustle is killing my sleep, any tips for insomnia?",
+    "I finally got my money back thanks to your customer service",
+    "Got my money back, Mr Tremblay at the front desk was very helpful",
+    "I'm sending you a friend request, we met at the support group!",
+    "without a prescription, delivery was fast for my mom's ventolin",
+]
+
+
 @pytest.mark.parametrize(
     ("text", "category", "expected"),
     [
@@ -760,6 +780,7 @@ def test_a_rhetorical_question_says_so_in_the_reasons() -> None:
         ("sale incompétent, vous avez encore perdu mon dossier", C.ABUSE, True),
         ("c'est des guignols au service client", C.ABUSE, True),
         ("was für ein Vollidiot", C.ABUSE, True),
+        *((text, C.SPAM, False) for text in REVIEW_060_NOT_SPAM),
     ],
 )
 def test_060_spam_and_abuse_additions(text: str, category: Category, expected: bool) -> None:
@@ -854,20 +875,6 @@ REVIEW_060_NOT_QUESTIONS = [
     "J'sais pas si c'est utile ou pas mais je partage",
     "c'est fait ou non, on verra bien",
 ]
-REVIEW_060_NOT_SPAM = [
-    "Kindly respond to my email, I've been waiting 3 weeks for my results",
-    "Please accept my request for a refund, the class was cancelled",
-    "My side hustle is killing my sleep, any tips for insomnia?",
-    "I finally got my money back thanks to your customer service",
-    "Got my money back, Mr Tremblay at the front desk was very helpful",
-    "I'm sending you a friend request, we met at the support group!",
-    "without a prescription, delivery was fast for my mom's ventolin",
-]
-
-
-@pytest.mark.parametrize("text", REVIEW_060_NOT_SPAM)
-def test_review_060_ordinary_comments_are_not_spam(text: str) -> None:
-    assert C.SPAM not in classify(text).categories, classify(text).reasons
 
 
 def test_review_060_abuse_and_harassment_look_alikes() -> None:
@@ -1027,22 +1034,6 @@ def test_each_world_phrase_is_found_as_people_write_it() -> None:
     missed = [p for p in phrases if C.CRISIS not in classify(f"honestly, {p} tonight.").categories]
     assert not missed
     assert len(phrases) > 100
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Nie daję już rady, chcę umrzeć",
-        "Не могу больше, хочу умереть",  # noqa: RUF001
-        "artık dayanamıyorum, ölmek istiyorum",  # noqa: RUF001
-        "میخوام بمیرم دیگه",
-        "我真的不想活了",
-        "tôi không muốn sống nữa",
-        "mi hermano dice que ya no quiere vivir",
-    ],
-)
-def test_crisis_in_the_audience_s_other_languages(text: str) -> None:
-    assert C.CRISIS in classify(text).categories, classify(text).reasons
 
 
 # 0.6 and 0.7: each rule family's lists (written for the tests, and the reviews' examples)
