@@ -97,7 +97,10 @@ def _first_of_item(op: Any, arg: Any) -> tuple[_Chars, bool] | None:
 def first_characters(fragment: str) -> _Chars | None:
     """Every character a match of ``fragment`` can start with (perhaps a few more), or None
     when that cannot be listed: then any position may match."""
-    parsed = _PARSER.parse(fragment)
+    return _first_of_parsed(_PARSER.parse(fragment))
+
+
+def _first_of_parsed(parsed: Any) -> _Chars | None:
     if parsed.state.flags & re.IGNORECASE:
         return None
     first = _first_of_sequence(parsed)
@@ -115,11 +118,12 @@ def dispatched_alternation(fragments: Sequence[str]) -> re.Pattern[str]:
     group's character is found. The result is an ordinary pattern with the same matches;
     fragments with capturing groups get the plain alternation.
     """
-    if any(_PARSER.parse(fragment).state.groups > 1 for fragment in fragments):
+    parsed = [_PARSER.parse(fragment) for fragment in fragments]  # once: it is start-up time
+    if any(p.state.groups > 1 for p in parsed):
         # Copied into several groups, a capturing group would be renumbered under its
         # backreferences (or, named, defined twice).
         return word_alternation(fragments)
-    firsts = [first_characters(fragment) for fragment in fragments]
+    firsts = [_first_of_parsed(p) for p in parsed]
     alphabet = sorted(frozenset().union(*(first for first in firsts if first is not None)))
     groups = []
     for char in alphabet:

@@ -2331,7 +2331,7 @@ def _stopword_language(french: int, en: int) -> str | None:
     return "fr" if french > en else "en" if en > french else None
 
 
-def _ngram_language(text: _Text, french: int, en: int, foreign: int = 0) -> tuple[str | None, str]:
+def _ngram_language(text: _Text, french: int, en: int, foreign: int) -> tuple[str | None, str]:
     """The n-gram model's say, combined with the stopword counts; (None, "") to abstain."""
     rank = _langid()
     if rank is None or len(_words(text.short)) < LANGID_MIN_WORDS:
@@ -2507,11 +2507,9 @@ def _crisis_means(text: _Text) -> tuple[str, ...]:
 
 def _crisis_signals(text: _Text) -> tuple[str, ...]:
     """A strong signal and one of another kind in the message (see :data:`CRISIS_SIGNALS`)."""
-    if CRISIS_FIGURATIVE_EMOJI.intersection(text.original) or "\U0001f605" in text.original:
-        return ()  # laughing, or 😅
     if not any(_ANY_CRISIS_SIGNAL_RE.search(v) for v in text.variants):
         return ()
-    if any(_LAUGHTER_RE.search(v) for v in text.variants):
+    if _laughing(text) or "\U0001f605" in text.original:  # or 😅
         return ()
     strong: dict[str, tuple[str, ...]] = {}
     weak: dict[str, tuple[str, ...]] = {}
@@ -2607,13 +2605,17 @@ def _targeted_insults(sentence: str) -> list[str]:
     return found
 
 
+def _laughing(text: _Text) -> bool:
+    return bool(LAUGHTER_EMOJI.intersection(text.original)) or any(
+        _LAUGHTER_RE.search(v) for v in text.variants
+    )
+
+
 def _banter(text: _Text, insults: Sequence[str]) -> bool:
     """Only mild insults, next to laughter and a friendly word: friends teasing."""
     if not all(_ABUSE_MILD_RE.fullmatch(insult) for insult in insults):
         return False
-    laughing = bool(LAUGHTER_EMOJI.intersection(text.original)) or any(
-        _LAUGHTER_RE.search(v) for v in text.variants
-    )
+    laughing = _laughing(text)
     friendly = bool(FRIENDLY_EMOJI.intersection(text.original)) or any(
         _FRIENDLY_RE.search(v) for v in text.variants
     )
