@@ -12,9 +12,10 @@ lowercase copy with accents is kept for the few places where accents carry meani
 versus "ou") and for language detection.
 
 Language: stopword counts decide short texts; from three words on, the character n-gram
-model of ``py3langid`` (when installed) is asked too, restricted to French, English and a
-few neighbours, so that Spanish or German comes out as ``und`` instead of a forced guess,
-unless the stopword margin is already clear (then the model could not change the answer).
+model of ``py3langid`` (when installed) is asked too, over every language it knows (0.9.0;
+until then over French, English and eight neighbours), so that Spanish or Turkish comes out as
+``und`` instead of a forced guess, unless the stopword margin is already clear (then the model
+could not change the answer).
 Before either, a comment holding more function words of the audience's other languages
 (Spanish, Portuguese, Italian, German, Dutch, Haitian Creole, Darija, Tagalog, Romanian) than
 French and English ones is ``und`` (0.5.0: Portuguese and Spanish used to pass for French), and
@@ -28,7 +29,8 @@ Portuguese, Wolof and Lingala and in emoji (alone or with a time or a farewell);
 function words of Haitian Creole, Wolof and Lingala (again the language only). 0.8.0 knows
 "I want to die", "I will kill myself", "I don't want to live" in about thirty more languages
 (``WORLD_CRISIS_SPACED``): every crisis text missed on the last four held-out sets was in a
-language the rules did not know.
+language the rules did not know. 0.9.0 lets the n-gram model rank every language it knows:
+Turkish, Vietnamese, romanised Hindi or Samoan used to be forced into French or English.
 
 Choices (crisis):
 
@@ -87,7 +89,7 @@ from connecteurs.models import (
 from plugins.classifiers.alternation import dispatched_alternation, word_alternation
 
 NAME = "mots-cles"
-VERSION = "0.8.0"
+VERSION = "0.9.0"
 
 
 def _split(words: str) -> frozenset[str]:
@@ -169,7 +171,12 @@ FOREIGN_STOPWORDS: frozenset[str] = _split(
     "esposo esposa mejor seguir dijo"
 )
 # Letters that French and English do not use (or "¿", "¡"): a word holding one is foreign.
-FOREIGN_LETTERS = frozenset("ãõñáíóúìòäößåø¿¡ășțşţ")  # 0.6.1: Romanian ă ș ț
+FOREIGN_LETTERS = frozenset(
+    "ãõñáíóúìòäößåø¿¡ășțşţ"  # 0.6.1: Romanian ă ș ț
+    # 0.9.0: Turkish, Polish, Czech and Slovak, Hungarian, and Vietnamese's hooked and dotted
+    # vowels (French writes none of them: one such word in a name is not enough, see below)
+    "ığłąęńśźżřěůčšžőűđươạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+)
 FOREIGN_MIN = 2  # at least this many foreign words, and more than fr and en stopwords
 
 # Intensifiers scale the sentiment word that follows them.
@@ -2284,11 +2291,25 @@ def _language_signals(text: _Text) -> tuple[int, int, int, int]:
     return fr, en, accents, foreign
 
 
-# py3langid: restricted to French, English and the languages most often mistaken for them,
-# so that a Spanish comment is recognised as Spanish (-> "und") instead of forced into fr/en.
-LANGID_LANGUAGES: tuple[str, ...] = ("fr", "en", "es", "pt", "it", "de", "nl", "sv", "da", "pl")
+# py3langid ranks all the languages its model knows (0.9.0): restricted to French, English
+# and eight neighbours, as before, Turkish, Vietnamese, romanised Hindi or Samoan had to come
+# out as one of those ten, often French or English. Over that many languages the probability
+# of a foreign comment is spread thin (Italian, Venetian, Ligurian...), so it is the mass left
+# to French and English together that decides, not the top language's own.
 LANGID_MIN_WORDS = 3  # below this, only the stopwords decide
-LANGID_FOREIGN = 0.5  # another language at least this likely -> "und"
+# Less than this left to French and English together -> "und". Measured on the 5,887 labeled
+# comments of 5+ words and 600 in other languages: French and English insults and texting
+# with no stopword ("va te pendre sale pd": 0.87-0.90 foreign) stay below it, and all but 7 of
+# the 722 foreign comments asked are above it.
+LANGID_FOREIGN = 0.9
+# Or, as before 0.9.0, one of French's and English's neighbours at least this likely among
+# these ten alone (the model's probabilities are a softmax, so restricting them is dividing
+# by their sum): short Spanish or Danish ("Saludos desde Colombia") is still told this way.
+LANGID_NEIGHBOURS: tuple[str, ...] = ("fr", "en", "es", "pt", "it", "de", "nl", "sv", "da", "pl")
+LANGID_NEIGHBOUR_FOREIGN = 0.5
+# Below this many words the model's "und" also needs a foreign word or letter: on three or
+# four words of slang ("mdr trop vrai", "wanna kms so bad") it spreads its bets as widely.
+LANGID_ALONE_MIN_WORDS = 5
 LANGID_CLOSE = 0.2  # fr and en closer than this: the stopwords decide
 STOPWORDS_CLEAR = 3  # a stopword margin this large overrides the n-gram model
 
@@ -2319,7 +2340,6 @@ def _load_langid() -> Callable[[str], dict[str, float]] | None:
     if load is None:
         return None
     identifier = load(module.MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGID_LANGUAGES))
 
     def rank(text: str) -> dict[str, float]:
         return {str(code): float(p) for code, p in identifier.rank(text)}
@@ -2334,7 +2354,8 @@ def _stopword_language(french: int, en: int) -> str | None:
 def _ngram_language(text: _Text, french: int, en: int, foreign: int) -> tuple[str | None, str]:
     """The n-gram model's say, combined with the stopword counts; (None, "") to abstain."""
     rank = _langid()
-    if rank is None or len(_words(text.short)) < LANGID_MIN_WORDS:
+    words = len(_words(text.short))
+    if rank is None or words < LANGID_MIN_WORDS:
         return None, ""
     by_stopwords = _stopword_language(french, en)
     if abs(french - en) >= STOPWORDS_CLEAR and not foreign:
@@ -2343,10 +2364,17 @@ def _ngram_language(text: _Text, french: int, en: int, foreign: int) -> tuple[st
         return by_stopwords, ""
     scores = rank(text.lower)
     top = max(scores, key=lambda code: scores[code])
-    shown = f"; langid {top} {scores[top]:.2f}"
+    elsewhere = 1.0 - scores.get("fr", 0.0) - scores.get("en", 0.0)
+    shown = f"; langid {top} {scores[top]:.2f}, not fr/en {elsewhere:.2f}"
+    near = {code: scores.get(code, 0.0) for code in LANGID_NEIGHBOURS}
+    nearest = max(near, key=lambda code: near[code])
+    if nearest not in ("fr", "en") and near[nearest] >= LANGID_NEIGHBOUR_FOREIGN * sum(
+        near.values()
+    ):
+        return "und", shown
+    if elsewhere >= LANGID_FOREIGN and (foreign or words >= LANGID_ALONE_MIN_WORDS):
+        return "und", shown
     if top not in ("fr", "en"):
-        if scores[top] >= LANGID_FOREIGN:
-            return "und", shown
         if by_stopwords:
             return by_stopwords, shown
         return ("fr" if scores["fr"] > scores["en"] else "en"), shown

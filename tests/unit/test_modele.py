@@ -58,7 +58,7 @@ KNOWN_FALSE_POSITIVES: frozenset[str] = frozenset(
 def test_name_and_version_are_recorded_in_every_classification() -> None:
     assert (MODELE.name, MODELE.version) == ("modele", "1.4.0")
     assert MODELE.classify(to_interaction("bonjour")).classifier == "modele@1.4.0"
-    assert composed("bonjour").classifier == "mots-cles@0.8.0+modele@1.4.0"
+    assert composed("bonjour").classifier == "mots-cles@0.9.0+modele@1.4.0"
 
 
 def test_the_entry_point_is_installed() -> None:

@@ -299,7 +299,7 @@ def test_result_shape() -> None:
     result = classify("Je veux mourir")
     assert isinstance(result, Classification)
     assert isinstance(result.categories, frozenset)
-    assert result.classifier == "mots-cles@0.8.0"
+    assert result.classifier == "mots-cles@0.9.0"
     assert "crisis: matched 'veux mourir'" in result.reasons
     assert result.reasons[-1] == "risk: critical"
     assert 0.0 <= result.confidence <= 1.0
@@ -314,7 +314,7 @@ def test_other_when_nothing_matches() -> None:
 
 def test_is_a_classifier() -> None:
     assert isinstance(CLASSIFIER, Classifier)
-    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.8.0")
+    assert (CLASSIFIER.name, CLASSIFIER.version) == ("mots-cles", "0.9.0")
 
 
 def test_deterministic() -> None:
@@ -336,7 +336,7 @@ _PIECES = st.sampled_from(
 def test_classify_never_raises(text: str) -> None:
     result = classify(text)
     assert result.categories
-    assert result.classifier == "mots-cles@0.8.0"
+    assert result.classifier == "mots-cles@0.9.0"
     assert -1.0 <= result.sentiment.score <= 1.0
     assert 0.0 <= result.confidence <= 1.0
     assert result.reasons
@@ -515,7 +515,21 @@ OTHER_LANGUAGES_061_071 = [
 ]
 
 
-@pytest.mark.parametrize("text", [*OTHER_LANGUAGES, *OTHER_LANGUAGES_061_071])
+# 0.9.0: the n-gram model ranks every language it knows, and a comment it gives less than a
+# tenth to French and English together is another language (written for these tests).
+OTHER_LANGUAGES_090 = [
+    "Merhaba, randevumu yarına alabilir miyiz acaba?",  # noqa: RUF001 (Turkish)
+    "Cảm ơn các bạn rất nhiều, bài viết rất hữu ích",  # Vietnamese
+    "aap log bahut acha kaam kar rahe ho, shukriya sab ko",  # romanised Hindi
+    "Ngā mihi ki a koutou mō te āwhina i taku whānau",  # te reo Māori
+    "Terima kasih banyak atas informasinya, sangat membantu",  # Indonesian
+    "Dziękuję bardzo za pomoc, kiedy otwieracie klinikę?",  # Polish
+    "Asante sana kwa msaada wenu, Mungu awabariki",  # Swahili
+    "Hvala vam puno na pomoći, kada radi ambulanta?",  # Croatian
+]
+
+
+@pytest.mark.parametrize("text", [*OTHER_LANGUAGES, *OTHER_LANGUAGES_061_071, *OTHER_LANGUAGES_090])
 def test_other_languages_are_not_french_or_english(text: str) -> None:
     assert classify(text).language == "und", classify(text).reasons
 
@@ -665,6 +679,28 @@ def test_ordinary_questions_and_dates_are_not_quiet_plans(text: str) -> None:
     [("wallah j'ai walou compris", "fr"), ("Salut Ana, nou sommes là", "fr")],
 )
 def test_french_slang_and_names_stay_french(text: str, language: str) -> None:
+    assert classify(text).language == language, classify(text).reasons
+
+
+# 0.9.0: over every language, a few words of slang look like anything; below five words the
+# model's "und" needs a foreign word too, and short Spanish is still told by its neighbours.
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("mdr trop vrai", "fr"),
+        ("criss de twit", "fr"),
+        ("va te pendre", "fr"),
+        ("wanna kms so bad", "en"),
+        ("lmao i'm dying", "en"),
+        ("legends. absolute legends", "en"),
+        ("Saludos desde Colombia", "und"),
+        ("Onde fica o centro?", "und"),
+        ("Tolles Video, danke!", "und"),
+    ],
+)
+def test_short_slang_keeps_its_language_and_short_neighbours_do_not(
+    text: str, language: str
+) -> None:
     assert classify(text).language == language, classify(text).reasons
 
 
