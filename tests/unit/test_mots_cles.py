@@ -629,14 +629,34 @@ ABUSE_050_NOT = [
     "our cow had a calf this morning",
 ]
 
+# 0.9.0: the organisation "de merde", British insults, the audience's other languages
+ABUSE_090 = [
+    "clinique de marde, 6 mois pour un rappel",
+    "Centre de merde, personne répond jamais",
+    "bunch of lazy sods the lot of you",
+    "what a pillock that doctor is",
+    "you people are crooks, refund me",
+    "bu doktor tam bir salak",  # Turkish
+    "stelletje klootzakken bij die kliniek",  # Dutch
+    "tum log kamine ho, paisa wapas karo",  # romanised Hindi
+    "dasar goblok semua adminnya",  # Indonesian
+    "вы все идиоты в этой клинике",
+]
+ABUSE_090_NOT = [
+    "ma vie de merde, j'en peux plus de ce boulot",
+    "ptn de réseau de merde, le live coupe",
+    "the sod in my garden finally took",
+    "j'ai visité le site de Salakta en Tunisie",
+]
+
 
 # One assertion for each list of a rule family, old and new.
-@pytest.mark.parametrize("text", [*ABUSE_040, *ABUSE_050])
+@pytest.mark.parametrize("text", [*ABUSE_040, *ABUSE_050, *ABUSE_090])
 def test_broadened_insults_are_abuse(text: str) -> None:
     assert Category.ABUSE in classify(text).categories, classify(text).reasons
 
 
-@pytest.mark.parametrize("text", [*ABUSE_040_NOT, *ABUSE_050_NOT])
+@pytest.mark.parametrize("text", [*ABUSE_040_NOT, *ABUSE_050_NOT, *ABUSE_090_NOT])
 def test_teasing_and_untargeted_swearing_are_not_abuse(text: str) -> None:
     assert Category.ABUSE not in classify(text).categories, classify(text).reasons
 
