@@ -232,3 +232,27 @@ def test_data_files() -> None:
         leaked = normalised[name] & seen
         assert not leaked, f"{name} texts in earlier files: {sorted(leaked)[:5]}"
         seen |= normalised[name]
+
+
+WORLD = tuple(f"world{n}" for n in range(1, 5))
+
+
+def test_world_files_are_other_languages_written_apart() -> None:
+    # Training texts in the audience's other languages (tests/data/README.md): each about
+    # two-fifths crisis, with hard negatives and ordinary comments in the same languages.
+    earlier = {
+        _normalised(i.text)
+        for name in ("dev", *HELD_OUT)
+        for i in load_dataset(DATA / f"classify_{name}.jsonl")
+    }
+    for name in WORLD:
+        items = load_dataset(DATA / f"classify_{name}.jsonl")
+        texts = [_normalised(i.text) for i in items]
+        assert len(set(texts)) == len(texts), f"duplicate text inside {name}"
+        assert not set(texts) & earlier, f"{name} texts in earlier files"
+        earlier |= set(texts)
+        assert {i.language for i in items} == {"other"}
+        crisis = sum(C.CRISIS in i.label_set for i in items)
+        assert len(items) * 0.3 <= crisis <= len(items) * 0.5, name
+        ordinary = sum(i.label_set <= {C.OTHER} for i in items)
+        assert ordinary >= 30, f"{name}: {ordinary} texts with no category"
