@@ -86,6 +86,7 @@ from connecteurs.models import (
     Sentiment,
     SentimentLabel,
 )
+from plugins.classifiers import world_crisis
 from plugins.classifiers.alternation import dispatched_alternation, word_alternation
 
 NAME = "mots-cles"
@@ -2040,190 +2041,23 @@ def _fold(text: str) -> str:
     return _squash(decomposed.translate(_STRIP_COMBINING))
 
 
-# 0.8.0: "I want to die", "I will kill myself", "I don't want to live", "end it all" in the
-# languages the audience of Canadian, French, British, Australian and New Zealand health
-# pages also writes in. Written as people write them and folded here, as the text is read
-# (accents, hamzas and viramas stripped). Every crisis text missed in the last four held-out
-# sets was in a language the rules did not know; these phrases are not taken from those sets
-# alone but cover each language's common ways of saying it. Spaced scripts keep word edges;
-# Chinese and Japanese have none.
-WORLD_CRISIS_SPACED: tuple[str, ...] = (
-    # Polish, Czech, Slovak, Serbo-Croatian, Hungarian
-    "chcę umrzeć",
-    "chcę się zabić",
-    "zabiję się",
-    "nie chcę żyć",
-    "nie chcę już żyć",
-    "odebrać sobie życie",
-    "skończyć ze sobą",
-    "to wszystko skończyć",
-    "mam dość życia",
-    "chci umřít",
-    "zabiju se",
-    "nechci žít",
-    "hoću da umrem",
-    "želim umrijeti",
-    "ubit ću se",
-    "ubiću se",
-    "ne želim živjeti",
-    "meg akarok halni",
-    "megölöm magam",
-    # Romanian, Greek
-    "vreau să mor",
-    "mă omor",
-    "mă sinucid",
-    "nu mai vreau să trăiesc",
-    "îmi iau viața",
-    "θέλω να πεθάνω",  # noqa: RUF001 (Greek, Cyrillic and Turkish letters, on purpose)
-    "θα αυτοκτονήσω",
-    "δεν θέλω να ζω",  # noqa: RUF001 (Greek, Cyrillic and Turkish letters, on purpose)
-    # Russian, Ukrainian
-    "хочу умереть",
-    "не хочу жить",
-    "покончить с собой",  # noqa: RUF001 (Greek, Cyrillic and Turkish letters, on purpose)
-    "покончу с собой",  # noqa: RUF001 (Greek, Cyrillic and Turkish letters, on purpose)
-    "убью себя",
-    "хочу померти",
-    "не хочу жити",
-    "покінчити з собою",
-    "вб'ю себе",  # noqa: RUF001 (Greek, Cyrillic and Turkish letters, on purpose)
-    # Turkish, Persian, Kurdish (Sorani written in Arabic letters is covered by the Arabic)
-    "ölmek istiyorum",
-    "kendimi öldüreceğim",
-    "intihar edeceğim",
-    "yaşamak istemiyorum",
-    "canıma kıyacağım",  # noqa: RUF001 (Greek, Cyrillic and Turkish letters, on purpose)
-    "می خواهم بمیرم",
-    "میخوام بمیرم",
-    "خودکشی می کنم",
-    "خودمو میکشم",
-    "نمی خواهم زندگی کنم",
-    "نمیخوام زنده باشم",
-    # Arabic (Modern Standard, Levantine, Egyptian, Gulf)
-    "بدي انتحر",
-    "سأنتحر",
-    "أريد أن أنتحر",
-    "لا أريد أن أعيش",
-    "نفسي أموت",
-    "عايز أموت",
-    "هنتحر",
-    "أبي أموت",
-    "ودي أموت",
-    # Hebrew, Amharic
-    "אני רוצה למות",
-    "אני אתאבד",
-    "לא רוצה לחיות",
-    "መሞት እፈልጋለሁ",
-    "ራሴን አጠፋለሁ",
-    # Urdu, Hindi, Punjabi, Bengali, Tamil, Gujarati, in their scripts and romanised
-    "مرنا چاہتا ہوں",
-    "مرنا چاہتی ہوں",
-    "خودکشی کر لوں",
-    "جینا نہیں چاہتا",
-    "جینا نہیں چاہتی",
-    "मरना चाहता हूँ",
-    "मरना चाहती हूँ",
-    "आत्महत्या कर लूँगा",
-    "आत्महत्या कर लूंगी",
-    "जीना नहीं चाहता",
-    "जीना नहीं चाहती",
-    "ਮਰਨਾ ਚਾਹੁੰਦਾ",
-    "ਮਰਨਾ ਚਾਹੁੰਦੀ",
-    "ਖੁਦਕੁਸ਼ੀ ਕਰ",
-    "আমি মরতে চাই",
-    "আত্মহত্যা করব",
-    "বাঁচতে চাই না",
-    "சாக விரும்புகிறேன்",
-    "தற்கொலை செய்",
-    "મરી જવું છે",
-    "આત્મહત્યા કર",
-    "marna chahta hu",
-    "marna chahti hu",
-    "marna chahta hoon",
-    "marna chahti hoon",
-    "mar jana chahta",
-    "mar jana chahti",
-    "khudkushi kar lunga",
-    "khudkushi kar lungi",
-    "jeena nahi chahta",
-    "jeena nahi chahti",
-    "nahi jee sakta",
-    "nahi jee sakti",
-    "sab khatam kar dunga",
-    "sab khatam kar dungi",
-    "apni jaan le lunga",
-    "apni jaan le lungi",
-    "atmahatya kar",
-    # Vietnamese, Korean, Tagalog
-    "tôi muốn chết",
-    "muốn tự tử",
-    "không muốn sống nữa",
-    "tự sát",
-    "죽고 싶어",
-    "죽고싶어",
-    "자살하고 싶",
-    "살고 싶지 않아",
-    "gusto ko nang mamatay",
-    "ayoko nang mabuhay",
-    "papatayin ko ang sarili ko",
-    # Somali, Swahili, Wolof, Lingala, Yoruba, Hausa
-    "waan is dilayaa",
-    "is dili doonaa",
-    "inaan dhinto",
-    "ma doonayo inaan noolaado",
-    "nataka kufa",
-    "nitajiua",
-    "sitaki kuishi",
-    "bëgg naa dee",
-    "dama bëgg dee",
-    "mo fe ku",
-    "ma pa ara mi",
-    "ina so in mutu",
-    "zan kashe kaina",
-    # third parties in Spanish, Portuguese, Italian ("mi hermano ya no quiere vivir")
-    "no quiere vivir",
-    "quiere morir",
-    "se quiere matar",
-    "se va a suicidar",
-    "quer morrer",
-    "não quer mais viver",
-    "vai se suicidar",
-    "vuole morire",
-    "vuole uccidersi",
-    # te reo Māori, Samoan, Tongan
-    "kāore au e pīrangi kia ora",
-    "kei te pīrangi au ki te mate",
-    "ka whakamate au i ahau",
-    "ou te fia oti",
-    "ou te le fia ola",
-    "oku ou fie mate",
-)
-WORLD_CRISIS_UNSPACED: tuple[str, ...] = (
-    # Chinese (simplified and traditional), Japanese: no spaces, so no word edges
-    "我想死",
-    "不想活了",
-    "想自杀",
-    "想自殺",
-    "结束自己的生命",
-    "結束自己的生命",
-    "我要自杀",
-    "我要自殺",
-    "死にたい",
-    "自殺したい",
-    "生きていたくない",
-    "消えたい",
-)
+# Crisis phrases of the audience's other languages (0.8.0, 0.9.0): see world_crisis.py.
+WORLD_CRISIS_SPACED = world_crisis.SPACED
+WORLD_CRISIS_UNSPACED = world_crisis.UNSPACED
 
 
-def _phrases(phrases: Iterable[str], edges: bool) -> re.Pattern[str]:
-    folded = sorted({_fold(p) for p in phrases}, key=len, reverse=True)
-    escaped = [re.escape(p) for p in folded]
+def _phrases(phrases: Iterable[str], edges: bool, unless: str = "") -> re.Pattern[str]:
+    """One pattern for literal phrases, read as the text is (``_prepare``: zero-width
+    characters dropped, lowercase, folded), not followed by ``unless`` (a regex)."""
+    folded = sorted({_fold(_squash(p.translate(_TRANSLATION).lower())) for p in phrases})
+    escaped = [re.escape(p) + unless for p in sorted(folded, key=len, reverse=True)]
     return word_alternation(escaped) if edges else re.compile("|".join(escaped))
 
 
 _WORLD_CRISIS_RES = (
     _phrases(WORLD_CRISIS_SPACED, edges=True),
     _phrases(WORLD_CRISIS_UNSPACED, edges=False),
+    _phrases(world_crisis.LINGALA_WISHES, edges=True, unless=r"(?! te(?!\w))"),
 )
 
 

@@ -1084,18 +1084,58 @@ REVIEW_070_NOT_CRISIS = [
 def test_each_world_phrase_is_found_as_people_write_it() -> None:
     """0.8.0's phrases in other languages are written with their accents and scripts and
     folded when compiled: each one, in a sentence, is crisis."""
-    from plugins.classifiers import mots_cles
+    from plugins.classifiers import mots_cles, world_crisis
 
-    phrases = (*mots_cles.WORLD_CRISIS_SPACED, *mots_cles.WORLD_CRISIS_UNSPACED)
+    phrases = (
+        *mots_cles.WORLD_CRISIS_SPACED,
+        *mots_cles.WORLD_CRISIS_UNSPACED,
+        *world_crisis.LINGALA_WISHES,
+    )
     missed = [p for p in phrases if C.CRISIS not in classify(f"honestly, {p} tonight.").categories]
     assert not missed
-    assert len(phrases) > 100
+    assert len(phrases) > 1000
 
 
-# 0.6 and 0.7: each rule family's lists (written for the tests, and the reviews' examples)
+# 0.9.0: other persons, tenses and third parties in the audience's other languages, and their
+# death idioms (written for these tests)
+CRISIS_090 = [
+    "kardeşim kendini öldüreceğini söylüyor, ne yapayım",  # noqa: RUF001
+    "أخي قال إنه سيقتل نفسه الليلة",
+    "meri behen keh rahi hai ki woh khud ko maar degi",
+    "mi hijo dice que se quiere matar, ayuda por favor",
+    "adikku bilang mau bunuh diri malam ini",
+    "em trai tôi nói muốn tự tử",
+    "我弟弟说要自杀，怎么办",  # noqa: RUF001
+    "친구가 죽고 싶다고 했어요",
+    "мой сын говорит, что хочет покончить с собой",  # noqa: RUF001 (Russian)
+    "ich will nicht mehr leben, heute nacht ist schluss",
+    "ayoko na mabuhay, gusto ko nang mamatay",
+]
+CRISIS_NOT_090 = [
+    "kardeşimi geçen yıl intihar sonucu kaybettik",  # noqa: RUF001
+    "gülmekten öldüm 😂",
+    "açlıktan ölüyorum",  # noqa: RUF001
+    "me muero de risa con este video",
+    "mati ketawa aku 😂",
+    "笑死我了",
+    "배고파 죽겠다",
+    "ich sterbe vor Lachen",
+    "umieram ze śmiechu",
+]
+
+
+# 0.6 to 0.9: each rule family's lists (written for the tests, and the reviews' examples)
 # under one assertion each.
 @pytest.mark.parametrize(
-    "text", [*CRISIS_060, *REVIEW_060_CRISIS, *REVIEW_060B_CRISIS, *CRISIS_070, *REVIEW_070_CRISIS]
+    "text",
+    [
+        *CRISIS_060,
+        *REVIEW_060_CRISIS,
+        *REVIEW_060B_CRISIS,
+        *CRISIS_070,
+        *REVIEW_070_CRISIS,
+        *CRISIS_090,
+    ],
 )
 def test_060_070_present_crises_are_crisis(text: str) -> None:
     assert C.CRISIS in classify(text).categories, classify(text).reasons
@@ -1108,6 +1148,7 @@ def test_060_070_present_crises_are_crisis(text: str) -> None:
         *REVIEW_060_NOT_CRISIS,
         *REVIEW_060B_NOT_CRISIS,
         *CRISIS_NOT_070,
+        *CRISIS_NOT_090,
         *REVIEW_070_NOT_CRISIS,
     ],
 )
