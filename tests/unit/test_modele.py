@@ -41,24 +41,22 @@ def probes() -> list[dict[str, object]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-# Hard negatives the composition gets wrong, found when the probes (written before any
-# training) were first scored: kept here, failing, so that the gap stays visible. It comes
-# from the model; its top n-grams are first-person markers (" i"). A second one, a suicide
-# attempt told as over ("j'ai survécu à une tentative à 17 ans..."), is right since 1.1.0.
-KNOWN_FALSE_POSITIVES: frozenset[str] = frozenset(
-    {
-        "I'm going to kill it at my job interview tomorrow",
-    }
-)
+# Hard negatives the composition gets wrong, kept here, failing, so that a gap stays visible
+# (strict: one that turns right fails the test until it is taken off). Both found when the
+# probes (written before any training) were first scored are right now: a suicide attempt
+# told as over ("j'ai survécu à une tentative à 17 ans...") since 1.1.0, and "I'm going to
+# kill it at my job interview tomorrow" since 1.5.0 (its first-person n-grams weigh less
+# after training on a fifth more texts).
+KNOWN_FALSE_POSITIVES: frozenset[str] = frozenset()
 
 
 # ------------------------------------------------------------------------- identity
 
 
 def test_name_and_version_are_recorded_in_every_classification() -> None:
-    assert (MODELE.name, MODELE.version) == ("modele", "1.4.0")
-    assert MODELE.classify(to_interaction("bonjour")).classifier == "modele@1.4.0"
-    assert composed("bonjour").classifier == "mots-cles@0.9.0+modele@1.4.0"
+    assert (MODELE.name, MODELE.version) == ("modele", "1.5.0")
+    assert MODELE.classify(to_interaction("bonjour")).classifier == "modele@1.5.0"
+    assert composed("bonjour").classifier == "mots-cles@0.9.0+modele@1.5.0"
 
 
 def test_the_entry_point_is_installed() -> None:
@@ -137,7 +135,8 @@ def test_the_shipped_weights_load_with_consistent_shapes() -> None:
     assert np.isfinite(model.thresholds).all()
     assert "crisis" in model.classes
     assert {Category(c) for c in model.classes} <= set(Category) - {Category.OTHER}
-    assert WEIGHTS_PATH.stat().st_size < 3_000_000
+    # 1.5.0: twelve categories and the n-grams of 36 more languages, 3.5 MB
+    assert WEIGHTS_PATH.stat().st_size < 4_000_000
 
 
 def test_the_shipped_weights_are_the_ones_the_training_report_describes() -> None:
@@ -150,7 +149,7 @@ def test_the_shipped_weights_are_the_ones_the_training_report_describes() -> Non
     enabled = [name for name, entry in REPORT["per_class"].items() if entry["enabled"]]
     assert enabled == weights["classes"]
     assert REPORT["consistency"]["disagreements"] == 0
-    assert REPORT["classifier"] == "modele@1.4.0"
+    assert REPORT["classifier"] == "modele@1.5.0"
 
 
 def test_the_training_data_are_the_files_in_the_repository() -> None:
@@ -248,7 +247,7 @@ def test_the_rules_answer_language_and_sentiment_in_the_composition() -> None:
 @pytest.mark.parametrize("text", ["", " \n\t ", "😭😭😭", "🙏", "?", "a" * 100_000])
 def test_odd_texts_do_not_crash(text: str) -> None:
     verdict = MODELE.classify(to_interaction(text))
-    assert verdict.classifier == "modele@1.4.0"
+    assert verdict.classifier == "modele@1.5.0"
     composed(text)
 
 

@@ -21,7 +21,7 @@ from plugins.classifiers.modele.features import extract
 from plugins.classifiers.modele.weights import LinearModel, shipped
 
 NAME = "modele"
-VERSION = "1.4.0"
+VERSION = "1.5.0"
 UNDETERMINED = "und"
 TOP_FEATURES = 6
 

@@ -6,8 +6,9 @@ with fixed timestamps, so a rerun with the same libraries gives the same SHA-256
 
 What it does:
 
-1. Reads the labeled files (by default the nine ``tests/data/classify_*.jsonl``: all of
-   them have been looked at, so all of them are training data) and runs the keyword rules
+1. Reads the labeled files (by default the sixteen ``tests/data/classify_*.jsonl`` up to
+   heldout11, with the four ``world`` files of other languages: all of them have been looked
+   at, so all of them are training data) and runs the keyword rules
    (the ``mots-cles`` entry point, fixed: they are not retrained) on every text.
 2. For each category and each (C, class weighting) of a small grid, 5-fold
    cross-validation gives an out-of-fold score for every text, computed from the weights
@@ -39,10 +40,10 @@ What it does:
    reloads it through the inference code and checks it gives the training's logits, then
    writes ``report.json`` next to it and prints the report.
 
-Run with its defaults next to ``mots-cles`` 0.7.0 to 0.8.0 (checked for 0.7.0 and 0.8.0) and the
-nine files, it rebuilds the shipped
-``modele@1.4.0`` weights bit for bit (SHA-256 ``dbdf3704...``, in ``report.json``). The
-earlier versions came from earlier commits (``modele@1.3.0``: 708ce80, the rules 0.6.0 or
+Run with its defaults next to ``mots-cles`` 0.9.0 and the sixteen files, it rebuilds the
+shipped ``modele@1.5.0`` weights bit for bit (SHA-256 ``3108a6d4...``, in ``report.json``).
+The earlier versions came from earlier commits (``modele@1.4.0``: e1680c8, the rules 0.7.0 to
+0.8.0 and nine files; ``modele@1.3.0``: 708ce80, the rules 0.6.0 or
 0.6.1 and seven files; ``modele@1.2.0``: 8eb9cee, the rules 0.5.0 and
 six files; ``modele@1.1.0``: 0536a34, the rules 0.4.0 and
 five files; ``modele@1.0.0``: 85b1555, three files): run this module in a worktree of one to
