@@ -29,8 +29,10 @@ Portuguese, Wolof and Lingala and in emoji (alone or with a time or a farewell);
 function words of Haitian Creole, Wolof and Lingala (again the language only). 0.8.0 knows
 "I want to die", "I will kill myself", "I don't want to live" in about thirty more languages
 (``WORLD_CRISIS_SPACED``): every crisis text missed on the last four held-out sets was in a
-language the rules did not know. 0.9.0 lets the n-gram model rank every language it knows:
-Turkish, Vietnamese, romanised Hindi or Samoan used to be forced into French or English.
+language the rules did not know. 0.9.0 lets the n-gram model rank every language it knows
+(Turkish, Vietnamese, romanised Hindi or Samoan used to be forced into French or English),
+adds about a thousand crisis phrases of 36 languages (``world_crisis.py``: other persons and
+tenses, third parties, self-harm, goodbyes) and the insults of the audience's other languages.
 
 Choices (crisis):
 
