@@ -795,13 +795,14 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:me )?quiero (?:morir(?:me)?|matarme|suicidarme)|(?:ya )?no quiero (?:seguir )?vivir"
     r"|me voy a matar|quero (?:morrer|me matar)|vou me matar|nao quero (?:mais )?viver"
     r"|ich will (?:nicht mehr leben|sterben|mich umbringen)|ich bringe mich um"
+    r"(?! (?:den|die|das|meinen|meine|mein|seinen|seine|ihren|ihre)(?!\w))"
     r"|voglio (?:morire|uccidermi)|mi voglio uccidere|non voglio (?:piu )?vivere",
     # 0.5.0: third parties and more languages (Spanish, Portuguese, Italian, German, Haitian
     # Creole, Darija, Tagalog), the way heldout5 wrote them.
     r"(?:me|se) (?:voy|va|van) a (?:matar|suicidar|colgar|quitar la vida)|matarme|suicidarme"
     r"|colgarme|quitarme la vida|(?:vou|vai|vao) (?:me |se )?(?:matar|suicidar|enforcar)"
     r"|(?:me|se) (?:matar|suicidar|enforcar)(?= ?(?:$|[.,!?;\n]|hoje|agora|amanha))"
-    r"|tirar a (?:minha )?(?:propria )?vida|(?:la )?faccio finita|farla finita|ammazzarmi"
+    r"|tirar a (?:minha )?(?:propria )?vida|(?:la )?faccio finita|farla finita(?! con)|ammazzarmi"
     r"|suicidarmi|togliermi la vita|mich (?:umbringen|toten)|nicht mehr leben (?:will|mochte)"
     r"|(?:m|mwen) (?:vle|pral|ap) (?:mouri|touye tet (?:mwen|m))|touye tet (?:mwen|m)"
     r"|m ap fini ak (?:sa|lavi)|nsali (?:kolchi|m3a rasi|hyati|7yati)|gusto ko (?:nang )?mamatay"
@@ -2048,10 +2049,18 @@ WORLD_CRISIS_SPACED = world_crisis.SPACED
 WORLD_CRISIS_UNSPACED = world_crisis.UNSPACED
 
 
+def _as_read(phrase: str) -> str:
+    """A phrase the way ``_prepare`` reads text: zero-width characters dropped, folded."""
+    return _fold(_squash(phrase.translate(_TRANSLATION).lower()))
+
+
+def _either(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted({_as_read(w) for w in words}, key=len)[::-1])
+
+
 def _phrases(phrases: Iterable[str], edges: bool, unless: str = "") -> re.Pattern[str]:
-    """One pattern for literal phrases, read as the text is (``_prepare``: zero-width
-    characters dropped, lowercase, folded), not followed by ``unless`` (a regex)."""
-    folded = sorted({_fold(_squash(p.translate(_TRANSLATION).lower())) for p in phrases})
+    """One pattern for literal phrases, read as the text is, not followed by ``unless``."""
+    folded = sorted({_as_read(p) for p in phrases})
     escaped = [re.escape(p) + unless for p in sorted(folded, key=len, reverse=True)]
     # Grouped by first character (see alternation.py): a thousand phrases, tried at each
     # word start, are most of the cost of a comment otherwise.
@@ -2059,26 +2068,86 @@ def _phrases(phrases: Iterable[str], edges: bool, unless: str = "") -> re.Patter
 
 
 def _ascii(phrase: str) -> bool:
-    return _fold(phrase).isascii()
+    return _as_read(phrase).isascii()
+
+
+_NEGATED_AFTER = rf"(?! (?:{_either(world_crisis.NEGATIONS_AFTER)})(?!\w))"
+_GLUED_AFTER = rf"(?!{_either(world_crisis.NEGATIONS_GLUED_AFTER)})"
+_PLACE_AFTER = rf"(?! (?:{_either(world_crisis.PLACES_AFTER)})(?!\w))"
+_LIVE = tuple(_as_read(stem) for stem in world_crisis.LIVE_STEMS)
+
+
+def _world_patterns(phrases: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    negated_after = [p for p in phrases if p in world_crisis.NEGATED_AFTER]
+    lives = [p for p in phrases if any(stem in _as_read(p) for stem in _LIVE)]
+    others = [p for p in phrases if p not in lives and p not in negated_after]
+    return tuple(
+        pattern
+        for pattern in (
+            _phrases(others, edges=True) if others else None,
+            _phrases(lives, edges=True, unless=_PLACE_AFTER) if lives else None,
+            _phrases(negated_after, edges=True, unless=_NEGATED_AFTER) if negated_after else None,
+        )
+        if pattern is not None
+    )
 
 
 # Phrases of Latin letters (once folded) are read in every comment; the others (Arabic,
 # Cyrillic, Devanagari... and Vietnamese's đ) only in a comment that has such a letter: most
 # comments are ASCII once folded, and a thousand phrases' lookaheads cost them 9 µs.
-_WORLD_CRISIS_LATIN_RES = (
-    _phrases([p for p in WORLD_CRISIS_SPACED if _ascii(p)], edges=True),
-    _phrases(world_crisis.LINGALA_WISHES, edges=True, unless=r"(?! te(?!\w))"),
-)
+_WORLD_SPACED = (*WORLD_CRISIS_SPACED, *world_crisis.SAFER, *world_crisis.NEGATED_AFTER)
+_WORLD_CRISIS_LATIN_RES = _world_patterns([p for p in _WORLD_SPACED if _ascii(p)])
 _WORLD_CRISIS_OTHER_RES = (
-    _phrases([p for p in WORLD_CRISIS_SPACED if not _ascii(p)], edges=True),
-    _phrases(WORLD_CRISIS_UNSPACED, edges=False),
+    *_world_patterns([p for p in _WORLD_SPACED if not _ascii(p)]),
+    _phrases(
+        (*WORLD_CRISIS_UNSPACED, *world_crisis.SAFER_UNSPACED), edges=False, unless=_GLUED_AFTER
+    ),
 )
+# Vietnamese written with its tones: folded, "tự tử" (suicide) is "từ từ" (slowly).
+_WORLD_CRISIS_TONED_RE = re.compile(
+    "|".join(re.escape(unicodedata.normalize("NFC", p)) for p in world_crisis.TONED)
+)
+# A phrase right after one of these words is negated or past ("no me quiero morir").
+_NEGATED_BEFORE_RE = re.compile(
+    rf"(?:(?<!\w)({_either(world_crisis.NEGATIONS_BEFORE)}) +"
+    rf"|(?:{_either(world_crisis.NEGATIONS_GLUED_BEFORE)}))$"
+)
+# ...but these are French or English words too: they negate only a phrase of no French or
+# English word ("non voglio morire", not "non je veux mourir").
+_NEGATIONS_ALSO_FR_EN = frozenset({"no", "non", "ne", "nu", "den", "hindi"})
 
 
-def _world_crisis(variants: Sequence[str]) -> tuple[str, ...]:
-    found = [m for pattern in _WORLD_CRISIS_LATIN_RES for m in _matches(pattern, variants)]
-    others = [v for v in variants if not v.isascii()]
-    found += [m for pattern in _WORLD_CRISIS_OTHER_RES for m in _matches(pattern, others)]
+def _negated_before(variant: str, match: re.Match[str]) -> bool:
+    """Whether a crisis phrase of another language is negated by the word before it."""
+    before = _NEGATED_BEFORE_RE.search(variant, max(0, match.start() - 12), match.start())
+    if before is None:
+        return False
+    if before.group(1) not in _NEGATIONS_ALSO_FR_EN:
+        return True
+    words = _words(match.group(0))
+    french_or_english = sum(word in FR_STOPWORDS or word in EN_STOPWORDS for word in words)
+    return 2 * french_or_english < len(words)
+
+
+def _world_matches(patterns: Iterable[re.Pattern[str]], variants: Sequence[str]) -> list[str]:
+    return [
+        match.group(0).strip()
+        for pattern in patterns
+        for variant in variants
+        for match in pattern.finditer(variant)
+        if not _negated_before(variant, match)
+    ]
+
+
+def _world_crisis(text: _Text) -> tuple[str, ...]:
+    found = _world_matches(_WORLD_CRISIS_LATIN_RES, text.variants)
+    if not text.lower.isascii():
+        found += _world_matches(
+            _WORLD_CRISIS_OTHER_RES, [v for v in text.variants if not v.isascii()]
+        )
+        found += _world_matches(
+            (_WORLD_CRISIS_TONED_RE,), [unicodedata.normalize("NFC", text.lower)]
+        )
     return _unique(found) if found else ()
 
 
@@ -2448,7 +2517,9 @@ def _mask_wishes(variant: str) -> str:
 
 
 def _crisis(text: _Text) -> list[_Finding]:
-    direct = _matches(_CRISIS_DIRECT_RE, text.variants) or _world_crisis(text.variants)
+    # The direct phrases hold some of other languages too ("não quero morrer"): negated the
+    # same way (0.9.0)
+    direct = _unique(_world_matches((_CRISIS_DIRECT_RE,), text.variants)) or _world_crisis(text)
     # What is said about the subject, or wished on someone else ("tu mérites de crever"), is
     # not the writer's crisis: both are masked before the topic words and pairs are read.
     unmasked = [_mask_wishes(_CRISIS_INFORMATIONAL_RE.sub(" ", v)) for v in text.variants]

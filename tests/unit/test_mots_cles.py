@@ -1038,7 +1038,8 @@ def test_lexicons_are_written_as_the_text_is_read() -> None:
     lexicons = [
         v
         for k, v in vars(mots_cles).items()
-        if k.isupper() and isinstance(v, tuple) and not k.startswith("WORLD_")  # folded on load
+        # the phrases of other languages are folded when compiled
+        if k.isupper() and isinstance(v, tuple) and not k.lstrip("_").startswith("WORLD_")
     ]
     lexicons += [f for pair in mots_cles.CRISIS_SIGNALS.values() for f in pair]
     unfoldable = {
@@ -1089,11 +1090,14 @@ def test_each_world_phrase_is_found_as_people_write_it() -> None:
     phrases = (
         *mots_cles.WORLD_CRISIS_SPACED,
         *mots_cles.WORLD_CRISIS_UNSPACED,
-        *world_crisis.LINGALA_WISHES,
+        *world_crisis.NEGATED_AFTER,
+        *world_crisis.SAFER,
+        *world_crisis.SAFER_UNSPACED,
+        *world_crisis.TONED,
     )
     missed = [p for p in phrases if C.CRISIS not in classify(f"honestly, {p} tonight.").categories]
     assert not missed
-    assert len(phrases) > 1000
+    assert len(phrases) > 900
 
 
 # 0.9.0: other persons, tenses and third parties in the audience's other languages, and their
@@ -1123,6 +1127,62 @@ CRISIS_NOT_090 = [
     "umieram ze śmiechu",
 ]
 
+# A review of 0.9.0's draft of phrases in other languages wrote these (negations before and
+# after, "don't want to live with...", everyday senses, hyperbole, news and past): each one
+# matched the draft. Still read as crisis, and left so: "Não quero mais viver de aluguel" ("de"
+# also starts "this way") and "Ze wil dood; de euthanasieaanvraag loopt" (assisted dying).
+REVIEW_090_NOT_CRISIS = [
+    "Не хочу жить с родителями, как снять квартиру?",  # noqa: RUF001
+    "Mi abuela no quiere vivir en una residencia.",
+    "Vết thương sẽ từ từ lành.",
+    "Em muốn từ từ giảm cân.",
+    "No me quiero morir, quiero curarme",
+    "Não quero morrer",
+    "Non voglio morire",
+    "لا أريد أن أموت، أريد العلاج",
+    "ما بدي موت",
+    "আমি মরতে চাই না",
+    "Mi padre tiene cáncer terminal y quiere morir en casa.",
+    "Антибиотик на 7 дней — выпью все таблетки, даже если станет лучше.",
+    "جرحت ايدي بالسكينة وأنا بقطع البصل، أحط إيه؟",
+    "Heb mezelf weer gesneden bij het scheren.",
+    "Me cortei de novo com a faca.",
+    "Me volví a cortar el flequillo",
+    "오늘 숙제 다 끝낼 거야",
+    "Tatapusin ko na lahat ng assignments ko",
+    "Esta noche acabo con todo el trabajo pendiente",
+    "Als hij nog één keer liegt, maak ik er een einde aan",
+    "Voglio farla finita con le sigarette",
+    "Ich bringe mich um den Schlaf, weil ich nachts am Handy hänge.",
+    "我想死你了！",  # noqa: RUF001
+    "Nie chcę umrzeć, chcę się leczyć",
+    "Nu vreau să mor",
+    "Nu mă omor după sport.",
+    "Μην ανησυχείς μαμά, δεν θα αυτοκτονήσω",
+    "Aku gak mau bunuh diri, cuma capek",
+    "Saya tak nak bunuh diri",
+    "我不想自杀",
+    "자살하고 싶지 않아",
+    "Ba zan kashe kaina ba.",
+    "Waxaan ka baqayaa inaan dhinto",
+    "Nakomiboma te.",
+    "굳이 비싼 영양제를 살 이유가 없어요.",
+    "Muszę to wszystko skończyć do piątku.",
+    "Das ist meine letzte Nachricht zu diesem Thema",
+    "Este es mi último mensaje en este hilo",
+    "Mijn collega stuurde een afscheidsbericht op haar laatste werkdag.",
+    "Tere bina nahi jee sakta ❤️",
+    "Neend nahi aati, kya neend ki goliyan kha loon?",
+    "Ο πίνακας θα κρεμαστεί στο σαλόνι.",  # noqa: RUF001
+    "Kaun marna chahta hai?",
+    "В 2015 году пыталась покончить с собой, сейчас всё хорошо",  # noqa: RUF001
+    "他选择结束自己的生命",
+    "Babamın intihar edeceğini hiç düşünmemiştim.",  # noqa: RUF001
+    "Dice che si butta nel nuovo lavoro.",
+    "Mio marito dice che si ammazza di lavoro per noi.",
+    "zabiję się na tych obcasach",
+]
+
 
 # 0.6 to 0.9: each rule family's lists (written for the tests, and the reviews' examples)
 # under one assertion each.
@@ -1149,6 +1209,7 @@ def test_060_070_present_crises_are_crisis(text: str) -> None:
         *REVIEW_060B_NOT_CRISIS,
         *CRISIS_NOT_070,
         *CRISIS_NOT_090,
+        *REVIEW_090_NOT_CRISIS,
         *REVIEW_070_NOT_CRISIS,
     ],
 )
