@@ -10,13 +10,17 @@ attach to words) as substrings.
 * 0.8.0: "I want to die", "I will kill myself", "I don't want to live", "end it all" in about
   thirty languages, from general knowledge of each (every crisis text missed on heldout7 to
   heldout10 was in a language the rules did not know).
-* 0.9.0: about a thousand more, drafted by a helper agent from general knowledge and from the
-  crisis texts of ``classify_world1`` and ``classify_world2`` that 0.8.0 missed: other tenses
-  and persons, third parties reported at risk ("my brother says he will jump"), self-harm now,
-  goodbyes. Bare words for "suicide" are left out (news and bereavement use them). None of
-  them matches a text labeled other than crisis in any labeled file (7,500 texts, hard
-  negatives in the same languages included); on ``classify_world3`` and ``world4``, which were
-  not read for them, they find 49 of 123 and 54 of 130 crisis texts.
+* 0.9.0: about nine hundred more, drafted by a helper agent from general knowledge and from
+  the crisis texts of ``classify_world1`` and ``classify_world2`` that 0.8.0 missed: other
+  tenses and persons, third parties reported at risk ("my brother says he will jump"),
+  self-harm now. Bare words for "suicide" are left out (news and bereavement use them). A
+  second helper then reviewed the draft, language by language: 187 phrases that also say
+  everyday things came out (goodbyes such as "this is my last message", "I'll finish
+  everything tonight", "I cut myself again", a relative who "wants to die" at home, words
+  that fold into others), some came back longer (:data:`SAFER`), and the negations around a
+  phrase are read (:data:`NEGATIONS_BEFORE`, :data:`NEGATED_AFTER`). None of the phrases
+  matches a text labeled other than crisis in any labeled file; on ``classify_world3`` and
+  ``world4``, never read for them, they find 37 of 119 and 39 of 128 crisis texts.
 """
 
 # ruff: noqa: RUF001  (Greek, Cyrillic and Turkish letters, on purpose)
