@@ -2054,8 +2054,12 @@ def _as_read(phrase: str) -> str:
     return _fold(_squash(phrase.translate(_TRANSLATION).lower()))
 
 
-def _either(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted({_as_read(w) for w in words}, key=len)[::-1])
+def _either(words: Iterable[str], *, toned: bool = False) -> str:
+    """An alternation of ``words`` as read, and as written too if ``toned`` (see TONED)."""
+    forms = {_as_read(w) for w in words}
+    if toned:
+        forms |= {unicodedata.normalize("NFC", w.lower()) for w in words}
+    return "|".join(re.escape(w) for w in sorted(forms, key=len, reverse=True))
 
 
 def _phrases(phrases: Iterable[str], edges: bool, unless: str = "") -> re.Pattern[str]:
@@ -2109,8 +2113,8 @@ _WORLD_CRISIS_TONED_RE = re.compile(
 )
 # A phrase right after one of these words is negated or past ("no me quiero morir").
 _NEGATED_BEFORE_RE = re.compile(
-    rf"(?:(?<!\w)({_either(world_crisis.NEGATIONS_BEFORE)}) +"
-    rf"|(?:{_either(world_crisis.NEGATIONS_GLUED_BEFORE)}))$"
+    rf"(?:(?<!\w)({_either(world_crisis.NEGATIONS_BEFORE, toned=True)}) +"
+    rf"|(?:{_either(world_crisis.NEGATIONS_GLUED_BEFORE)}) ?)$"
 )
 # ...but these are French or English words too: they negate only a phrase of no French or
 # English word ("non voglio morire", not "non je veux mourir").

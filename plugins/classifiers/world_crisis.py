@@ -138,7 +138,6 @@ SPACED: tuple[str, ...] = (
     "mo fe ku",
     "ma pa ara mi",
     "ina so in mutu",
-    "zan kashe kaina",
     # third parties in Spanish, Portuguese, Italian ("mi hermano ya no quiere vivir")
     "no quiere vivir",
     "se quiere matar",
@@ -846,19 +845,13 @@ SPACED: tuple[str, ...] = (
     # --- Hausa ---
     "ina son in mutu",
     "ina so in mutu",
-    "zan kashe kaina",
     "ina son kashe kaina",
     "bana son rayuwa",
     "na gaji da rayuwa",
-    "zai kashe kansa",
-    "za ta kashe kanta",
-    "zata kashe kanta",
     "yana son ya kashe kansa",
     "tana son ta kashe kanta",
     "yana son ya mutu",
     "tana son ta mutu",
-    "zai rataye kansa",
-    "zai sha guba",
     # --- Wolof ---
     "bëgg naa dee",
     "dama bëgg dee",
@@ -1073,7 +1066,6 @@ TONED: tuple[str, ...] = (
     "sẽ tự tử",
     "đòi tự tử",
     "định tự tử",
-    "muốn chết",
 )
 SAFER_UNSPACED: tuple[str, ...] = (
     "我要结束自己的生命",
@@ -1082,8 +1074,9 @@ SAFER_UNSPACED: tuple[str, ...] = (
     "またリスカした",
 )
 
-# Languages that negate after the verb: Lingala "nalingi kokufa te" and Bengali "আমি মরতে চাই
-# না" are "I do not want to die". These are matched only when the negation does not follow.
+# Languages that negate after the verb: Lingala "nalingi kokufa te", Bengali "আমি মরতে চাই
+# না" and Hausa "ba zan kashe kaina ba" are "I do not want to die", "I will not kill
+# myself". These are matched only when the negation does not follow.
 NEGATED_AFTER: tuple[str, ...] = (
     # Lingala
     "nalingi kokufa",
@@ -1109,8 +1102,15 @@ NEGATED_AFTER: tuple[str, ...] = (
     "atmohotta korbe",
     "nijeke mere felbe",
     "o morte chay",
+    # Hausa ("ba zan kashe kaina ba": the negation wraps the verb)
+    "zan kashe kaina",
+    "zai kashe kansa",
+    "za ta kashe kanta",
+    "zata kashe kanta",
+    "zai rataye kansa",
+    "zai sha guba",
 )
-NEGATIONS_AFTER: tuple[str, ...] = ("te", "না", "na")
+NEGATIONS_AFTER: tuple[str, ...] = ("te", "না", "na", "ba")
 
 # Words that, right before a phrase, negate it ("no me quiero morir", "не хочу умереть",
 # "aku gak mau bunuh diri", "ba zan kashe kaina ba") or put it in the past ("pernah ingin
@@ -1149,7 +1149,6 @@ NEGATIONS_BEFORE: tuple[str, ...] = (
     "tak",
     "ndak",
     "pernah",
-    "ba",
     "hindi",
     "wala",
     "không",

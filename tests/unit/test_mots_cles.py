@@ -1114,6 +1114,8 @@ CRISIS_090 = [
     "мой сын говорит, что хочет покончить с собой",  # noqa: RUF001 (Russian)
     "ich will nicht mehr leben, heute nacht ist schluss",
     "ayoko na mabuhay, gusto ko nang mamatay",
+    "Ba tôi nói ba muốn tự tử",  # "ba" is a dad here, not Hausa's negation
+    "zan kashe kaina yau da dare",
 ]
 CRISIS_NOT_090 = [
     "kardeşimi geçen yıl intihar sonucu kaybettik",  # noqa: RUF001
@@ -1125,6 +1127,10 @@ CRISIS_NOT_090 = [
     "배고파 죽겠다",
     "ich sterbe vor Lachen",
     "umieram ze śmiechu",
+    "Ba zan kashe kaina ba.",
+    "안 죽고 싶어",
+    "mệt muốn chết",
+    "không muốn tự tử đâu",
 ]
 
 # A review of 0.9.0's draft of phrases in other languages wrote these (negations before and
