@@ -28,7 +28,7 @@ reads the subject, "suicide", never the state, "suicidal"), and crisis phrases i
 Portuguese, Wolof and Lingala and in emoji (alone or with a time or a farewell); 0.7.1, the
 function words of Haitian Creole, Wolof and Lingala (again the language only). 0.8.0 knows
 "I want to die", "I will kill myself", "I don't want to live" in about thirty more languages
-(``WORLD_CRISIS_SPACED``): every crisis text missed on the last four held-out sets was in a
+(``world_crisis.py``): every crisis text missed on the last four held-out sets was in a
 language the rules did not know. 0.9.0 lets the n-gram model rank every language it knows
 (Turkish, Vietnamese, romanised Hindi or Samoan used to be forced into French or English),
 adds about a thousand crisis phrases of 36 languages (``world_crisis.py``: other persons and
@@ -795,14 +795,16 @@ CRISIS_DIRECT: tuple[str, ...] = (
     r"(?:me )?quiero (?:morir(?:me)?|matarme|suicidarme)|(?:ya )?no quiero (?:seguir )?vivir"
     r"|me voy a matar|quero (?:morrer|me matar)|vou me matar|nao quero (?:mais )?viver"
     r"|ich will (?:nicht mehr leben|sterben|mich umbringen)|ich bringe mich um"
-    r"(?! (?:den|die|das|meinen|meine|mein|seinen|seine|ihren|ihre)(?!\w))"
+    r"(?! (?:den|das|meinen|meine|mein|seinen|seine|ihren|ihre)(?!\w)| die (?!ecke))"
     r"|voglio (?:morire|uccidermi)|mi voglio uccidere|non voglio (?:piu )?vivere",
     # 0.5.0: third parties and more languages (Spanish, Portuguese, Italian, German, Haitian
     # Creole, Darija, Tagalog), the way heldout5 wrote them.
     r"(?:me|se) (?:voy|va|van) a (?:matar|suicidar|colgar|quitar la vida)|matarme|suicidarme"
     r"|colgarme|quitarme la vida|(?:vou|vai|vao) (?:me |se )?(?:matar|suicidar|enforcar)"
     r"|(?:me|se) (?:matar|suicidar|enforcar)(?= ?(?:$|[.,!?;\n]|hoje|agora|amanha))"
-    r"|tirar a (?:minha )?(?:propria )?vida|(?:la )?faccio finita|farla finita(?! con)|ammazzarmi"
+    r"|tirar a (?:minha )?(?:propria )?vida|(?:la )?faccio finita"
+    r"(?! con (?!tutto|la (?:mia )?vita|me stess))|farla finita"
+    r"(?! con (?!tutto|la (?:mia )?vita|me stess))|ammazzarmi"
     r"|suicidarmi|togliermi la vita|mich (?:umbringen|toten)|nicht mehr leben (?:will|mochte)"
     r"|(?:m|mwen) (?:vle|pral|ap) (?:mouri|touye tet (?:mwen|m))|touye tet (?:mwen|m)"
     r"|m ap fini ak (?:sa|lavi)|nsali (?:kolchi|m3a rasi|hyati|7yati)|gusto ko (?:nang )?mamatay"
@@ -1370,11 +1372,11 @@ ABUSE_ALWAYS: tuple[str, ...] = (
     r"|thieves|liars)",
     # insults of the audience's other languages, folded: Turkish, Dutch, romanised Hindi and
     # Urdu, Darija and Arabic, Indonesian, Tagalog, Polish, Russian, Romanian, Haitian Creole
-    r"salak|salaklar\w*|salaks[iı]n\w*|aptal\w*|siktir\w*|gerizekal\w*|orospu\w*|serefsiz\w*"  # noqa: RUF001 (Turkish)
-    r"|klootzak\w*|eikels?|debiel\w*|kankerlijer\w*"
+    r"bir salak|salaklar\w*|salaks[iı]n\w*|aptal\w*|siktir\w*|gerizekal\w*|orospu\w*|serefsiz\w*"  # noqa: RUF001 (Turkish)
+    r"|klootzak\w*|(?:jij|vuile|stomme|stelletje) eikels?|debiel\w*|kankerlijer\w*"
     r"|ullu ke pat+h\w*|kamine|kamina|haramzad\w*|harami|chutiy\w*|bhenchod|madarchod"
     r"|7mir|7mar|ya hmar|انتوما حمير|انتم حمير|يا حمار|يا كلب|يا حيوان"
-    r"|goblok|tolol|bangsat|bajingan|gago|tarantado|ulol|putang ?ina mo"
+    r"|goblok|tolol|bangsat|bajingan|gago ka|mga gago|tarantado|ulol|putang ?ina mo"
     r"|spierdalaj\w*|chuju|debilu|idioto"
     r"|идиот\w*|дебил\w*|урод\w*|мудак\w*|придур\w*"
     r"|dobitoc\w*|prostanac\w*|bourik",
@@ -2045,8 +2047,6 @@ def _fold(text: str) -> str:
 
 
 # Crisis phrases of the audience's other languages (0.8.0, 0.9.0): see world_crisis.py.
-WORLD_CRISIS_SPACED = world_crisis.SPACED
-WORLD_CRISIS_UNSPACED = world_crisis.UNSPACED
 
 
 def _as_read(phrase: str) -> str:
@@ -2059,13 +2059,15 @@ def _either(words: Iterable[str], *, toned: bool = False) -> str:
     forms = {_as_read(w) for w in words}
     if toned:
         forms |= {unicodedata.normalize("NFC", w.lower()) for w in words}
-    return "|".join(re.escape(w) for w in sorted(forms, key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(forms, key=lambda w: (-len(w), w)))
 
 
 def _phrases(phrases: Iterable[str], edges: bool, unless: str = "") -> re.Pattern[str]:
     """One pattern for literal phrases, read as the text is, not followed by ``unless``."""
-    folded = sorted({_as_read(p) for p in phrases})
-    escaped = [re.escape(p) + unless for p in sorted(folded, key=len, reverse=True)]
+    escaped = [
+        re.escape(p) + unless
+        for p in sorted({_as_read(p) for p in phrases}, key=lambda p: (-len(p), p))
+    ]
     # Grouped by first character (see alternation.py): a thousand phrases, tried at each
     # word start, are most of the cost of a comment otherwise.
     return dispatched_alternation(escaped) if edges else re.compile("|".join(escaped))
@@ -2075,55 +2077,67 @@ def _ascii(phrase: str) -> bool:
     return _as_read(phrase).isascii()
 
 
-_NEGATED_AFTER = rf"(?! (?:{_either(world_crisis.NEGATIONS_AFTER)})(?!\w))"
-_GLUED_AFTER = rf"(?!{_either(world_crisis.NEGATIONS_GLUED_AFTER)})"
-_PLACE_AFTER = rf"(?! (?:{_either(world_crisis.PLACES_AFTER)})(?!\w))"
+def _word(words: Iterable[str]) -> str:
+    return rf"(?:{_either(words)})(?!\w)"
+
+
+_UNLESS_NEGATION_AFTER = rf"(?! {_word(world_crisis.NEGATIONS_AFTER)})"
+_UNLESS_GLUED_NEGATION_AFTER = rf"(?!{_either(world_crisis.NEGATIONS_GLUED_AFTER)})"
+_UNLESS_PLACE_AFTER = (
+    rf"(?! {_word(world_crisis.PLACES_AFTER)}(?! {_word(world_crisis.DEMONSTRATIVES)}))"
+)
 _LIVE = tuple(_as_read(stem) for stem in world_crisis.LIVE_STEMS)
 
 
 def _world_patterns(phrases: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+    """The phrases in three patterns: negated after them, "live" before a place, the rest."""
     negated_after = [p for p in phrases if p in world_crisis.NEGATED_AFTER]
-    lives = [p for p in phrases if any(stem in _as_read(p) for stem in _LIVE)]
+    lives = [p for p in phrases if p not in negated_after and any(s in _as_read(p) for s in _LIVE)]
     others = [p for p in phrases if p not in lives and p not in negated_after]
-    return tuple(
-        pattern
-        for pattern in (
-            _phrases(others, edges=True) if others else None,
-            _phrases(lives, edges=True, unless=_PLACE_AFTER) if lives else None,
-            _phrases(negated_after, edges=True, unless=_NEGATED_AFTER) if negated_after else None,
-        )
-        if pattern is not None
+    groups = (
+        (others, ""),
+        (lives, _UNLESS_PLACE_AFTER),
+        (negated_after, _UNLESS_NEGATION_AFTER),
     )
+    return tuple(_phrases(group, edges=True, unless=unless) for group, unless in groups if group)
 
 
 # Phrases of Latin letters (once folded) are read in every comment; the others (Arabic,
-# Cyrillic, Devanagari... and Vietnamese's đ) only in a comment that has such a letter: most
-# comments are ASCII once folded, and a thousand phrases' lookaheads cost them 9 µs.
-_WORLD_SPACED = (*WORLD_CRISIS_SPACED, *world_crisis.SAFER, *world_crisis.NEGATED_AFTER)
+# Cyrillic, Devanagari... and Vietnamese's đ) only in a comment that has such a letter once
+# folded: most comments are ASCII then, and a thousand phrases' lookaheads cost them 9 µs.
+_WORLD_SPACED = (*world_crisis.SPACED, *world_crisis.SAFER, *world_crisis.NEGATED_AFTER)
 _WORLD_CRISIS_LATIN_RES = _world_patterns([p for p in _WORLD_SPACED if _ascii(p)])
 _WORLD_CRISIS_OTHER_RES = (
     *_world_patterns([p for p in _WORLD_SPACED if not _ascii(p)]),
     _phrases(
-        (*WORLD_CRISIS_UNSPACED, *world_crisis.SAFER_UNSPACED), edges=False, unless=_GLUED_AFTER
+        (*world_crisis.UNSPACED, *world_crisis.SAFER_UNSPACED),
+        edges=False,
+        unless=_UNLESS_GLUED_NEGATION_AFTER,
     ),
 )
-# Vietnamese written with its tones: folded, "tự tử" (suicide) is "từ từ" (slowly).
+# Vietnamese written with its tones: folded, "tự tử" (suicide) is "từ từ" (slowly). Read only
+# where the folded text has what they fold into.
 _WORLD_CRISIS_TONED_RE = re.compile(
     "|".join(re.escape(unicodedata.normalize("NFC", p)) for p in world_crisis.TONED)
 )
+_WORLD_CRISIS_TONED_FOLDED_RE = re.compile(_either(world_crisis.TONED))
 # A phrase right after one of these words is negated or past ("no me quiero morir").
 _NEGATED_BEFORE_RE = re.compile(
     rf"(?:(?<!\w)({_either(world_crisis.NEGATIONS_BEFORE, toned=True)}) +"
-    rf"|(?:{_either(world_crisis.NEGATIONS_GLUED_BEFORE)}) ?)$"
+    rf"|(?<!{_either(world_crisis.NOT_GLUED_AFTER)})"
+    rf"(?:{_either(world_crisis.NEGATIONS_GLUED_BEFORE)}) ?)\Z"
 )
-# ...but these are French or English words too: they negate only a phrase of no French or
-# English word ("non voglio morire", not "non je veux mourir").
-_NEGATIONS_ALSO_FR_EN = frozenset({"no", "non", "ne", "nu", "den", "hindi"})
+_TAK_BEFORE_RE = re.compile(r"(?<!\w)tak +\Z")
+_NEGATIONS_ALSO_FR_EN = frozenset(world_crisis.NEGATIONS_ALSO_FR_EN)
+_TAK = frozenset(world_crisis.TAK)
 
 
 def _negated_before(variant: str, match: re.Match[str]) -> bool:
     """Whether a crisis phrase of another language is negated by the word before it."""
-    before = _NEGATED_BEFORE_RE.search(variant, max(0, match.start() - 12), match.start())
+    window = max(0, match.start() - 12), match.start()
+    if _TAK_BEFORE_RE.search(variant, *window):
+        return match.group(0).split(" ", 1)[0] in _TAK
+    before = _NEGATED_BEFORE_RE.search(variant, *window)
     if before is None:
         return False
     if before.group(1) not in _NEGATIONS_ALSO_FR_EN:
@@ -2145,13 +2159,12 @@ def _world_matches(patterns: Iterable[re.Pattern[str]], variants: Sequence[str])
 
 def _world_crisis(text: _Text) -> tuple[str, ...]:
     found = _world_matches(_WORLD_CRISIS_LATIN_RES, text.variants)
-    if not text.lower.isascii():
-        found += _world_matches(
-            _WORLD_CRISIS_OTHER_RES, [v for v in text.variants if not v.isascii()]
-        )
-        found += _world_matches(
-            (_WORLD_CRISIS_TONED_RE,), [unicodedata.normalize("NFC", text.lower)]
-        )
+    if not text.folded.isascii():
+        others = [v for v in text.variants if not v.isascii()]
+        found += _world_matches(_WORLD_CRISIS_OTHER_RES, others)
+    if _WORLD_CRISIS_TONED_FOLDED_RE.search(text.folded):
+        toned = unicodedata.normalize("NFC", text.lower)
+        found += _world_matches((_WORLD_CRISIS_TONED_RE,), [toned])
     return _unique(found) if found else ()
 
 

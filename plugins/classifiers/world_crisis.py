@@ -1062,7 +1062,6 @@ SAFER: tuple[str, ...] = (
 # từ", wanting to go slowly): matched on the lowercase text, not the folded one.
 TONED: tuple[str, ...] = (
     "muốn tự tử",
-    "muốn tự sát",
     "sẽ tự tử",
     "đòi tự tử",
     "định tự tử",
@@ -1113,52 +1112,26 @@ NEGATED_AFTER: tuple[str, ...] = (
 NEGATIONS_AFTER: tuple[str, ...] = ("te", "না", "na", "ba")
 
 # Words that, right before a phrase, negate it ("no me quiero morir", "не хочу умереть",
-# "aku gak mau bunuh diri", "ba zan kashe kaina ba") or put it in the past ("pernah ingin
-# bunuh diri"): such a match is not read as crisis. Chinese and Thai negate with a character
-# glued to the phrase (不, 没, ไม่); Korean after it (자살하고 싶지 않아).
+# "aku gak mau bunuh diri", Korean "안 죽고 싶어") or put it in the past ("pernah ingin bunuh
+# diri"): such a match is not read as crisis. Not "ne" (French "je ne veux plus vivre" is
+# crisis; Serbo-Croatian phrases carry their "ne") nor "tak" (Polish and Czech "so").
 NEGATIONS_BEFORE: tuple[str, ...] = (
-    "no",
-    "não",
-    "nao",
-    "non",
-    "nunca",
-    "jamás",
-    "nie",
-    "не",
-    "ні",
-    "ne",
-    "nu",
-    "nicht",
-    "niet",
-    "nooit",
-    "δεν",
-    "δε",
-    "den",
-    "μην",
-    "لا",
-    "ما",
-    "مش",
-    "mesh",
-    "msh",
-    "mish",
-    "gak",
-    "ga",
-    "nggak",
-    "enggak",
-    "tidak",
-    "tak",
-    "ndak",
-    "pernah",
-    "hindi",
-    "wala",
-    "không",
-    "khong",
-    "chẳng",
-    "sitaki",
-    "hapana",
-)
-NEGATIONS_GLUED_BEFORE: tuple[str, ...] = ("不", "没", "沒", "别", "別", "ไม่", "안 ", "못 ")
-# (and 你, 您: "我想死你了" is "I miss you to death")
+    "no", "não", "nao", "non", "nunca", "jamás", "nie", "не", "ні", "nu", "nicht", "niet",
+    "nooit", "δεν", "δε", "den", "μην", "لا", "ما", "مش", "mesh", "msh", "mish", "gak", "ga",
+    "nggak", "enggak", "tidak", "ndak", "pernah", "hindi", "wala", "không", "khong", "chẳng",
+    "sitaki", "hapana", "안", "못",
+)  # fmt: skip
+# ...but these are French or English words too: before a phrase that is mostly French or
+# English words they negate nothing ("non je veux mourir" is crisis, "non voglio morire" not).
+NEGATIONS_ALSO_FR_EN: tuple[str, ...] = ("no", "non", "nu", "den", "hindi")
+# Malay "tak" negates the verbs it comes before ("saya tak nak bunuh diri").
+TAK: tuple[str, ...] = ("nak", "mau", "mahu", "ingin", "pengen")
+# Chinese and Thai negate with a character glued to the phrase (不想自杀, ไม่อยากตาย), but "ทำไม"
+# (why) also ends in Thai's (its tone mark is folded away).
+NEGATIONS_GLUED_BEFORE: tuple[str, ...] = ("不", "没", "沒", "别", "別", "ไม่")
+NOT_GLUED_AFTER: tuple[str, ...] = ("ทำ",)
+# Korean negates after the phrase (자살하고 싶지 않아); and 你, 您: "我想死你了" is "I miss
+# you to death".
 NEGATIONS_GLUED_AFTER: tuple[str, ...] = ("你", "您", "지 않", "지않", "지 말", "지 마", "진 않")
 
 # "I don't want to live" is also "...with my parents", "...in a care home": those stems
@@ -1184,60 +1157,16 @@ LIVE_STEMS: tuple[str, ...] = (
     "viver",
 )
 PLACES_AFTER: tuple[str, ...] = (
-    "с",
-    "со",
-    "в",
-    "во",
-    "на",
-    "у",
-    "без",
-    "здесь",
-    "там",
-    "тут",
-    "v",
-    "s",
-    "w",
-    "z",
-    "u",
-    "en",
-    "con",
-    "sin",
-    "em",
-    "com",
-    "sem",
-    "no",
-    "na",
-    "nos",
-    "nas",
-    "in",
-    "mit",
-    "bei",
-    "ohne",
-    "senza",
-    "σε",
-    "με",
-    "στο",
-    "στη",
-    "στην",
-    "χωρίς",
-    "مع",
-    "في",
-    "بدون",
-    "kwa",
-    "katika",
-    "bila",
-    "hapa",
-    "aqui",
-    "aquí",
-    "ahí",
-    "alli",
-    "allí",
-    "here",
-    "there",
-    "with",
-    "ici",
-    "avec",
-    "dans",
-    "chez",
-    "sans",
-)
+    "с", "со", "в", "во", "на", "у", "здесь", "там", "тут", "v", "s", "w", "z", "u", "en",
+    "con", "em", "com", "no", "nos", "nas", "in", "mit", "bei", "σε", "με", "στο", "στη",
+    "στην", "مع", "في", "katika", "hapa", "aqui", "aquí", "ahí", "alli", "allí", "here",
+    "there", "with", "ici", "avec", "dans", "chez",
+)  # fmt: skip
+# ...unless what follows is this world, this life, this pain: "не хочу жить в этом мире". Not
+# "na": Swahili puts the demonstrative after ("sitaki kuishi na maumivu haya", this pain).
+DEMONSTRATIVES: tuple[str, ...] = (
+    "этом", "этой", "этим", "этих", "таком", "такой", "цьому", "цій", "цим", "такому",
+    "tym", "tej", "takim", "takiej", "tomto", "této", "este", "esta", "esto", "isto", "essa",
+    "esse", "this", "these", "such", "questo", "questa", "diesem", "dieser", "so", "deze",
+    "dit", "ce", "cette", "αυτόν", "αυτή", "αυτό", "هذا", "هذه", "هالدنيا",
+)  # fmt: skip

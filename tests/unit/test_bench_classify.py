@@ -240,7 +240,7 @@ WORLD = tuple(f"world{n}" for n in range(1, 5))
 def test_world_files_are_other_languages_written_apart() -> None:
     # Training texts in the audience's other languages (tests/data/README.md): each about
     # two-fifths crisis, with hard negatives and ordinary comments in the same languages.
-    earlier = {
+    seen = {
         _normalised(i.text)
         for name in ("dev", *HELD_OUT)
         for i in load_dataset(DATA / f"classify_{name}.jsonl")
@@ -249,8 +249,8 @@ def test_world_files_are_other_languages_written_apart() -> None:
         items = load_dataset(DATA / f"classify_{name}.jsonl")
         texts = [_normalised(i.text) for i in items]
         assert len(set(texts)) == len(texts), f"duplicate text inside {name}"
-        assert not set(texts) & earlier, f"{name} texts in earlier files"
-        earlier |= set(texts)
+        assert not set(texts) & seen, f"{name} texts in another labeled file"
+        seen |= set(texts)
         assert {i.language for i in items} == {"other"}
         crisis = sum(C.CRISIS in i.label_set for i in items)
         assert len(items) * 0.3 <= crisis <= len(items) * 0.5, name

@@ -1085,11 +1085,11 @@ REVIEW_070_NOT_CRISIS = [
 def test_each_world_phrase_is_found_as_people_write_it() -> None:
     """0.8.0's phrases in other languages are written with their accents and scripts and
     folded when compiled: each one, in a sentence, is crisis."""
-    from plugins.classifiers import mots_cles, world_crisis
+    from plugins.classifiers import world_crisis
 
     phrases = (
-        *mots_cles.WORLD_CRISIS_SPACED,
-        *mots_cles.WORLD_CRISIS_UNSPACED,
+        *world_crisis.SPACED,
+        *world_crisis.UNSPACED,
         *world_crisis.NEGATED_AFTER,
         *world_crisis.SAFER,
         *world_crisis.SAFER_UNSPACED,
@@ -1189,6 +1189,40 @@ REVIEW_090_NOT_CRISIS = [
     "zabiję się na tych obcasach",
 ]
 
+# A review of the whole 0.9.0 change wrote these: French "ne ... plus" is not a foreign
+# negation, Polish "tak" is "so", "그동안" ends in 안 and "ทำไม" in ไม, "this world" after "live
+# in", and the idioms of "farla finita con tutto" and "um die Ecke"
+REVIEW_090B_CRISIS = [
+    "je ne veux plus vivre",
+    "je ne peux plus vivre comme ça",
+    "je ne serai plus là",
+    "tak chcę umrzeć",
+    "그동안 죽고 싶다",
+    "ทำไมฉันอยากตาย",
+    "그동안\n죽고 싶다",
+    "не хочу жить в этом мире",
+    "nie chcę żyć w tym świecie",
+    "sitaki kuishi na maumivu haya",
+    "voglio farla finita con tutto",
+    "ich bringe mich um die Ecke",
+]
+REVIEW_090B_NOT = [
+    "saya tak nak bunuh diri",
+    "안 죽고 싶어",
+    "ไม่อยากฆ่าตัวตาย",
+    "Voglio farla finita con le sigarette",
+]
+REVIEW_090B_NOT_ABUSE = [
+    "meu filho é gago, alguma dica?",
+    "ontsteking van de eikel, wat te doen?",
+    "makan buah salak enak",
+]
+
+
+@pytest.mark.parametrize("text", REVIEW_090B_NOT_ABUSE)
+def test_review_090_medical_and_everyday_words_are_not_insults(text: str) -> None:
+    assert C.ABUSE not in classify(text).categories, classify(text).reasons
+
 
 # 0.6 to 0.9: each rule family's lists (written for the tests, and the reviews' examples)
 # under one assertion each.
@@ -1201,6 +1235,7 @@ REVIEW_090_NOT_CRISIS = [
         *CRISIS_070,
         *REVIEW_070_CRISIS,
         *CRISIS_090,
+        *REVIEW_090B_CRISIS,
     ],
 )
 def test_060_070_present_crises_are_crisis(text: str) -> None:
@@ -1216,6 +1251,7 @@ def test_060_070_present_crises_are_crisis(text: str) -> None:
         *CRISIS_NOT_070,
         *CRISIS_NOT_090,
         *REVIEW_090_NOT_CRISIS,
+        *REVIEW_090B_NOT,
         *REVIEW_070_NOT_CRISIS,
     ],
 )
