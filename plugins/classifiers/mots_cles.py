@@ -2147,24 +2147,20 @@ def _negated_before(variant: str, match: re.Match[str]) -> bool:
     return 2 * french_or_english < len(words)
 
 
-def _world_matches(patterns: Iterable[re.Pattern[str]], variants: Sequence[str]) -> list[str]:
-    return [
-        match.group(0).strip()
-        for pattern in patterns
-        for variant in variants
-        for match in pattern.finditer(variant)
-        if not _negated_before(variant, match)
-    ]
-
-
 def _world_crisis(text: _Text) -> tuple[str, ...]:
-    found = _world_matches(_WORLD_CRISIS_LATIN_RES, text.variants)
+    read: list[tuple[re.Pattern[str], Sequence[str]]] = [
+        (pattern, text.variants) for pattern in _WORLD_CRISIS_LATIN_RES
+    ]
     if not text.folded.isascii():
         others = [v for v in text.variants if not v.isascii()]
-        found += _world_matches(_WORLD_CRISIS_OTHER_RES, others)
+        read += [(pattern, others) for pattern in _WORLD_CRISIS_OTHER_RES]
     if _WORLD_CRISIS_TONED_FOLDED_RE.search(text.folded):
-        toned = unicodedata.normalize("NFC", text.lower)
-        found += _world_matches((_WORLD_CRISIS_TONED_RE,), [toned])
+        read.append((_WORLD_CRISIS_TONED_RE, [unicodedata.normalize("NFC", text.lower)]))
+    found = [
+        match
+        for pattern, texts in read
+        for match in _matches(pattern, texts, negated=_negated_before)
+    ]
     return _unique(found) if found else ()
 
 
@@ -2417,12 +2413,16 @@ class _Finding:
 
 
 def _matches(
-    pattern: re.Pattern[str], texts: Iterable[str], *, negatable: bool = False
+    pattern: re.Pattern[str],
+    texts: Iterable[str],
+    *,
+    negated: Callable[[str, re.Match[str]], bool] | None = None,
 ) -> tuple[str, ...]:
+    """The distinct matches of ``pattern``, without those ``negated`` says are negated."""
     found: list[str] = []
     for text in texts:
         for match in pattern.finditer(text):
-            if negatable and _match_negated(text, match):
+            if negated is not None and negated(text, match):
                 continue
             found.append(match.group(0).strip())
     return _unique(found) if found else ()
@@ -2536,7 +2536,9 @@ def _mask_wishes(variant: str) -> str:
 def _crisis(text: _Text) -> list[_Finding]:
     # The direct phrases hold some of other languages too ("não quero morrer"): negated the
     # same way (0.9.0)
-    direct = _unique(_world_matches((_CRISIS_DIRECT_RE,), text.variants)) or _world_crisis(text)
+    direct = _matches(_CRISIS_DIRECT_RE, text.variants, negated=_negated_before) or (
+        _world_crisis(text)
+    )
     # What is said about the subject, or wished on someone else ("tu mérites de crever"), is
     # not the writer's crisis: both are masked before the topic words and pairs are read.
     unmasked = [_mask_wishes(_CRISIS_INFORMATIONAL_RE.sub(" ", v)) for v in text.variants]
@@ -2644,7 +2646,7 @@ def _spam(text: _Text) -> list[_Finding]:
 
 
 def _complaint(text: _Text) -> list[_Finding]:
-    matches = _matches(_COMPLAINT_RE, text.variants, negatable=True)
+    matches = _matches(_COMPLAINT_RE, text.variants, negated=_match_negated)
     return _graded(Category.COMPLAINT, matches, 0.6)
 
 
@@ -2714,7 +2716,7 @@ def _misinformation(text: _Text) -> list[_Finding]:
 
 
 def _praise(text: _Text, others: frozenset[Category]) -> list[_Finding]:
-    matches = _matches(_PRAISE_RE, text.variants, negatable=True)
+    matches = _matches(_PRAISE_RE, text.variants, negated=_match_negated)
     if matches:
         return _graded(Category.PRAISE, matches, 0.6)
     hearts = (
