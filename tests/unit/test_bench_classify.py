@@ -201,7 +201,7 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-HELD_OUT = ("heldout", "heldout2", *(f"heldout{n}" for n in range(3, 13)))
+HELD_OUT = ("heldout", "heldout2", *(f"heldout{n}" for n in range(3, 14)))
 
 
 def test_data_files() -> None:
