@@ -2092,7 +2092,8 @@ _LIVE = tuple(_as_read(stem) for stem in world_crisis.LIVE_STEMS)
 def _world_patterns(phrases: Sequence[str]) -> tuple[re.Pattern[str], ...]:
     """The phrases in three patterns: negated after them, "live" before a place, the rest."""
     negated_after = [p for p in phrases if p in world_crisis.NEGATED_AFTER]
-    lives = [p for p in phrases if p not in negated_after and any(s in _as_read(p) for s in _LIVE)]
+    read = {p: _as_read(p) for p in phrases}  # once a phrase, not once a stem
+    lives = [p for p in phrases if p not in negated_after and any(s in read[p] for s in _LIVE)]
     others = [p for p in phrases if p not in lives and p not in negated_after]
     groups = (
         (others, ""),
