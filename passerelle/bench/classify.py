@@ -26,7 +26,9 @@ Scores:
   scored above), then again in rounds until at least ``min_seconds`` of classify time and
   ``min_rounds`` rounds have passed. Only the ``classify`` calls are timed, with
   :func:`time.perf_counter`, on prebuilt interactions; the loop runs in one thread, so the
-  figure is for a single core.
+  figure is for a single core. The classifiers' gates (``plugins/classifiers/gate.py``) are
+  waited for first, so that the timing is of the steady state, and reported; with
+  ``gate=False`` they are switched off, which changes no prediction, only the time.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from plugins.classifiers.dataset import (
     primary_label,
     to_interaction,
 )
+from plugins.classifiers.gate import gates
 
 __all__ = [
     "LABELS",
@@ -138,6 +141,7 @@ class ClassifyReport:
     timed_calls: int = 0
     timed_seconds: float = 0.0
     mistakes: tuple[Mistake, ...] = field(default=())
+    gates: tuple[dict[str, Any], ...] = field(default=())
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -151,6 +155,7 @@ class ClassifyReport:
             "texts_per_second": self.texts_per_second,
             "timed_calls": self.timed_calls,
             "timed_seconds": self.timed_seconds,
+            "gates": list(self.gates),
             "confusion": self.confusion,
             "mistakes": [mistake.as_dict() for mistake in self.mistakes],
         }
@@ -246,14 +251,41 @@ def measure_speed(
     return (round(calls / elapsed, 1) if elapsed > 0 else 0.0), calls, round(elapsed, 3)
 
 
+def _gates(enabled: bool, timeout: float) -> tuple[dict[str, Any], ...]:
+    """Wait for every gate (or switch them off) and say how each got ready."""
+    found = []
+    for gate in gates():
+        if enabled:
+            gate.start()
+            gate.wait(timeout)
+        else:
+            gate.disable()
+        status = gate.status
+        found.append(
+            {
+                "name": gate.name,
+                "state": status.state,
+                "source": status.source,
+                "seconds": status.seconds,
+                "patterns": status.patterns,
+                "skippable": status.skippable,
+                "detail": status.detail,
+            }
+        )
+    return tuple(found)
+
+
 def evaluate(
     classifier: Classifier,
     items: Sequence[LabeledText],
     *,
     min_seconds: float = 2.0,
     min_rounds: int = 3,
+    gate: bool = True,
+    gate_timeout: float = 120.0,
 ) -> ClassifyReport:
     """Classify every item and score the predictions (see the module docstring)."""
+    gate_states = _gates(gate, gate_timeout)
     interactions = [to_interaction(item.text, index) for index, item in enumerate(items)]
     results = [classifier.classify(interaction) for interaction in interactions]
     speed, calls, seconds = measure_speed(
@@ -283,6 +315,7 @@ def evaluate(
         timed_calls=calls,
         timed_seconds=seconds,
         mistakes=mistakes,
+        gates=gate_states,
     )
 
 
@@ -326,6 +359,16 @@ def render_text(report: ClassifyReport, *, mistakes: int = 0) -> str:
         f"({report.language_n} texts of {LANGUAGE_MIN_WORDS}+ words)",
         f"texts/s, one core  {report.texts_per_second:,.0f} "
         f"({report.timed_calls:,} calls in {report.timed_seconds:.2f} s)",
+        *(
+            f"gate {g['name']:<13} {g['state']}"
+            + (
+                f" ({g['source']} in {g['seconds']:.2f} s; {g['skippable']} of {g['patterns']}"
+                " lexicons skippable)"
+                if g["state"] == "ready"
+                else f" {g['detail']}".rstrip()
+            )
+            for g in report.gates
+        ),
         "",
         "confusion of primary labels (rows: expected, columns: predicted)",
         " " * 5 + "".join(f"{_ABBREVIATIONS[c]:>5}" for c in PRIMARY_ORDER),

@@ -34,9 +34,14 @@ MAX_RANGE = 512  # a character range wider than this is not listed (the phrase f
 _Chars = frozenset[str]
 
 
+def word_alternation_source(fragments: Iterable[str]) -> str:
+    """The source of :func:`word_alternation`."""
+    return WORD_START + "(?:" + "|".join(fragments) + ")" + WORD_END
+
+
 def word_alternation(fragments: Iterable[str]) -> re.Pattern[str]:
     """One alternation that starts and ends on word edges."""
-    return re.compile(WORD_START + "(?:" + "|".join(fragments) + ")" + WORD_END)
+    return re.compile(word_alternation_source(fragments))
 
 
 def _first_of_sequence(items: Iterable[tuple[Any, Any]]) -> tuple[_Chars, bool] | None:

@@ -89,10 +89,19 @@ from connecteurs.models import (
     SentimentLabel,
 )
 from plugins.classifiers import world_crisis
-from plugins.classifiers.alternation import dispatched_alternation, word_alternation
+from plugins.classifiers.alternation import (
+    dispatched_alternation,
+    word_alternation,
+    word_alternation_source,
+)
+from plugins.classifiers.gate import Gate, GatedPattern, Scanner
 
 NAME = "mots-cles"
 VERSION = "0.9.0"
+
+# One native scan names the lexicons that may match a comment; the others are not run
+# (gate.py). It decides nothing: the rules' results are the same with or without it.
+_GATE = Gate(NAME)
 
 
 def _split(words: str) -> frozenset[str]:
@@ -1174,52 +1183,58 @@ CRISIS_HARMLESS: tuple[str, ...] = (
 CRISIS_FIGURATIVE_EMOJI = frozenset("😂🤣😆😹😜😝😛")
 
 # A recovery story: a past marker and a present one, and nothing saying it is back.
-_CRISIS_PAST_RE = re.compile(
-    r"(?<!\w)(?:il y a \w+ (?:ans|annees|mois)|y'? ?a \w+ (?:ans|annees|mois)(?! que)"
-    r"|used to (?:self[- ]?harm|cut|hurt myself|want to die|be suicidal|think about"
-    r" (?:suicide|dying|killing myself|ending it))"
-    r"|(?:\w+ )?years? ago|(?:in|en) (?:19|20)\d\d"
-    r"|quand j'etais (?:jeune|ado|adolescente?|petite?)|when i was (?:younger|a teen\w*|a kid"
-    r"|\d+)|ca fait \w+ (?:ans|annees|mois) que"
-    r"|last (?:year|summer|winter|spring|fall|autumn)|l'an (?:dernier|passe)|l'annee (?:derniere"
-    r"|passee)|avant,? (?:je|j') ?(?:me |m')?\w+ais)(?!\w)"
+_CRISIS_PAST_RE = _GATE.add(
+    re.compile(
+        r"(?<!\w)(?:il y a \w+ (?:ans|annees|mois)|y'? ?a \w+ (?:ans|annees|mois)(?! que)"
+        r"|used to (?:self[- ]?harm|cut|hurt myself|want to die|be suicidal|think about"
+        r" (?:suicide|dying|killing myself|ending it))"
+        r"|(?:\w+ )?years? ago|(?:in|en) (?:19|20)\d\d"
+        r"|quand j'etais (?:jeune|ado|adolescente?|petite?)|when i was (?:younger|a teen\w*|a kid"
+        r"|\d+)|ca fait \w+ (?:ans|annees|mois) que"
+        r"|last (?:year|summer|winter|spring|fall|autumn)|l'an (?:dernier|passe)|l'annee (?:derniere"
+        r"|passee)|avant,? (?:je|j') ?(?:me |m')?\w+ais)(?!\w)"
+    )
 )
-_CRISIS_RECOVERED_RE = re.compile(
-    r"(?<!\w)(?:aujourd'hui|today|maintenant|now|asteure|astheure|a c't'heure|je vais (?:bien"
-    r"|mieux)|(?:j'ai|jai) (?:plus|pu|pus) (?:d'idees noires|d'idees suicidaires|envie de mourir)"
-    r"(?! que| qu')"
-    r"|i'm (?:doing )?(?:well"
-    r"|better|fine|okay|ok)|(?:il|elle|on|je) va (?:beaucoup |bien |tellement )?(?:bien|mieux)"
-    r"|(?:she's|he's|they're|she is|he is|i'm|im|i am) (?:doing )?(?:much |so much |a lot |way"
-    r" )?(?:well|better|fine|great|okay)|thriving"
-    r"|sober|clean|fiere? de moi|proud of (?:me|myself)|(?:arrete|stopped|quit) (?:de me"
-    r" (?:scarifier|mutiler|couper|blesser|faire du mal)|cutting|self[- ]?harm\w*|harming)"
-    r"|(?:me )?(?:scarifie"
-    r"|coupe|fais du mal) (?:plus|pu|pus)|ca fait \w+ (?:ans|annees|mois) que j'ai arrete"
-    r"(?: de me \w+)?(?= ?(?:$|[.,!;\n])))(?!\w)"
+_CRISIS_RECOVERED_RE = _GATE.add(
+    re.compile(
+        r"(?<!\w)(?:aujourd'hui|today|maintenant|now|asteure|astheure|a c't'heure|je vais (?:bien"
+        r"|mieux)|(?:j'ai|jai) (?:plus|pu|pus) (?:d'idees noires|d'idees suicidaires|envie de mourir)"
+        r"(?! que| qu')"
+        r"|i'm (?:doing )?(?:well"
+        r"|better|fine|okay|ok)|(?:il|elle|on|je) va (?:beaucoup |bien |tellement )?(?:bien|mieux)"
+        r"|(?:she's|he's|they're|she is|he is|i'm|im|i am) (?:doing )?(?:much |so much |a lot |way"
+        r" )?(?:well|better|fine|great|okay)|thriving"
+        r"|sober|clean|fiere? de moi|proud of (?:me|myself)|(?:arrete|stopped|quit) (?:de me"
+        r" (?:scarifier|mutiler|couper|blesser|faire du mal)|cutting|self[- ]?harm\w*|harming)"
+        r"|(?:me )?(?:scarifie"
+        r"|coupe|fais du mal) (?:plus|pu|pus)|ca fait \w+ (?:ans|annees|mois) que j'ai arrete"
+        r"(?: de me \w+)?(?= ?(?:$|[.,!;\n])))(?!\w)"
+    )
 )
-_CRISIS_AGAIN_RE = re.compile(
-    r"(?<!\w)(?:encore|again|still|toujours|de nouveau|a nouveau|revenu\w*|back|ce soir"
-    r"|tonight|right now|en ce moment"
-    # 0.5.0: a relapse, or an intent in the present, says the story is not over
-    r"|relaps\w*|rechut\w*|replong\w*|un plan|a plan|(?:now|maintenant) (?:i|je|j')"
-    r" ?(?:want|wanna|think|plan|feel like|veux|pense|planifie|ai un plan)"
-    r"|(?:i|je|j') ?(?:want to|wanna|veux) (?:die|mourir|kill|me tuer|end|en finir)"
-    # 0.6.0 (review): others believe it is over, or a present thought, plan, means or place
-    # says it is not ("last year I lost my job. today I bought a rope"); the strong signals
-    # of CRISIS_SIGNALS say so too (see _recovered)
-    r"|(?:everyone|everybody|they|people|tout le monde|ils|elles|les gens) (?:thinks?|says?|croit"
-    r"|croient|pense|pensent|dit|disent)|pretend\w*|fais semblant|planning|planifie|plan to"
-    r"|recommenc\w*|le refaire|(?:do|doing) it again|(?:i|je|j') ?(?:think|pense|pensais)"
-    r"(?: \w+)? (?:about|a|au) (?:killing|suicide|dying|ending|me|mourir|en finir)|idees"
-    r" (?:noires|suicidaires)|suicidal thoughts|goodbye|adieu|every night|chaque (?:nuit|soir)"
-    r"|(?:c'est|it'?s) (?:tous les jours|every day)|bought (?:a|the) (?:rope|gun)|achete une"
-    r" (?:corde|arme)|(?:pills|rope|corde|cachets|pilules|meds)(?: \w+)? (?:ready|pretes?)"
-    r"|pire|worse|que jamais|than ever"
-    r"|standing on|on the (?:bridge|roof|ledge)|sur le (?:pont|toit)|(?:have|got|j'ai) (?:the |a"
-    r" |des |les |my |mes )?(?:rope|corde|pills|pilules|cachets|medocs|lames|blades|razors|gun"
-    r"|fusil)|hoarding|saving (?:up )?(?:my )?(?:pills|meds)|(?:took|swallowed|avale|pris) (?:all"
-    r" |a bunch of |tous |toutes )?(?:my |mes )?(?:pills|pilules|cachets|medocs))(?!\w)"
+_CRISIS_AGAIN_RE = _GATE.add(
+    re.compile(
+        r"(?<!\w)(?:encore|again|still|toujours|de nouveau|a nouveau|revenu\w*|back|ce soir"
+        r"|tonight|right now|en ce moment"
+        # 0.5.0: a relapse, or an intent in the present, says the story is not over
+        r"|relaps\w*|rechut\w*|replong\w*|un plan|a plan|(?:now|maintenant) (?:i|je|j')"
+        r" ?(?:want|wanna|think|plan|feel like|veux|pense|planifie|ai un plan)"
+        r"|(?:i|je|j') ?(?:want to|wanna|veux) (?:die|mourir|kill|me tuer|end|en finir)"
+        # 0.6.0 (review): others believe it is over, or a present thought, plan, means or place
+        # says it is not ("last year I lost my job. today I bought a rope"); the strong signals
+        # of CRISIS_SIGNALS say so too (see _recovered)
+        r"|(?:everyone|everybody|they|people|tout le monde|ils|elles|les gens) (?:thinks?|says?|croit"
+        r"|croient|pense|pensent|dit|disent)|pretend\w*|fais semblant|planning|planifie|plan to"
+        r"|recommenc\w*|le refaire|(?:do|doing) it again|(?:i|je|j') ?(?:think|pense|pensais)"
+        r"(?: \w+)? (?:about|a|au) (?:killing|suicide|dying|ending|me|mourir|en finir)|idees"
+        r" (?:noires|suicidaires)|suicidal thoughts|goodbye|adieu|every night|chaque (?:nuit|soir)"
+        r"|(?:c'est|it'?s) (?:tous les jours|every day)|bought (?:a|the) (?:rope|gun)|achete une"
+        r" (?:corde|arme)|(?:pills|rope|corde|cachets|pilules|meds)(?: \w+)? (?:ready|pretes?)"
+        r"|pire|worse|que jamais|than ever"
+        r"|standing on|on the (?:bridge|roof|ledge)|sur le (?:pont|toit)|(?:have|got|j'ai) (?:the |a"
+        r" |des |les |my |mes )?(?:rope|corde|pills|pilules|cachets|medocs|lames|blades|razors|gun"
+        r"|fusil)|hoarding|saving (?:up )?(?:my )?(?:pills|meds)|(?:took|swallowed|avale|pris) (?:all"
+        r" |a bunch of |tous |toutes )?(?:my |mes )?(?:pills|pilules|cachets|medocs))(?!\w)"
+    )
 )
 
 HARASSMENT: tuple[str, ...] = (
@@ -1840,9 +1855,11 @@ _SENTENCE_WITH_END_RE = re.compile(r"[^.!?\n]*(?:[.!?\n]+|$)")
 _CLAUSE_WITH_END_RE = re.compile(r"[^,]*(?:,+|$)")
 
 # "où" is only a question word with its accent; "ou" means "or".
-QUESTION_OU = re.compile(
-    r"(?:^|(?<=[.!?\n])) *où(?!\w)|(?<!\w)où (?:est|sont|trouver|puis|peut|peux|faut|aller"
-    r"|acheter|avoir|obtenir|se trouve|s'inscrire|on)(?!\w)"
+QUESTION_OU = _GATE.add(
+    re.compile(
+        r"(?:^|(?<=[.!?\n])) *où(?!\w)|(?<!\w)où (?:est|sont|trouver|puis|peut|peux|faut|aller"
+        r"|acheter|avoir|obtenir|se trouve|s'inscrire|on)(?!\w)"
+    )
 )
 
 REQUEST: tuple[str, ...] = (
@@ -1924,13 +1941,18 @@ MISINFORMATION: tuple[str, ...] = (
 # --------------------------------------------------------------------- compiled regexes
 
 
-def _compile(fragments: Iterable[str]) -> re.Pattern[str]:
+def _compile(fragments: Iterable[str]) -> GatedPattern:
     """One alternation that starts and ends on word edges (see ``alternation.WORD_END``)."""
-    return word_alternation(fragments)
+    return _GATE.add(word_alternation(fragments))
+
+
+def _dispatched(fragments: Sequence[str]) -> GatedPattern:
+    """The same, grouped by first character (see alternation.py)."""
+    return _GATE.add(dispatched_alternation(fragments), same_as=word_alternation_source(fragments))
 
 
 # The largest alternation, split by first character: 85 -> 38 µs a comment (0.6.0).
-_CRISIS_DIRECT_RE = dispatched_alternation(CRISIS_DIRECT)
+_CRISIS_DIRECT_RE = _dispatched(CRISIS_DIRECT)
 _CRISIS_TOPIC_RE = _compile(CRISIS_TOPIC)
 _CRISIS_INFORMATIONAL_RE = _compile(CRISIS_INFORMATIONAL)
 _CRISIS_DEATH_RE = _compile(CRISIS_DEATH)
@@ -1946,7 +1968,7 @@ _CRISIS_SIGNALS_RE = {
     for kind, strengths in CRISIS_SIGNALS.items()
 }
 # Most messages hold no signal at all: one scan for any of them first (7 scans -> 1).
-_ANY_CRISIS_SIGNAL_RE = dispatched_alternation(
+_ANY_CRISIS_SIGNAL_RE = _dispatched(
     [f for strengths in CRISIS_SIGNALS.values() for fragments in strengths for f in fragments]
 )
 _HARASSMENT_RE = _compile(HARASSMENT)
@@ -2062,7 +2084,7 @@ def _either(words: Iterable[str], *, toned: bool = False) -> str:
     return "|".join(re.escape(w) for w in sorted(forms, key=lambda w: (-len(w), w)))
 
 
-def _phrases(phrases: Iterable[str], edges: bool, unless: str = "") -> re.Pattern[str]:
+def _phrases(phrases: Iterable[str], edges: bool, unless: str = "") -> GatedPattern:
     """One pattern for literal phrases, read as the text is, not followed by ``unless``."""
     escaped = [
         re.escape(p) + unless
@@ -2070,7 +2092,9 @@ def _phrases(phrases: Iterable[str], edges: bool, unless: str = "") -> re.Patter
     ]
     # Grouped by first character (see alternation.py): a thousand phrases, tried at each
     # word start, are most of the cost of a comment otherwise.
-    return dispatched_alternation(escaped) if edges else re.compile("|".join(escaped))
+    if edges:
+        return _dispatched(escaped)
+    return _GATE.add(re.compile("|".join(escaped)))
 
 
 def _ascii(phrase: str) -> bool:
@@ -2089,7 +2113,7 @@ _UNLESS_PLACE_AFTER = (
 _LIVE = tuple(_as_read(stem) for stem in world_crisis.LIVE_STEMS)
 
 
-def _world_patterns(phrases: Sequence[str]) -> tuple[re.Pattern[str], ...]:
+def _world_patterns(phrases: Sequence[str]) -> tuple[GatedPattern, ...]:
     """The phrases in three patterns: negated after them, "live" before a place, the rest."""
     negated_after = [p for p in phrases if p in world_crisis.NEGATED_AFTER]
     read = {p: _as_read(p) for p in phrases}  # once a phrase, not once a stem
@@ -2118,10 +2142,10 @@ _WORLD_CRISIS_OTHER_RES = (
 )
 # Vietnamese written with its tones: folded, "tự tử" (suicide) is "từ từ" (slowly). Read only
 # where the folded text has what they fold into.
-_WORLD_CRISIS_TONED_RE = re.compile(
-    "|".join(re.escape(unicodedata.normalize("NFC", p)) for p in world_crisis.TONED)
+_WORLD_CRISIS_TONED_RE = _GATE.add(
+    re.compile("|".join(re.escape(unicodedata.normalize("NFC", p)) for p in world_crisis.TONED))
 )
-_WORLD_CRISIS_TONED_FOLDED_RE = re.compile(_either(world_crisis.TONED))
+_WORLD_CRISIS_TONED_FOLDED_RE = _GATE.add(re.compile(_either(world_crisis.TONED)))
 # A phrase right after one of these words is negated or past ("no me quiero morir").
 _NEGATED_BEFORE_RE = re.compile(
     rf"(?:(?<!\w)({_either(world_crisis.NEGATIONS_BEFORE, toned=True)}) +"
@@ -2149,7 +2173,7 @@ def _negated_before(variant: str, match: re.Match[str]) -> bool:
 
 
 def _world_crisis(text: _Text) -> tuple[str, ...]:
-    read: list[tuple[re.Pattern[str], Sequence[str]]] = [
+    read: list[tuple[Scanner, Sequence[str]]] = [
         (pattern, text.variants) for pattern in _WORLD_CRISIS_LATIN_RES
     ]
     if not text.folded.isascii():
@@ -2414,7 +2438,7 @@ class _Finding:
 
 
 def _matches(
-    pattern: re.Pattern[str],
+    pattern: Scanner,
     texts: Iterable[str],
     *,
     negated: Callable[[str, re.Match[str]], bool] | None = None,
@@ -2456,10 +2480,10 @@ def _recovered(text: _Text) -> bool:
         return False
     now = folded[markers[-1].end() :]
     return not (
-        _CRISIS_AGAIN_RE.search(now)
-        or _CRISIS_DIRECT_RE.search(now)
+        _CRISIS_AGAIN_RE.search(now, within=folded)
+        or _CRISIS_DIRECT_RE.search(now, within=folded)
         or _CRISIS_TOPIC_RE.search(_CRISIS_INFORMATIONAL_RE.sub(" ", now))
-        or any(strong and strong.search(now) for strong, _ in _CRISIS_SIGNALS_RE.values())
+        or any(s and s.search(now, within=folded) for s, _ in _CRISIS_SIGNALS_RE.values())
     )
 
 
@@ -2469,12 +2493,16 @@ def _crisis_cooccurrence(unmasked: Sequence[str], original: str) -> tuple[str, .
         return ()
     found: list[str] = []
     for variant in unmasked:
+        if not (_CRISIS_DEATH_RE.may_match(variant) or _CRISIS_MEANS_RE.may_match(variant)):
+            continue
         for sentence in _sentences(variant):
-            death = _CRISIS_DEATH_RE.search(sentence)
-            means = None if death else _CRISIS_MEANS_RE.search(sentence)
-            if not (death or means) or _CRISIS_FIGURATIVE_RE.search(sentence):
+            death = _CRISIS_DEATH_RE.search(sentence, within=variant)
+            means = None if death else _CRISIS_MEANS_RE.search(sentence, within=variant)
+            if not (death or means) or _CRISIS_FIGURATIVE_RE.search(sentence, within=variant):
                 continue
-            despair = (_CRISIS_DESPAIR_RE if death else _CRISIS_DESPAIR_STRONG_RE).search(sentence)
+            despair = (_CRISIS_DESPAIR_RE if death else _CRISIS_DESPAIR_STRONG_RE).search(
+                sentence, within=variant
+            )
             word = death or means
             if despair and word:
                 found.append(f"{word.group(0)} + {despair.group(0)}")
@@ -2515,10 +2543,12 @@ def _crisis_signals(text: _Text) -> tuple[str, ...]:
 
 
 # "Everyone at school tells me to go die": reported, the wish is part of the writer's story.
-_REPORTED_SPEECH_RE = re.compile(
-    r"(?:(?:me|m') ?(?:dit|disent|repete|repetent|a dit|ont dit|ecrit|ecrivent|crie)|tells? me"
-    r"|told me|telling me|says? to me|said|keeps? (?:telling|saying)|texted me|(?:want|wanna"
-    r"|gonna|going|need|have|like) to|wanna|juste?|just)(?: (?:que|that|to))?[ :\"«“,']*$"
+_REPORTED_SPEECH_RE = _GATE.add(
+    re.compile(
+        r"(?:(?:me|m') ?(?:dit|disent|repete|repetent|a dit|ont dit|ecrit|ecrivent|crie)|tells? me"
+        r"|told me|telling me|says? to me|said|keeps? (?:telling|saying)|texted me|(?:want|wanna"
+        r"|gonna|going|need|have|like) to|wanna|juste?|just)(?: (?:que|that|to))?[ :\"«“,']*$"
+    )
 )
 
 
@@ -2580,19 +2610,24 @@ def _sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_RE.split(text) if s.strip()]
 
 
-def _targeted_insults(sentence: str) -> list[str]:
-    """Insults aimed at someone: a second person nearby, or a bare vocative ("Gros cave!")."""
-    nouns = [m.group(0) for m in _ABUSE_NOUNS_RE.finditer(sentence)]
-    adjectives = [m.group(0) for m in _ABUSE_ADJECTIVES_RE.finditer(sentence)]
-    sacres = [m.group(0) for m in _SACRES_RE.finditer(sentence)]
+def _targeted_insults(sentence: str, variant: str) -> list[str]:
+    """Insults aimed at someone: a second person nearby, or a bare vocative ("Gros cave!").
+    ``sentence`` is one of ``variant``'s."""
+    nouns = [m.group(0) for m in _ABUSE_NOUNS_RE.finditer(sentence, within=variant)]
+    adjectives = [m.group(0) for m in _ABUSE_ADJECTIVES_RE.finditer(sentence, within=variant)]
+    sacres = [m.group(0) for m in _SACRES_RE.finditer(sentence, within=variant)]
     if not (nouns or adjectives or sacres):
         return []
-    if _ABUSE_TARGET_RE.search(sentence):
+    if _ABUSE_TARGET_RE.search(sentence, within=variant):
         return nouns + adjectives + sacres
-    found = [m.group(0) for m in _SACRE_POSSESSIVE_RE.finditer(sentence)]
+    found = [m.group(0) for m in _SACRE_POSSESSIVE_RE.finditer(sentence, within=variant)]
     if nouns and len(_words(sentence)) <= 3:
         found += nouns
     return found
+
+
+def _may_insult(variant: str) -> bool:
+    return any(p.may_match(variant) for p in (_ABUSE_NOUNS_RE, _ABUSE_ADJECTIVES_RE, _SACRES_RE))
 
 
 def _laughing(text: _Text) -> bool:
@@ -2616,7 +2651,13 @@ def _abuse(text: _Text) -> list[_Finding]:
     always = _matches(_ABUSE_ALWAYS_RE, text.variants)
     targeted = _unique(
         (
-            *(i for v in text.variants for s in _sentences(v) for i in _targeted_insults(s)),
+            *(
+                insult
+                for v in text.variants
+                if _may_insult(v)
+                for s in _sentences(v)
+                for insult in _targeted_insults(s, v)
+            ),
             *_matches(_ABUSE_PREDICATE_RE, text.variants),
         )
     )
@@ -2651,7 +2692,7 @@ def _complaint(text: _Text) -> list[_Finding]:
     return _graded(Category.COMPLAINT, matches, 0.6)
 
 
-def _pieces(pattern: re.Pattern[str], text: str) -> list[str]:
+def _pieces(pattern: Scanner, text: str) -> list[str]:
     return [piece for piece in pattern.findall(text) if piece.strip()]
 
 
@@ -2870,6 +2911,10 @@ def _confidence(findings: Iterable[_Finding]) -> float:
 
 
 # -------------------------------------------------------------------------- classifier
+
+# Every lexicon is added: the gate's database builds on a thread, or loads from the cache.
+_GATE.start()
+
 
 
 class MotsClesClassifier:
