@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -11,7 +12,12 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from passerelle import devserver
+from plugins.classifiers.gate import CACHE_ENV
 from tests.receivers import Receiver, serve
+
+# The keyword rules' gate caches its database (gate.py): in a directory of this run, not the
+# user's, so that every run also compiles it once. Subprocesses inherit it.
+os.environ.setdefault(CACHE_ENV, tempfile.mkdtemp(prefix="passerelle-test-cache-"))
 
 
 @pytest.fixture(scope="session")

@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -121,6 +122,17 @@ class Gate:
     def active(self) -> bool:
         """Whether scans skip anything yet."""
         return self._enabled and self._database is not None
+
+    @contextmanager
+    def bypassed(self) -> Iterator[None]:
+        """Nothing skipped inside the block (tests compare the rules with and without)."""
+        enabled, self._enabled = self._enabled, False
+        self.hits.cache_clear()  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            self._enabled = enabled
+            self.hits.cache_clear()  # type: ignore[attr-defined]
 
     def disable(self) -> None:
         """Never skip anything from now on (``PASSERELLE_GATE=off`` does it at start)."""
