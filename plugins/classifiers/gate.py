@@ -287,23 +287,20 @@ class Gate:
         )
         return self._always.union(found)
 
-    def may_match(self, index: int, text: str) -> bool:
-        return index in self.hits(text)
-
 
 class GatedPattern:
     """The methods of ``re.Pattern`` the rules use, with the gate in front of the scan."""
 
-    __slots__ = ("_gate", "index", "pattern")
+    __slots__ = ("_hits", "index", "pattern")
 
     def __init__(self, pattern: re.Pattern[str], gate: Gate, index: int) -> None:
         self.pattern = pattern
-        self._gate = gate
         self.index = index
+        self._hits = gate.hits  # the gate's cached scan, called for every text asked about
 
     def may_match(self, text: str) -> bool:
         """False only if this pattern cannot match ``text`` nor any part of it."""
-        return self._gate.may_match(self.index, text)
+        return self.index in self._hits(text)
 
     # ``within``: a text that ``text`` is a part of (a sentence of a message, say). What
     # cannot match the whole cannot match a part, and the whole has been scanned already.
@@ -311,31 +308,31 @@ class GatedPattern:
     def search(
         self, text: str, pos: int = 0, endpos: int = 2**62, *, within: str | None = None
     ) -> re.Match[str] | None:
-        if self._gate.may_match(self.index, text if within is None else within):
+        if self.index in self._hits(text if within is None else within):
             return self.pattern.search(text, pos, endpos)
         return None
 
     def match(self, text: str, *, within: str | None = None) -> re.Match[str] | None:
-        if self._gate.may_match(self.index, text if within is None else within):
+        if self.index in self._hits(text if within is None else within):
             return self.pattern.match(text)
         return None
 
     def fullmatch(self, text: str, *, within: str | None = None) -> re.Match[str] | None:
-        if self._gate.may_match(self.index, text if within is None else within):
+        if self.index in self._hits(text if within is None else within):
             return self.pattern.fullmatch(text)
         return None
 
     def finditer(self, text: str, *, within: str | None = None) -> Iterator[re.Match[str]]:
-        if self._gate.may_match(self.index, text if within is None else within):
+        if self.index in self._hits(text if within is None else within):
             return self.pattern.finditer(text)
         return iter(())
 
     def findall(self, text: str, *, within: str | None = None) -> list[Any]:
-        if self._gate.may_match(self.index, text if within is None else within):
+        if self.index in self._hits(text if within is None else within):
             return self.pattern.findall(text)
         return []
 
     def sub(self, replacement: str, text: str) -> str:
-        if self._gate.may_match(self.index, text):
+        if self.index in self._hits(text):
             return self.pattern.sub(replacement, text)
         return text

@@ -104,6 +104,10 @@ VERSION = "0.9.0"
 _GATE = Gate(NAME)
 
 
+def _gated(source: str) -> GatedPattern:
+    return _GATE.add(re.compile(source))
+
+
 def _split(words: str) -> frozenset[str]:
     """Lexicons are written as one string per line; this keeps them readable."""
     return frozenset(words.split())
@@ -1183,58 +1187,52 @@ CRISIS_HARMLESS: tuple[str, ...] = (
 CRISIS_FIGURATIVE_EMOJI = frozenset("😂🤣😆😹😜😝😛")
 
 # A recovery story: a past marker and a present one, and nothing saying it is back.
-_CRISIS_PAST_RE = _GATE.add(
-    re.compile(
-        r"(?<!\w)(?:il y a \w+ (?:ans|annees|mois)|y'? ?a \w+ (?:ans|annees|mois)(?! que)"
-        r"|used to (?:self[- ]?harm|cut|hurt myself|want to die|be suicidal|think about"
-        r" (?:suicide|dying|killing myself|ending it))"
-        r"|(?:\w+ )?years? ago|(?:in|en) (?:19|20)\d\d"
-        r"|quand j'etais (?:jeune|ado|adolescente?|petite?)|when i was (?:younger|a teen\w*|a kid"
-        r"|\d+)|ca fait \w+ (?:ans|annees|mois) que"
-        r"|last (?:year|summer|winter|spring|fall|autumn)|l'an (?:dernier|passe)|l'annee (?:derniere"
-        r"|passee)|avant,? (?:je|j') ?(?:me |m')?\w+ais)(?!\w)"
-    )
+_CRISIS_PAST_RE = _gated(
+    r"(?<!\w)(?:il y a \w+ (?:ans|annees|mois)|y'? ?a \w+ (?:ans|annees|mois)(?! que)"
+    r"|used to (?:self[- ]?harm|cut|hurt myself|want to die|be suicidal|think about"
+    r" (?:suicide|dying|killing myself|ending it))"
+    r"|(?:\w+ )?years? ago|(?:in|en) (?:19|20)\d\d"
+    r"|quand j'etais (?:jeune|ado|adolescente?|petite?)|when i was (?:younger|a teen\w*|a kid"
+    r"|\d+)|ca fait \w+ (?:ans|annees|mois) que"
+    r"|last (?:year|summer|winter|spring|fall|autumn)|l'an (?:dernier|passe)|l'annee (?:derniere"
+    r"|passee)|avant,? (?:je|j') ?(?:me |m')?\w+ais)(?!\w)"
 )
-_CRISIS_RECOVERED_RE = _GATE.add(
-    re.compile(
-        r"(?<!\w)(?:aujourd'hui|today|maintenant|now|asteure|astheure|a c't'heure|je vais (?:bien"
-        r"|mieux)|(?:j'ai|jai) (?:plus|pu|pus) (?:d'idees noires|d'idees suicidaires|envie de mourir)"
-        r"(?! que| qu')"
-        r"|i'm (?:doing )?(?:well"
-        r"|better|fine|okay|ok)|(?:il|elle|on|je) va (?:beaucoup |bien |tellement )?(?:bien|mieux)"
-        r"|(?:she's|he's|they're|she is|he is|i'm|im|i am) (?:doing )?(?:much |so much |a lot |way"
-        r" )?(?:well|better|fine|great|okay)|thriving"
-        r"|sober|clean|fiere? de moi|proud of (?:me|myself)|(?:arrete|stopped|quit) (?:de me"
-        r" (?:scarifier|mutiler|couper|blesser|faire du mal)|cutting|self[- ]?harm\w*|harming)"
-        r"|(?:me )?(?:scarifie"
-        r"|coupe|fais du mal) (?:plus|pu|pus)|ca fait \w+ (?:ans|annees|mois) que j'ai arrete"
-        r"(?: de me \w+)?(?= ?(?:$|[.,!;\n])))(?!\w)"
-    )
+_CRISIS_RECOVERED_RE = _gated(
+    r"(?<!\w)(?:aujourd'hui|today|maintenant|now|asteure|astheure|a c't'heure|je vais (?:bien"
+    r"|mieux)|(?:j'ai|jai) (?:plus|pu|pus) (?:d'idees noires|d'idees suicidaires|envie de mourir)"
+    r"(?! que| qu')"
+    r"|i'm (?:doing )?(?:well"
+    r"|better|fine|okay|ok)|(?:il|elle|on|je) va (?:beaucoup |bien |tellement )?(?:bien|mieux)"
+    r"|(?:she's|he's|they're|she is|he is|i'm|im|i am) (?:doing )?(?:much |so much |a lot |way"
+    r" )?(?:well|better|fine|great|okay)|thriving"
+    r"|sober|clean|fiere? de moi|proud of (?:me|myself)|(?:arrete|stopped|quit) (?:de me"
+    r" (?:scarifier|mutiler|couper|blesser|faire du mal)|cutting|self[- ]?harm\w*|harming)"
+    r"|(?:me )?(?:scarifie"
+    r"|coupe|fais du mal) (?:plus|pu|pus)|ca fait \w+ (?:ans|annees|mois) que j'ai arrete"
+    r"(?: de me \w+)?(?= ?(?:$|[.,!;\n])))(?!\w)"
 )
-_CRISIS_AGAIN_RE = _GATE.add(
-    re.compile(
-        r"(?<!\w)(?:encore|again|still|toujours|de nouveau|a nouveau|revenu\w*|back|ce soir"
-        r"|tonight|right now|en ce moment"
-        # 0.5.0: a relapse, or an intent in the present, says the story is not over
-        r"|relaps\w*|rechut\w*|replong\w*|un plan|a plan|(?:now|maintenant) (?:i|je|j')"
-        r" ?(?:want|wanna|think|plan|feel like|veux|pense|planifie|ai un plan)"
-        r"|(?:i|je|j') ?(?:want to|wanna|veux) (?:die|mourir|kill|me tuer|end|en finir)"
-        # 0.6.0 (review): others believe it is over, or a present thought, plan, means or place
-        # says it is not ("last year I lost my job. today I bought a rope"); the strong signals
-        # of CRISIS_SIGNALS say so too (see _recovered)
-        r"|(?:everyone|everybody|they|people|tout le monde|ils|elles|les gens) (?:thinks?|says?|croit"
-        r"|croient|pense|pensent|dit|disent)|pretend\w*|fais semblant|planning|planifie|plan to"
-        r"|recommenc\w*|le refaire|(?:do|doing) it again|(?:i|je|j') ?(?:think|pense|pensais)"
-        r"(?: \w+)? (?:about|a|au) (?:killing|suicide|dying|ending|me|mourir|en finir)|idees"
-        r" (?:noires|suicidaires)|suicidal thoughts|goodbye|adieu|every night|chaque (?:nuit|soir)"
-        r"|(?:c'est|it'?s) (?:tous les jours|every day)|bought (?:a|the) (?:rope|gun)|achete une"
-        r" (?:corde|arme)|(?:pills|rope|corde|cachets|pilules|meds)(?: \w+)? (?:ready|pretes?)"
-        r"|pire|worse|que jamais|than ever"
-        r"|standing on|on the (?:bridge|roof|ledge)|sur le (?:pont|toit)|(?:have|got|j'ai) (?:the |a"
-        r" |des |les |my |mes )?(?:rope|corde|pills|pilules|cachets|medocs|lames|blades|razors|gun"
-        r"|fusil)|hoarding|saving (?:up )?(?:my )?(?:pills|meds)|(?:took|swallowed|avale|pris) (?:all"
-        r" |a bunch of |tous |toutes )?(?:my |mes )?(?:pills|pilules|cachets|medocs))(?!\w)"
-    )
+_CRISIS_AGAIN_RE = _gated(
+    r"(?<!\w)(?:encore|again|still|toujours|de nouveau|a nouveau|revenu\w*|back|ce soir"
+    r"|tonight|right now|en ce moment"
+    # 0.5.0: a relapse, or an intent in the present, says the story is not over
+    r"|relaps\w*|rechut\w*|replong\w*|un plan|a plan|(?:now|maintenant) (?:i|je|j')"
+    r" ?(?:want|wanna|think|plan|feel like|veux|pense|planifie|ai un plan)"
+    r"|(?:i|je|j') ?(?:want to|wanna|veux) (?:die|mourir|kill|me tuer|end|en finir)"
+    # 0.6.0 (review): others believe it is over, or a present thought, plan, means or place
+    # says it is not ("last year I lost my job. today I bought a rope"); the strong signals
+    # of CRISIS_SIGNALS say so too (see _recovered)
+    r"|(?:everyone|everybody|they|people|tout le monde|ils|elles|les gens) (?:thinks?|says?|croit"
+    r"|croient|pense|pensent|dit|disent)|pretend\w*|fais semblant|planning|planifie|plan to"
+    r"|recommenc\w*|le refaire|(?:do|doing) it again|(?:i|je|j') ?(?:think|pense|pensais)"
+    r"(?: \w+)? (?:about|a|au) (?:killing|suicide|dying|ending|me|mourir|en finir)|idees"
+    r" (?:noires|suicidaires)|suicidal thoughts|goodbye|adieu|every night|chaque (?:nuit|soir)"
+    r"|(?:c'est|it'?s) (?:tous les jours|every day)|bought (?:a|the) (?:rope|gun)|achete une"
+    r" (?:corde|arme)|(?:pills|rope|corde|cachets|pilules|meds)(?: \w+)? (?:ready|pretes?)"
+    r"|pire|worse|que jamais|than ever"
+    r"|standing on|on the (?:bridge|roof|ledge)|sur le (?:pont|toit)|(?:have|got|j'ai) (?:the |a"
+    r" |des |les |my |mes )?(?:rope|corde|pills|pilules|cachets|medocs|lames|blades|razors|gun"
+    r"|fusil)|hoarding|saving (?:up )?(?:my )?(?:pills|meds)|(?:took|swallowed|avale|pris) (?:all"
+    r" |a bunch of |tous |toutes )?(?:my |mes )?(?:pills|pilules|cachets|medocs))(?!\w)"
 )
 
 HARASSMENT: tuple[str, ...] = (
@@ -1855,11 +1853,9 @@ _SENTENCE_WITH_END_RE = re.compile(r"[^.!?\n]*(?:[.!?\n]+|$)")
 _CLAUSE_WITH_END_RE = re.compile(r"[^,]*(?:,+|$)")
 
 # "où" is only a question word with its accent; "ou" means "or".
-QUESTION_OU = _GATE.add(
-    re.compile(
-        r"(?:^|(?<=[.!?\n])) *où(?!\w)|(?<!\w)où (?:est|sont|trouver|puis|peut|peux|faut|aller"
-        r"|acheter|avoir|obtenir|se trouve|s'inscrire|on)(?!\w)"
-    )
+QUESTION_OU = _gated(
+    r"(?:^|(?<=[.!?\n])) *où(?!\w)|(?<!\w)où (?:est|sont|trouver|puis|peut|peux|faut|aller"
+    r"|acheter|avoir|obtenir|se trouve|s'inscrire|on)(?!\w)"
 )
 
 REQUEST: tuple[str, ...] = (
@@ -2299,18 +2295,29 @@ STOPWORDS_CLEAR = 3  # a stopword margin this large overrides the n-gram model
 _LANGID_LOCK = threading.Lock()
 
 
-def _langid() -> Callable[[str], dict[str, float]] | None:
-    """py3langid's ranking function, loaded once per process (see :func:`_load_langid`)."""
+@dataclass(frozen=True, slots=True)
+class _Guess:
+    """What the rules read of py3langid's probabilities for a text."""
+
+    top: str  # the most likely language
+    top_score: float
+    near: dict[str, float]  # French, English and their neighbours (LANGID_NEIGHBOURS)
+
+
+def _langid() -> Callable[[str], _Guess] | None:
+    """py3langid's guess, loaded once per process (see :func:`_load_langid`)."""
     with _LANGID_LOCK:
         return _load_langid()
 
 
 @functools.cache
-def _load_langid() -> Callable[[str], dict[str, float]] | None:
-    """py3langid's ranking function; ``None`` if it is not installed.
+def _load_langid() -> Callable[[str], _Guess] | None:
+    """py3langid's guess; ``None`` if it is not installed.
 
     Only the 0.4 API (``from_model_file``, temperature-calibrated probabilities) is used: the
-    thresholds above were set on its probabilities.
+    thresholds above were set on its probabilities. Its ``rank`` sorts a dictionary of 97
+    languages; the score vector behind it (``_decide``, the same numbers, an alias folded
+    into its first column as ``rank`` reads them) is read at a dozen places instead.
     """
     try:
         module = importlib.import_module("py3langid.langid")
@@ -2320,11 +2327,20 @@ def _load_langid() -> Callable[[str], dict[str, float]] | None:
     if load is None:
         return None
     identifier = load(module.MODEL_FILE, norm_probs=True)
+    classes = [str(code) for code in identifier.nb_classes]
+    first = {code: classes.index(code) for code in dict.fromkeys(classes)}
+    near = [(code, first[code]) for code in LANGID_NEIGHBOURS if code in first]
 
-    def rank(text: str) -> dict[str, float]:
-        return {str(code): float(p) for code, p in identifier.rank(text)}
+    def guess(text: str) -> _Guess:
+        scores = identifier._decide(text)
+        best = int(scores.argmax())  # the first of equals, as rank's stable sort has it
+        return _Guess(
+            top=classes[best],
+            top_score=float(scores[best]),
+            near={code: float(scores[column]) for code, column in near},
+        )
 
-    return rank
+    return guess
 
 
 def _stopword_language(french: int, en: int) -> str | None:
@@ -2333,20 +2349,19 @@ def _stopword_language(french: int, en: int) -> str | None:
 
 def _ngram_language(text: _Text, french: int, en: int, foreign: int) -> tuple[str | None, str]:
     """The n-gram model's say, combined with the stopword counts; (None, "") to abstain."""
-    rank = _langid()
+    langid = _langid()
     words = len(_words(text.short))
-    if rank is None or words < LANGID_MIN_WORDS:
+    if langid is None or words < LANGID_MIN_WORDS:
         return None, ""
     by_stopwords = _stopword_language(french, en)
     if abs(french - en) >= STOPWORDS_CLEAR and not foreign:
         # A clear margin decides whatever the n-gram model says, so it is not asked (0.3.1:
         # the same answers, a fifth less time per message; the reason no longer quotes it).
         return by_stopwords, ""
-    scores = rank(text.lower)
-    top = max(scores, key=lambda code: scores[code])
-    elsewhere = 1.0 - scores.get("fr", 0.0) - scores.get("en", 0.0)
-    shown = f"; langid {top} {scores[top]:.2f}, not fr/en {elsewhere:.2f}"
-    near = {code: scores.get(code, 0.0) for code in LANGID_NEIGHBOURS}
+    guess = langid(text.lower)
+    top, near = guess.top, guess.near
+    elsewhere = 1.0 - near["fr"] - near["en"]
+    shown = f"; langid {top} {guess.top_score:.2f}, not fr/en {elsewhere:.2f}"
     nearest = max(near, key=lambda code: near[code])
     if nearest not in ("fr", "en") and near[nearest] >= LANGID_NEIGHBOUR_FOREIGN * sum(
         near.values()
@@ -2357,8 +2372,8 @@ def _ngram_language(text: _Text, french: int, en: int, foreign: int) -> tuple[st
     if top not in ("fr", "en"):
         if by_stopwords:
             return by_stopwords, shown
-        return ("fr" if scores["fr"] > scores["en"] else "en"), shown
-    if by_stopwords and abs(scores["fr"] - scores["en"]) < LANGID_CLOSE:
+        return ("fr" if near["fr"] > near["en"] else "en"), shown
+    if by_stopwords and abs(near["fr"] - near["en"]) < LANGID_CLOSE:
         return by_stopwords, shown
     return top, shown
 
@@ -2543,12 +2558,10 @@ def _crisis_signals(text: _Text) -> tuple[str, ...]:
 
 
 # "Everyone at school tells me to go die": reported, the wish is part of the writer's story.
-_REPORTED_SPEECH_RE = _GATE.add(
-    re.compile(
-        r"(?:(?:me|m') ?(?:dit|disent|repete|repetent|a dit|ont dit|ecrit|ecrivent|crie)|tells? me"
-        r"|told me|telling me|says? to me|said|keeps? (?:telling|saying)|texted me|(?:want|wanna"
-        r"|gonna|going|need|have|like) to|wanna|juste?|just)(?: (?:que|that|to))?[ :\"«“,']*$"
-    )
+_REPORTED_SPEECH_RE = _gated(
+    r"(?:(?:me|m') ?(?:dit|disent|repete|repetent|a dit|ont dit|ecrit|ecrivent|crie)|tells? me"
+    r"|told me|telling me|says? to me|said|keeps? (?:telling|saying)|texted me|(?:want|wanna"
+    r"|gonna|going|need|have|like) to|wanna|juste?|just)(?: (?:que|that|to))?[ :\"«“,']*$"
 )
 
 
@@ -2914,7 +2927,6 @@ def _confidence(findings: Iterable[_Finding]) -> float:
 
 # Every lexicon is added: the gate's database builds on a thread, or loads from the cache.
 _GATE.start()
-
 
 
 class MotsClesClassifier:
