@@ -35,9 +35,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from plugins.classifiers.required import Unrequired, required
+from plugins.classifiers.required import Unrequired, conjunctions
 
-FORMAT = 1  # bump when what is cached changes meaning
+FORMAT = 2  # bump when what is cached changes meaning
 CACHE_ENV = "PASSERELLE_CACHE_DIR"
 SWITCH_ENV = "PASSERELLE_GATE"  # "off": never skip anything (to compare, or to rule it out)
 
@@ -85,6 +85,16 @@ class GateStatus:
     unskippable: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Built:
+    """A compiled database and how to read what it reports."""
+
+    database: Any
+    always: frozenset[int]  # patterns never skipped
+    owners: dict[int, int]  # a combination's number -> its pattern's index
+    expressions: int
+
+
 def _hyperscan() -> Any:
     try:
         return importlib.import_module("hyperscan")
@@ -109,6 +119,7 @@ class Gate:
         self._patterns: list[tuple[re.Pattern[str], str | None]] = []
         self._database: Any = None
         self._always: frozenset[int] = frozenset()
+        self._owners: dict[int, int] = {}
         self._local = threading.local()  # a Hyperscan scratch space serves one thread
         self._lock = threading.Lock()
         self._ready = threading.Event()
@@ -198,18 +209,17 @@ class Gate:
                 return
             path = cache_directory() / f"gate-{self.name}-{self._key(hyperscan)}.hs"
             self.status.path = str(path)
-            loaded = self._load(hyperscan, path)
-            if loaded is None:
-                database, always, expressions = self._compile(hyperscan)
-                self._save(hyperscan, path, database, always, expressions)
+            built = self._load(hyperscan, path)
+            if built is None:
+                built = self._compile(hyperscan)
+                self._save(hyperscan, path, built)
                 self.status.source = "compiled"
             else:
-                database, always, expressions = loaded
                 self.status.source = "cache"
-            self._always = always
-            self.status.skippable = len(self._patterns) - len(always)
-            self.status.expressions = expressions
-            self._database = database
+            self._always, self._owners = built.always, built.owners
+            self.status.skippable = len(self._patterns) - len(built.always)
+            self.status.expressions = built.expressions
+            self._database = built.database
             self.status.state = "ready" if self._enabled else "off"
         except Exception as error:
             self.status.state, self.status.detail = "failed", f"{type(error).__name__}: {error}"
@@ -217,47 +227,69 @@ class Gate:
             self.status.seconds = round(time.perf_counter() - began, 3)
             self._ready.set()
 
-    def _compile(self, hyperscan: Any) -> tuple[Any, frozenset[int], int]:
+    def _compile(self, hyperscan: Any) -> _Built:
+        """One expression per packed alternation, reported under its pattern's index; an
+        alternative that needs several expressions gets each as a quiet sub-expression and
+        a logical combination of them, numbered after the patterns (Hyperscan wants a
+        combination's number to be its own) and mapped back to the index."""
+        flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH
         expressions: list[bytes] = []
         ids: list[int] = []
+        kinds: list[int] = []
         always: set[int] = set()
+        owners: dict[int, int] = {}
+        sub = len(self._patterns)
         for index, (pattern, same_as) in enumerate(self._patterns):
             try:
-                pieces = required(same_as if same_as is not None else pattern)
+                found = conjunctions(same_as if same_as is not None else pattern)
             except Unrequired as why:
                 always.add(index)
                 self.status.unskippable.append(f"{pattern.pattern[:60]!r}: {why}"[:200])
                 continue
-            expressions += [piece.encode() for piece in pieces]
-            ids += [index] * len(pieces)
+            for parts in found:
+                if len(parts) == 1:
+                    expressions.append(parts[0].encode())
+                    ids.append(index)
+                    kinds.append(flags)
+                    continue
+                numbers = range(sub, sub + len(parts))
+                combination = sub + len(parts)
+                sub = combination + 1
+                expressions += [part.encode() for part in parts]
+                ids += numbers
+                kinds += [flags | hyperscan.HS_FLAG_QUIET] * len(parts)
+                expressions.append(" & ".join(map(str, numbers)).encode())
+                ids.append(combination)
+                kinds.append(hyperscan.HS_FLAG_COMBINATION | hyperscan.HS_FLAG_SINGLEMATCH)
+                owners[combination] = index
         database = hyperscan.Database()
-        database.compile(
-            expressions=expressions,
-            ids=ids,
-            elements=len(expressions),
-            flags=hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH,
-        )
-        return database, frozenset(always), len(expressions)
+        database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=kinds)
+        return _Built(database, frozenset(always), owners, len(expressions))
 
-    def _load(self, hyperscan: Any, path: Path) -> tuple[Any, frozenset[int], int] | None:
+    def _load(self, hyperscan: Any, path: Path) -> _Built | None:
         try:
             data = path.read_bytes()
             (length,) = struct.unpack_from("<I", data)
             header = json.loads(data[4 : 4 + length])
             database = hyperscan.loadb(data[4 + length :], hyperscan.HS_MODE_BLOCK)
-            return database, frozenset(header["always"]), int(header["expressions"])
-        except Exception:
+            owners = {int(k): int(v) for k, v in header["owners"].items()}
+            return _Built(database, frozenset(header["always"]), owners, int(header["expressions"]))
+        except Exception:  # missing, partial or from another build: compile again
             return None
 
-    def _save(
-        self, hyperscan: Any, path: Path, database: Any, always: frozenset[int], count: int
-    ) -> None:
-        header = json.dumps({"always": sorted(always), "expressions": count}).encode()
+    def _save(self, hyperscan: Any, path: Path, built: _Built) -> None:
+        header = json.dumps(
+            {
+                "always": sorted(built.always),
+                "owners": {str(k): v for k, v in built.owners.items()},
+                "expressions": built.expressions,
+            }
+        ).encode()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".gate-")
             with os.fdopen(handle, "wb") as out:
-                out.write(struct.pack("<I", len(header)) + header + hyperscan.dumpb(database))
+                out.write(struct.pack("<I", len(header)) + header + hyperscan.dumpb(built.database))
             os.replace(temporary, path)  # whole or not at all, even with several workers
         except OSError as error:  # a read-only home: compile again next time
             self.status.detail = f"not cached: {error}"
@@ -280,12 +312,16 @@ class Gate:
         except UnicodeEncodeError:  # a lone surrogate: not UTF-8, so not scanned
             return EVERYTHING
         found: list[int] = []
-        database.scan(
-            data,
-            match_event_handler=lambda index, _start, _end, _flags, _context: found.append(index),
-            scratch=self._scratch(),
-        )
-        return self._always.union(found)
+        try:
+            database.scan(
+                data,
+                match_event_handler=lambda number, _start, _end, _flags, _ctx: found.append(number),
+                scratch=self._scratch(),
+            )
+        except Exception:  # an engine error must not cost a classification: skip nothing
+            return EVERYTHING
+        owners = self._owners
+        return self._always.union([owners.get(number, number) for number in found])
 
 
 class GatedPattern:

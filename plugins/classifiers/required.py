@@ -31,6 +31,8 @@ _OPS: Any = importlib.import_module("re._constants")
 PIECE_LIMIT = 3_000  # UTF-8 bytes of one expression: Hyperscan refuses about 8,000 and more
 LONG_REPEAT = 8  # a bounded repeat of more than this is read as unbounded
 MAX_CLASS = 64  # a class of more characters than this is not literal text
+MOST_PARTS = 3  # expressions asked of one alternative at most
+MIN_PART = 2  # an expression that can match fewer characters is not worth asking too
 _SPECIAL = frozenset("\\^$.|?*+()[]{}-\t\n\r\f\v")
 
 Items = Sequence[tuple[Any, Any]]
@@ -154,6 +156,12 @@ class _Reader:
     def required(self, items: Items) -> Segment | None:
         """The most telling expression every match of ``items`` contains (see the module
         docstring), or None if a match can be made of anything."""
+        found = self.candidates(items)
+        return found[0] if found else None
+
+    def candidates(self, items: Items) -> list[Segment]:
+        """Expressions every match of ``items`` contains, each in a part of its own, the
+        most telling first."""
         candidates: list[Segment] = []
         run: list[Segment] = []
         for op, arg in items:
@@ -169,8 +177,8 @@ class _Reader:
                 candidates.append(inner)
         if run:
             candidates.append(_concatenation(run))
-        best = max(candidates, key=lambda c: c.shortest, default=None)
-        return best if best is not None and best.shortest > 0 else None
+        kept = [c for c in candidates if c.shortest > 0]
+        return sorted(kept, key=lambda c: -c.shortest)  # stable: ties keep their order
 
     def _required_within(self, op: Any, arg: Any) -> Segment | None:
         if _is(op, "SUBPATTERN"):
@@ -234,15 +242,37 @@ def _packed(expressions: Sequence[str], limit: int) -> list[str]:
 def required(pattern: re.Pattern[str] | str, limit: int = PIECE_LIMIT) -> list[str]:
     """Hyperscan expressions such that wherever ``pattern`` matches, one of them matches
     within the text of that match (see the module docstring)."""
+    return [expression for (expression,) in conjunctions(pattern, limit, most=1)]
+
+
+def conjunctions(
+    pattern: re.Pattern[str] | str, limit: int = PIECE_LIMIT, most: int = MOST_PARTS
+) -> list[tuple[str, ...]]:
+    """Like :func:`required`, with up to ``most`` expressions per alternative, all of which
+    every match contains, in different parts of it: wherever ``pattern`` matches, every
+    expression of one of the tuples matches. "pills (?:\\S+ ){0,3}tonight" needs "pills "
+    and "tonight", where one of them alone lets through many texts that cannot match.
+    The alternatives that need a single expression are packed together, as :func:`required`
+    does."""
     source, flags = (pattern, 0) if isinstance(pattern, str) else (pattern.pattern, pattern.flags)
     parsed = _PARSER.parse(source, flags)
     if (flags | parsed.state.flags) & re.IGNORECASE:
         raise Unrequired("case-insensitive: Hyperscan folds case differently")
     reader = _Reader()
-    found: list[str] = []
+    alone: list[str] = []
+    together: list[tuple[str, ...]] = []
     for alternative in reader.alternatives(parsed, limit):
-        segment = reader.required(alternative)
-        if segment is None:
+        found = reader.candidates(alternative)
+        if not found:
             raise Unrequired(f"an alternative requires no literal text: {alternative}")
-        found.append(segment.expression)
-    return _packed(list(dict.fromkeys(found)), limit)
+        parts = [found[0]] + [
+            c
+            for c in found[1:most]
+            if c.shortest >= MIN_PART and len(c.expression.encode()) <= limit
+        ]
+        if len(parts) == 1:
+            alone.append(parts[0].expression)
+        else:
+            together.append(tuple(p.expression for p in parts))
+    packed = [(e,) for e in _packed(list(dict.fromkeys(alone)), limit)] if alone else []
+    return packed + list(dict.fromkeys(together))

@@ -46,6 +46,9 @@ def test_a_gate_names_the_patterns_that_may_match(cache: Path) -> None:
     assert kill.search("nothing here") is None
     found = [m.group(0) for m in pills.finditer("pills, i have them, tonight. pills x tonight")]
     assert found == ["pills x tonight"]
+    # both sides of the gap are asked for: one alone lets nothing through
+    assert not pills.may_match("i take my pills in the morning")
+    assert not pills.may_match("not tonight")
 
 
 def test_within_reads_the_hits_of_the_whole_text(cache: Path) -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from plugins.classifiers import mots_cles
 from plugins.classifiers.alternation import word_alternation
-from plugins.classifiers.required import Unrequired, required
+from plugins.classifiers.required import Unrequired, conjunctions, required
 
 
 def as_python(expression: str) -> re.Pattern[str]:
@@ -77,6 +77,39 @@ def test_every_match_contains_a_required_expression(pattern: str, text: str) -> 
     assert contained(pattern, match.group(0))
 
 
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"pills (?:\S+ ){0,3}tonight", [("tonight", "pills ")]),
+        (r"(?:od|overdose)\w* (?:on|with) \w+", [(" (?:on|with) ", "o(?:d|verdose)")]),  # re factors prefixes
+        (r"mourir|kill (?:\w+ )?myself", [("mourir",), ("myself", "kill ")]),
+        (r"a\w+b", [("a",)]),  # "b" is only one character: not worth a second expression
+    ],
+)
+def test_conjunctions_ask_every_part_a_match_needs(
+    pattern: str, expected: list[tuple[str, ...]]
+) -> None:
+    assert conjunctions(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"pills (?:\S+ ){0,3}tonight", "pills are ready for tonight"),
+        (r"(?:od|overdose)\w* (?:on|with) \w+", "overdosed on insulin"),
+        (r"(?:me|se) (?:pendre|mutil\w*)", "je me mutile encore"),
+        (r"x(?:ab\w+cd|ef\w+gh)y", "xefzzghy"),
+    ],
+)
+def test_every_match_contains_every_part_of_a_conjunction(pattern: str, text: str) -> None:
+    match = re.search(pattern, text)
+    assert match is not None
+    assert any(
+        all(as_python(part).search(match.group(0)) for part in parts)
+        for parts in conjunctions(pattern)
+    )
+
+
 @pytest.mark.parametrize("pattern", [r"\w+", r"[^\W\d_]", r"(?:x)?", r"(?i)kill", r"a|\d+"])
 def test_a_pattern_that_requires_no_literal_text_is_refused(pattern: str) -> None:
     with pytest.raises(Unrequired):
@@ -119,15 +152,15 @@ SAFE_FRAGMENTS = [
 
 
 @functools.cache
-def lexicon(name: str) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
-    """A lexicon as the rules compile it, and its required expressions read by ``re``."""
+def lexicon(name: str) -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], ...], ...]]:
+    """A lexicon as the rules compile it, and its conjunctions read by ``re``."""
     pattern = word_alternation(LEXICONS[name])
-    return pattern, tuple(as_python(e) for e in required(pattern))
+    return pattern, tuple(tuple(as_python(e) for e in parts) for parts in conjunctions(pattern))
 
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
-def test_lexicons_matches_always_contain_a_required_expression(data: st.DataObject) -> None:
+def test_lexicons_matches_always_contain_every_part_of_a_conjunction(data: st.DataObject) -> None:
     name, fragment = data.draw(st.sampled_from(SAFE_FRAGMENTS))
     core = data.draw(st.from_regex(re.compile(fragment), fullmatch=True))
     before = data.draw(st.sampled_from(["", "oh ", "je ", "well, ", "x"]))
@@ -136,4 +169,5 @@ def test_lexicons_matches_always_contain_a_required_expression(data: st.DataObje
     pattern, expressions = lexicon(name)
     match = pattern.search(text)
     if match is not None:
-        assert any(e.search(match.group(0)) for e in expressions), (name, fragment, text)
+        span = match.group(0)
+        assert any(all(e.search(span) for e in parts) for parts in expressions), (name, text)
