@@ -35,7 +35,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+import structlog
+
 from plugins.classifiers.required import Unrequired, conjunctions
+
+log = structlog.get_logger("passerelle.classifiers")
 
 FORMAT = 2  # bump when what is cached changes meaning
 CACHE_ENV = "PASSERELLE_CACHE_DIR"
@@ -226,6 +230,21 @@ class Gate:
         finally:
             self.status.seconds = round(time.perf_counter() - began, 3)
             self._ready.set()
+            status = self.status
+            if status.state == "ready":
+                log.info(
+                    "classifier gate ready",
+                    gate=self.name,
+                    source=status.source,
+                    seconds=status.seconds,
+                    skippable=status.skippable,
+                    patterns=status.patterns,
+                    detail=status.detail or None,
+                )
+            else:  # slower, never wrong: every pattern runs
+                log.warning(
+                    "classifier gate off", gate=self.name, state=status.state, detail=status.detail
+                )
 
     def _compile(self, hyperscan: Any) -> _Built:
         """One expression per packed alternation, reported under its pattern's index; an
