@@ -20,6 +20,15 @@ from tests.receivers import Receiver, serve
 os.environ.setdefault(CACHE_ENV, tempfile.mkdtemp(prefix="passerelle-test-cache-"))
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Compiled once here, before any test starts a worker: otherwise each worker process
+    # would compile it on a thread of its own (seconds of CPU) next to timing-bound tests.
+    from plugins.classifiers import mots_cles
+
+    status = mots_cles.prepare()
+    assert status.state == "ready", status
+
+
 @pytest.fixture(scope="session")
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await devserver.start(None, port=None)

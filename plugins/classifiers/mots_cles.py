@@ -94,7 +94,7 @@ from plugins.classifiers.alternation import (
     word_alternation,
     word_alternation_source,
 )
-from plugins.classifiers.gate import Gate, GatedPattern, Scanner
+from plugins.classifiers.gate import Gate, GatedPattern, GateStatus, Scanner
 
 NAME = "mots-cles"
 VERSION = "0.9.0"
@@ -2927,6 +2927,12 @@ def _confidence(findings: Iterable[_Finding]) -> float:
 
 # Every lexicon is added: the gate's database builds on a thread, or loads from the cache.
 _GATE.start()
+
+
+def prepare(timeout: float | None = None) -> GateStatus:
+    """Wait until the gate skips what cannot match (the rules decide the same before, only
+    slower); for a process that wants its first messages at full speed, or a test."""
+    return _GATE.wait(timeout)
 
 
 class MotsClesClassifier:
