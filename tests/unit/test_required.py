@@ -81,7 +81,8 @@ def test_every_match_contains_a_required_expression(pattern: str, text: str) -> 
     ("pattern", "expected"),
     [
         (r"pills (?:\S+ ){0,3}tonight", [("tonight", "pills ")]),
-        (r"(?:od|overdose)\w* (?:on|with) \w+", [(" (?:on|with) ", "o(?:d|verdose)")]),  # re factors prefixes
+        # re factors prefixes
+        (r"(?:od|overdose)\w* (?:on|with) \w+", [(" (?:on|with) ", "o(?:d|verdose)")]),
         (r"mourir|kill (?:\w+ )?myself", [("mourir",), ("myself", "kill ")]),
         (r"a\w+b", [("a",)]),  # "b" is only one character: not worth a second expression
     ],
