@@ -25,6 +25,7 @@ import os
 import platform
 import re
 import struct
+import sys
 import tempfile
 import threading
 import time
@@ -37,6 +38,7 @@ from typing import Any, Protocol
 
 import structlog
 
+from plugins.classifiers import required as required_module
 from plugins.classifiers.required import Unrequired, conjunctions
 
 log = structlog.get_logger("passerelle.classifiers")
@@ -129,6 +131,7 @@ class Gate:
         self._ready = threading.Event()
         self._started = False
         self._enabled = os.environ.get(SWITCH_ENV, "on").strip().lower() not in {"off", "0", "no"}
+        self._bypassed = 0  # blocks of bypassed() running
         self.status = GateStatus()
         self.hits: Callable[[str], frozenset[int]] = lru_cache(maxsize=cache_size)(self._scan)
         _GATES.append(self)
@@ -136,17 +139,19 @@ class Gate:
     @property
     def active(self) -> bool:
         """Whether scans skip anything yet."""
-        return self._enabled and self._database is not None
+        return self._enabled and not self._bypassed and self._database is not None
 
     @contextmanager
     def bypassed(self) -> Iterator[None]:
         """Nothing skipped inside the block (tests compare the rules with and without)."""
-        enabled, self._enabled = self._enabled, False
+        with self._lock:
+            self._bypassed += 1
         self.hits.cache_clear()  # type: ignore[attr-defined]
         try:
             yield
         finally:
-            self._enabled = enabled
+            with self._lock:
+                self._bypassed -= 1
             self.hits.cache_clear()  # type: ignore[attr-defined]
 
     def disable(self) -> None:
@@ -188,7 +193,12 @@ class Gate:
         return self.status
 
     def _key(self, hyperscan: Any) -> str:
+        """What the cached database depends on: the patterns, the code that reads them (a
+        change to it must not load expressions written by the old one), Hyperscan's version
+        and the machine."""
         digest = hashlib.sha256()
+        for module in (required_module, sys.modules[__name__]):
+            digest.update(Path(str(module.__file__)).read_bytes())
         for part in (
             str(FORMAT),
             getattr(hyperscan, "__version__", "?"),
@@ -250,40 +260,61 @@ class Gate:
         """One expression per packed alternation, reported under its pattern's index; an
         alternative that needs several expressions gets each as a quiet sub-expression and
         a logical combination of them, numbered after the patterns (Hyperscan wants a
-        combination's number to be its own) and mapped back to the index."""
-        flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH
-        expressions: list[bytes] = []
-        ids: list[int] = []
-        kinds: list[int] = []
+        combination's number to be its own) and mapped back to the index. A pattern whose
+        expressions the engine refuses is left out, and always runs."""
+        plain = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH
+        combined = hyperscan.HS_FLAG_COMBINATION | hyperscan.HS_FLAG_SINGLEMATCH
+        groups: dict[int, list[tuple[bytes, int, int]]] = {}
         always: set[int] = set()
         owners: dict[int, int] = {}
-        sub = len(self._patterns)
+        number = len(self._patterns)
         for index, (pattern, same_as) in enumerate(self._patterns):
             try:
-                found = conjunctions(same_as if same_as is not None else pattern)
+                found = conjunctions(pattern if same_as is None else same_as, flags=pattern.flags)
             except Unrequired as why:
                 always.add(index)
                 self.status.unskippable.append(f"{pattern.pattern[:60]!r}: {why}"[:200])
                 continue
+            group = groups[index] = []
             for parts in found:
                 if len(parts) == 1:
-                    expressions.append(parts[0].encode())
-                    ids.append(index)
-                    kinds.append(flags)
+                    group.append((parts[0].encode(), index, plain))
                     continue
-                numbers = range(sub, sub + len(parts))
-                combination = sub + len(parts)
-                sub = combination + 1
-                expressions += [part.encode() for part in parts]
-                ids += numbers
-                kinds += [flags | hyperscan.HS_FLAG_QUIET] * len(parts)
-                expressions.append(" & ".join(map(str, numbers)).encode())
-                ids.append(combination)
-                kinds.append(hyperscan.HS_FLAG_COMBINATION | hyperscan.HS_FLAG_SINGLEMATCH)
-                owners[combination] = index
+                numbers = range(number, number + len(parts))
+                number += len(parts) + 1
+                owners[number - 1] = index
+                group += [
+                    (p.encode(), n, plain | hyperscan.HS_FLAG_QUIET)
+                    for p, n in zip(parts, numbers, strict=True)
+                ]
+                group.append((" & ".join(map(str, numbers)).encode(), number - 1, combined))
+        try:
+            database = self._database_of(hyperscan, [e for g in groups.values() for e in g])
+        except hyperscan.error:
+            for index, group in list(groups.items()):
+                try:
+                    self._database_of(hyperscan, group)
+                except hyperscan.error as why:
+                    del groups[index]
+                    always.add(index)
+                    source = self._patterns[index][0].pattern
+                    self.status.unskippable.append(f"{source[:60]!r}: {why}"[:200])
+            database = self._database_of(hyperscan, [e for g in groups.values() for e in g])
+        count = sum(len(g) for g in groups.values())
+        return _Built(database, frozenset(always), owners, count)
+
+    @staticmethod
+    def _database_of(hyperscan: Any, expressions: list[tuple[bytes, int, int]]) -> Any:
+        if not expressions:
+            return None  # nothing to skip: every pattern runs
         database = hyperscan.Database()
-        database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=kinds)
-        return _Built(database, frozenset(always), owners, len(expressions))
+        database.compile(
+            expressions=[e for e, _n, _f in expressions],
+            ids=[n for _e, n, _f in expressions],
+            elements=len(expressions),
+            flags=[f for _e, _n, f in expressions],
+        )
+        return database
 
     def _load(self, hyperscan: Any, path: Path) -> _Built | None:
         try:
@@ -304,13 +335,15 @@ class Gate:
                 "expressions": built.expressions,
             }
         ).encode()
+        if built.database is None:
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".gate-")
             with os.fdopen(handle, "wb") as out:
                 out.write(struct.pack("<I", len(header)) + header + hyperscan.dumpb(built.database))
             os.replace(temporary, path)  # whole or not at all, even with several workers
-        except OSError as error:  # a read-only home: compile again next time
+        except Exception as error:  # a read-only home, say: compile again next time
             self.status.detail = f"not cached: {error}"
 
     # ---------------------------------------------------------------------------- scans
@@ -324,7 +357,7 @@ class Gate:
 
     def _scan(self, text: str) -> frozenset[int]:
         database = self._database
-        if database is None or not self._enabled:
+        if database is None or not self._enabled or self._bypassed:
             return EVERYTHING
         try:
             data = text.encode()

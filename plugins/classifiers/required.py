@@ -76,6 +76,19 @@ def _alternation(parts: Sequence[Segment]) -> Segment:
     return Segment(f"(?:{expressions})", min((p.shortest for p in parts), default=0))
 
 
+def _folds_case(group: Any) -> bool:
+    """Whether a group turns case-insensitive matching on or off: ``(?i:...)``."""
+    _number, add_flags, del_flags, _body = group
+    return bool((add_flags | del_flags) & re.IGNORECASE)
+
+
+def _either(branches: Sequence[Segment | None]) -> Segment | None:
+    """The alternation of every branch's segment; None if a branch has none."""
+    if any(b is None for b in branches):
+        return None
+    return _alternation([b for b in branches if b is not None])
+
+
 def _listed_class(items: Items) -> Segment | None:
     """A class of listed characters (no negation, no category, no wide range)."""
     codes: set[int] = set()
@@ -127,16 +140,17 @@ class _Reader:
             return _EMPTY
         if _is(op, "IN"):
             return _listed_class(arg)
+        if _is(op, "SUBPATTERN") and _folds_case(arg):
+            return None  # Hyperscan folds case otherwise than re: nothing is asked of it
         if _is(op, "SUBPATTERN", "ATOMIC_GROUP"):
             body = self.exact_sequence(arg[3] if _is(op, "SUBPATTERN") else arg)
             return None if body is None else Segment(f"(?:{body.expression})", body.shortest)
         if _is(op, "BRANCH"):
-            branches = [self.exact_sequence(b) for b in arg[1]]
-            if any(b is None for b in branches):
-                return None
-            return _alternation([b for b in branches if b is not None])
+            return _either([self.exact_sequence(b) for b in arg[1]])
         if _is(op, *_REPEATS):
             low, high, body_items = arg
+            if high == 0:
+                return _EMPTY  # "a{0}": nothing (an engine refuses to compile it)
             body = self.exact_sequence(body_items)
             if body is None:
                 return None
@@ -182,19 +196,15 @@ class _Reader:
 
     def _required_within(self, op: Any, arg: Any) -> Segment | None:
         if _is(op, "SUBPATTERN"):
-            return self.required(arg[3])
+            return None if _folds_case(arg) else self.required(arg[3])
         if _is(op, "ATOMIC_GROUP"):
             return self.required(arg)
         if _is(op, "BRANCH"):
-            branches = [self.required(b) for b in arg[1]]
-            if any(b is None for b in branches):
-                return None
-            return _alternation([b for b in branches if b is not None])
+            return _either([self.required(b) for b in arg[1]])
         if _is(op, *_REPEATS):
             return self.required(arg[2]) if arg[0] >= 1 else None
         if _is(op, "GROUPREF_EXISTS"):
-            yes, no = self.required(arg[1]), self.required(arg[2] or [])
-            return None if yes is None or no is None else _alternation([yes, no])
+            return _either([self.required(arg[1]), self.required(arg[2] or [])])
         return None
 
     def size(self, items: Items) -> int:
@@ -209,7 +219,7 @@ class _Reader:
         core = [(op, arg) for op, arg in items if not _zero_width(op, arg)]
         if len(core) == 1:
             op, arg = core[0]
-            if _is(op, "SUBPATTERN") and not (arg[1] | arg[2]) & re.IGNORECASE:
+            if _is(op, "SUBPATTERN") and not _folds_case(arg):
                 return self.alternatives(arg[3], limit)
             if _is(op, "BRANCH"):
                 return [a for b in arg[1] for a in self.alternatives(b, limit)]
@@ -217,7 +227,7 @@ class _Reader:
             return [core]
         for k in sorted(range(len(core)), key=lambda k: -self.size([core[k]])):
             op, arg = core[k]
-            if _is(op, "SUBPATTERN") and not (arg[1] | arg[2]) & re.IGNORECASE:
+            if _is(op, "SUBPATTERN") and not _folds_case(arg):
                 return self.alternatives([*core[:k], *arg[3], *core[k + 1 :]], limit)
             if _is(op, "BRANCH"):
                 before, after = core[:k], core[k + 1 :]
@@ -239,14 +249,21 @@ def _packed(expressions: Sequence[str], limit: int) -> list[str]:
     return ["|".join(pack) for pack in packs]
 
 
-def required(pattern: re.Pattern[str] | str, limit: int = PIECE_LIMIT) -> list[str]:
+def required(
+    pattern: re.Pattern[str] | str, limit: int = PIECE_LIMIT, *, flags: int = 0
+) -> list[str]:
     """Hyperscan expressions such that wherever ``pattern`` matches, one of them matches
-    within the text of that match (see the module docstring)."""
-    return [expression for (expression,) in conjunctions(pattern, limit, most=1)]
+    within the text of that match (see the module docstring). ``flags``: those of a pattern
+    given as its source."""
+    return [expression for (expression,) in conjunctions(pattern, limit, most=1, flags=flags)]
 
 
 def conjunctions(
-    pattern: re.Pattern[str] | str, limit: int = PIECE_LIMIT, most: int = MOST_PARTS
+    pattern: re.Pattern[str] | str,
+    limit: int = PIECE_LIMIT,
+    most: int = MOST_PARTS,
+    *,
+    flags: int = 0,
 ) -> list[tuple[str, ...]]:
     """Like :func:`required`, with up to ``most`` expressions per alternative, all of which
     every match contains, in different parts of it: wherever ``pattern`` matches, every
@@ -254,7 +271,8 @@ def conjunctions(
     and "tonight", where one of them alone lets through many texts that cannot match.
     The alternatives that need a single expression are packed together, as :func:`required`
     does."""
-    source, flags = (pattern, 0) if isinstance(pattern, str) else (pattern.pattern, pattern.flags)
+    source = pattern if isinstance(pattern, str) else pattern.pattern
+    flags |= 0 if isinstance(pattern, str) else pattern.flags
     parsed = _PARSER.parse(source, flags)
     if (flags | parsed.state.flags) & re.IGNORECASE:
         raise Unrequired("case-insensitive: Hyperscan folds case differently")

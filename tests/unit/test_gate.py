@@ -12,6 +12,7 @@ import pytest
 
 from plugins.classifiers import gate as gate_module
 from plugins.classifiers import mots_cles
+from plugins.classifiers import required as required_module
 from plugins.classifiers.dataset import load_dataset, to_interaction
 from plugins.classifiers.gate import CACHE_ENV, EVERYTHING, SWITCH_ENV, Gate
 
@@ -86,6 +87,17 @@ def test_other_patterns_get_another_cache_file(cache: Path) -> None:
     assert len(list(cache.glob("gate-test-*.hs"))) == 2
 
 
+def test_a_change_to_the_reading_code_gets_another_cache_file(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_gate()[0].build()
+    changed = tmp_path / "required.py"
+    changed.write_text(Path(required_module.__file__).read_text() + "\n# changed\n")
+    monkeypatch.setattr(required_module, "__file__", str(changed))
+    assert small_gate()[0].build().source == "compiled"
+    assert len(list(cache.glob("gate-test-*.hs"))) == 2
+
+
 def test_an_unwritable_cache_only_costs_a_compile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -128,6 +140,62 @@ def test_patterns_cannot_be_added_once_started(cache: Path) -> None:
     gate.build()
     with pytest.raises(RuntimeError):
         gate.add(re.compile("late"))
+
+
+# From the review of the gate: case folding, flags given apart, what the engine refuses.
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"(?i:abc)", "ABC"),
+        (r"(?<!\w)(?:foo|(?i:bar))(?!\w)", "BAR"),
+        (r"(?i:kill) myself", "KILL myself"),
+        (r"a{0}b", "b"),
+    ],
+)
+def test_what_the_engine_reads_otherwise_is_not_skipped(
+    cache: Path, pattern: str, text: str
+) -> None:
+    gate = Gate("test")
+    gated = gate.add(re.compile(pattern))
+    assert gate.build().state == "ready"
+    assert re.search(pattern, text)
+    assert gated.may_match(text)
+
+
+def test_the_flags_of_a_pattern_count_for_its_simpler_source(cache: Path) -> None:
+    gate = Gate("test")
+    gated = gate.add(re.compile("abc", re.IGNORECASE), same_as="abc")
+    gate.build()
+    assert gated.may_match("ABC")
+
+
+def test_a_pattern_the_engine_refuses_runs_always_and_the_others_stay_gated(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = gate_module.conjunctions
+
+    def one_refused(pattern: re.Pattern[str] | str, **kwargs: int) -> list[tuple[str, ...]]:
+        source = pattern if isinstance(pattern, str) else pattern.pattern
+        return [("(?:unclosed",)] if source == "refused" else real(pattern, **kwargs)
+
+    monkeypatch.setattr(gate_module, "conjunctions", one_refused)
+    gate = Gate("test")
+    refused = gate.add(re.compile("refused"))
+    kill = gate.add(re.compile("kill myself"))
+    status = gate.build()
+    assert (status.state, status.skippable) == ("ready", 1)
+    assert refused.may_match("a quiet day") and not kill.may_match("a quiet day")
+
+
+def test_a_gate_switched_off_inside_a_bypass_stays_off(cache: Path) -> None:
+    gate, (kill, _pills, _word) = small_gate()
+    gate.build()
+    with gate.bypassed():
+        assert kill.may_match("a quiet day")
+        gate.disable()
+    assert kill.may_match("a quiet day") and not gate.active
 
 
 def test_threads_scan_with_their_own_scratch(cache: Path) -> None:
