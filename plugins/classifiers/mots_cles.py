@@ -2709,9 +2709,10 @@ def _pieces(pattern: Scanner, text: str) -> list[str]:
     return [piece for piece in pattern.findall(text) if piece.strip()]
 
 
-def _asks(sentence: str, answer: str) -> str:
+def _asks(sentence: str, answer: str, text: str) -> str:
     """What of a sentence may ask something: nothing if it exclaims ("?!") or its writer
-    answers it in the next sentence (``answer``), else its clauses that are not rhetorical."""
+    answers it in the next sentence (``answer``), else its clauses that are not rhetorical.
+    ``sentence`` is one of ``text``'s."""
     if _EXCLAIMED_RE.search(sentence):
         return ""
     if "?" in sentence and (
@@ -2719,10 +2720,10 @@ def _asks(sentence: str, answer: str) -> str:
         or (_SELF_ANSWER_NOBODY_RE.match(answer) and _ASKS_WHO_ACTS_RE.search(sentence))
     ):
         return ""
-    if not _QUESTION_RHETORICAL_RE.search(sentence):
+    if not _QUESTION_RHETORICAL_RE.search(sentence, within=text):
         return sentence
     clauses = _pieces(_CLAUSE_WITH_END_RE, sentence)
-    return "".join(c for c in clauses if not _QUESTION_RHETORICAL_RE.search(c))
+    return "".join(c for c in clauses if not _QUESTION_RHETORICAL_RE.search(c, within=text))
 
 
 def _asking(text: str) -> str:
@@ -2731,7 +2732,7 @@ def _asking(text: str) -> str:
         return text  # most comments: nothing to take out
     sentences = _pieces(_SENTENCE_WITH_END_RE, text)
     following = [*sentences[1:], ""]
-    return "".join(_asks(s, nxt) for s, nxt in zip(sentences, following, strict=True))
+    return "".join(_asks(s, nxt, text) for s, nxt in zip(sentences, following, strict=True))
 
 
 def _question(text: _Text) -> list[_Finding]:
