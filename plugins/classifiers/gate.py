@@ -328,6 +328,8 @@ class Gate:
             return None
 
     def _save(self, hyperscan: Any, path: Path, built: _Built) -> None:
+        if built.database is None:
+            return
         header = json.dumps(
             {
                 "always": sorted(built.always),
@@ -335,8 +337,6 @@ class Gate:
                 "expressions": built.expressions,
             }
         ).encode()
-        if built.database is None:
-            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".gate-")
