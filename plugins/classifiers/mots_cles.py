@@ -2090,7 +2090,7 @@ def _phrases(phrases: Iterable[str], edges: bool, unless: str = "") -> GatedPatt
     # word start, are most of the cost of a comment otherwise.
     if edges:
         return _dispatched(escaped)
-    return _GATE.add(re.compile("|".join(escaped)))
+    return _gated("|".join(escaped))
 
 
 def _ascii(phrase: str) -> bool:
@@ -2138,10 +2138,10 @@ _WORLD_CRISIS_OTHER_RES = (
 )
 # Vietnamese written with its tones: folded, "tự tử" (suicide) is "từ từ" (slowly). Read only
 # where the folded text has what they fold into.
-_WORLD_CRISIS_TONED_RE = _GATE.add(
-    re.compile("|".join(re.escape(unicodedata.normalize("NFC", p)) for p in world_crisis.TONED))
+_WORLD_CRISIS_TONED_RE = _gated(
+    "|".join(re.escape(unicodedata.normalize("NFC", p)) for p in world_crisis.TONED)
 )
-_WORLD_CRISIS_TONED_FOLDED_RE = _GATE.add(re.compile(_either(world_crisis.TONED)))
+_WORLD_CRISIS_TONED_FOLDED_RE = _gated(_either(world_crisis.TONED))
 # A phrase right after one of these words is negated or past ("no me quiero morir").
 _NEGATED_BEFORE_RE = re.compile(
     rf"(?:(?<!\w)({_either(world_crisis.NEGATIONS_BEFORE, toned=True)}) +"

@@ -4,7 +4,8 @@ For ``(?<!\\w)(?:pills|meds) (?:\\S+ ){0,3}tonight(?!\\w)`` every match contains
 ``(?:pills|meds) `` and ``tonight``: a text holding neither cannot match, whatever the
 lookarounds and the gap say. :func:`required` writes such an expression for each top-level
 alternative of a pattern, in the syntax of Hyperscan (the engine of :mod:`.gate`), choosing
-the most telling one (the longest shortest match) where there are several:
+the most telling one (the longest shortest match) where there are several;
+:func:`conjunctions` keeps up to :data:`MOST_PARTS` of them, all of which a match needs:
 
 * runs of literal text: characters, small classes of them, groups, alternations and repeats
   of these, with lookarounds and anchors read as empty (they only ever remove matches);
